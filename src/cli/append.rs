@@ -1,0 +1,43 @@
+//! `malbok append`: one event.
+
+use super::{CliError, Context, Format};
+use crate::import::InputError;
+use crate::import::jsonl::new_event;
+use crate::ledger::Ledger;
+use std::io::Write;
+
+/// Append one event. The payload is a JSON object, given with --payload or on standard input.
+///
+/// Example: malbok append --kind note.added --payload '{"text":"checked"}'
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The event kind, lowercase words joined by dots.
+    #[arg(long)]
+    kind: String,
+    /// The payload, a JSON object; read from standard input when omitted.
+    #[arg(long)]
+    payload: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let payload = match args.payload {
+        Some(text) => text,
+        None => String::from_utf8(super::read_input("-")?)
+            .map_err(|_| InputError::new("-", None, None, "the payload is not UTF-8"))?,
+    };
+    let payload_value = crate::ledger::canonical::parse_strict(payload.trim())
+        .map_err(|e| InputError::new("--payload", None, None, format!("invalid JSON: {e}")))?;
+    let event = new_event(args.kind, payload_value).map_err(|(field, reason)| {
+        let source = if field.as_deref() == Some("kind") {
+            "--kind"
+        } else {
+            "--payload"
+        };
+        InputError::new(source, None, field.as_deref(), reason)
+    })?;
+    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let appended = ledger.append(&[event], &ctx.actor, ctx.now)?;
+    super::import::report(&appended, args.format, out)
+}

@@ -1,0 +1,42 @@
+//! `malbok head`: the last event, written so it can be noted down and checked later.
+
+use super::{CliError, Context, Format};
+use crate::ledger::Ledger;
+use serde_json::json;
+use std::io::Write;
+
+/// Print the ledger head as SEQ:HASH. Write it down: `malbok verify --head SEQ:HASH` later
+/// proves the ledger still contains exactly that history (nothing rewritten, nothing cut off).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let ledger = Ledger::open(&ctx.ledger)?;
+    print(&ledger, args.format, out)
+}
+
+pub fn print(ledger: &Ledger, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
+    let head = ledger.head();
+    match format {
+        Format::Text => writeln!(
+            out,
+            "head    {head}\ntime    {}\nledger  {}",
+            head.time,
+            ledger.ledger_id()
+        )?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json!({
+                "seq": head.seq.0,
+                "hash": head.hash.to_hex(),
+                "time": head.time.to_string(),
+                "ledger_id": ledger.ledger_id(),
+            })
+        )?,
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! The command line: flags and help per command, the context every command gets (ledger path,
+//! actor, clock), and the mapping of errors to exit codes. One file per command.
+
+mod append;
+mod demo;
+mod export;
+mod head;
+mod import;
+mod init;
+mod log;
+mod restore;
+mod verify;
+
+use crate::import::InputError;
+use crate::ledger::{LedgerError, LedgerTime};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  verification failed (the first bad position is printed)
+  2  input refused: bad arguments or bad input; nothing was stored
+  3  ledger unavailable: in use by another process, missing, not a ledger, or unreadable
+
+Environment:
+  MALBOK_LEDGER  the ledger directory (default ./malbok.db)
+  MALBOK_ACTOR   who is appending (default: the OS user)
+  MALBOK_NOW     ledger time to record instead of the system clock, RFC 3339
+                 (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples";
+
+/// malbok: a tamper-evident audit ledger of goal assessments.
+#[derive(Debug, Parser)]
+#[command(name = "malbok", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The ledger directory.
+    #[arg(
+        long,
+        global = true,
+        env = "MALBOK_LEDGER",
+        default_value = "malbok.db"
+    )]
+    pub ledger: PathBuf,
+    /// Who is appending; recorded in every event.
+    #[arg(long, global = true, env = "MALBOK_ACTOR")]
+    pub actor: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::Args),
+    Append(append::Args),
+    Import(import::Args),
+    Log(log::Args),
+    Head(head::Args),
+    Verify(verify::Args),
+    Export(export::Args),
+    Restore(restore::Args),
+    Demo(demo::Args),
+}
+
+/// Text for people, or JSON for machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// What every command gets from the outside world, read once in `main`.
+pub struct Context {
+    pub ledger: PathBuf,
+    pub actor: String,
+    /// Ledger time for anything appended: the clock is read once, here, never in the core.
+    pub now: LedgerTime,
+}
+
+/// A command's failure, by exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("verification failed at {0}")]
+    VerifyFailed(crate::ledger::Fault),
+    #[error("{0}")]
+    Refused(#[from] InputError),
+    #[error("{0}")]
+    Ledger(#[from] LedgerError),
+    #[error("{0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::VerifyFailed(_) => 1,
+            CliError::Refused(_) => 2,
+            CliError::Ledger(LedgerError::NotEmpty(_)) => 2,
+            CliError::Ledger(_) => 3,
+            CliError::Output(_) => 3,
+        }
+    }
+}
+
+/// Reads the context from flags and environment.
+pub fn context(cli: &Cli) -> Result<Context, InputError> {
+    let actor = cli
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .unwrap_or_else(|| "unknown".into());
+    if actor.is_empty() || actor.len() > 128 || actor.chars().any(char::is_control) {
+        return Err(InputError::new(
+            "--actor",
+            None,
+            None,
+            format!("{actor:?} is not an actor: 1 to 128 characters, no control characters"),
+        ));
+    }
+    let now = match std::env::var("MALBOK_NOW") {
+        Ok(text) => LedgerTime::parse_rfc3339(&text).ok_or_else(|| {
+            InputError::new(
+                "MALBOK_NOW",
+                None,
+                None,
+                format!("{text:?} is not an RFC 3339 time such as 2021-09-01T10:00:00Z"),
+            )
+        })?,
+        Err(_) => LedgerTime::from_utc(chrono::Utc::now()),
+    };
+    Ok(Context {
+        ledger: cli.ledger.clone(),
+        actor,
+        now,
+    })
+}
+
+/// Runs the command, writing what it prints to `out`.
+pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    match cli.command {
+        Command::Init(args) => init::run(args, ctx, out),
+        Command::Append(args) => append::run(args, ctx, out),
+        Command::Import(args) => import::run(args, ctx, out),
+        Command::Log(args) => log::run(args, ctx, out),
+        Command::Head(args) => head::run(args, ctx, out),
+        Command::Verify(args) => verify::run(args, ctx, out),
+        Command::Export(args) => export::run(args, ctx, out),
+        Command::Restore(args) => restore::run(args, ctx, out),
+        Command::Demo(args) => demo::run(args, ctx, out),
+    }
+}
+
+/// Reads a file argument, `-` meaning standard input.
+pub fn read_input(path: &str) -> Result<Vec<u8>, InputError> {
+    let result = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(path)
+    };
+    result.map_err(|e| InputError::new(path, None, None, format!("cannot read: {e}")))
+}

@@ -1,0 +1,30 @@
+//! `malbok restore`: an identical ledger from an export.
+
+use super::{CliError, Context, Format};
+use crate::ledger::{Ledger, export};
+use std::io::Write;
+
+/// Rebuild a ledger from an export into a new or empty directory: the same ledger id, times,
+/// actors and hashes. Every event is verified first; if anything fails nothing is written.
+/// This is how an auditor takes a copy of a municipality's ledger.
+///
+/// Example: malbok --ledger copy.db restore ekero-2021-09-01.jsonl
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The export file, or - for standard input.
+    file: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let bytes = super::read_input(&args.file)?;
+    let mut events = Vec::new();
+    let verified = export::verify_export(&bytes, None, |e| events.push(e));
+    if verified.is_err() {
+        super::verify::print(&verified, args.format, out)?;
+        return verified.map(|_| ()).map_err(CliError::VerifyFailed);
+    }
+    let ledger = Ledger::create(&ctx.ledger, &events)?;
+    super::head::print(&ledger, args.format, out)
+}

@@ -1,0 +1,187 @@
+//! JSONL input: one event per line, `{"kind":"…","payload":{…}}`, and nothing else.
+
+use super::InputError;
+use crate::ledger::NewEvent;
+use crate::ledger::canonical::{check_value, parse_strict};
+use serde_json::Value;
+
+/// The longest line (and so the largest event) accepted: 1 MiB.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// An event read from an input line, with the line number it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub line: usize,
+    pub event: NewEvent,
+}
+
+/// Parses a whole JSONL input. Refuses the whole input at the first bad line.
+pub fn parse(source: &str, bytes: &[u8]) -> Result<Vec<Line>, InputError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(InputError::new(
+            source,
+            Some(1),
+            None,
+            "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM",
+        ));
+    }
+    let mut lines = Vec::new();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let n = i + 1;
+        let refuse =
+            |field: Option<&str>, reason: String| InputError::new(source, Some(n), field, reason);
+        if raw.len() > MAX_LINE_BYTES {
+            return Err(refuse(
+                None,
+                format!(
+                    "the line is {} bytes; an event may have at most {MAX_LINE_BYTES} bytes (1 MiB)",
+                    raw.len()
+                ),
+            ));
+        }
+        if raw.ends_with(b"\r") {
+            return Err(refuse(
+                None,
+                "the line ends with CR (a Windows line ending); convert the file to LF line endings, e.g. with dos2unix".into(),
+            ));
+        }
+        let text = std::str::from_utf8(raw).map_err(|e| {
+            refuse(
+                None,
+                format!(
+                    "byte {} of the line is not valid UTF-8; save the file as UTF-8",
+                    e.valid_up_to() + 1
+                ),
+            )
+        })?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        lines.push(Line {
+            line: n,
+            event: parse_event(text).map_err(|(field, reason)| refuse(field.as_deref(), reason))?,
+        });
+    }
+    if lines.is_empty() {
+        return Err(InputError::new(
+            source,
+            None,
+            None,
+            "the input holds no events; a line looks like {\"kind\":\"…\",\"payload\":{…}}",
+        ));
+    }
+    Ok(lines)
+}
+
+/// Parses one line's text into an event, or the field and reason it was refused for.
+pub fn parse_event(text: &str) -> Result<NewEvent, (Option<String>, String)> {
+    let value = parse_strict(text)
+        .map_err(|e| (None, format!("invalid JSON at column {}: {e}", e.column())))?;
+    let Value::Object(mut obj) = value else {
+        return Err((
+            None,
+            "expected a JSON object like {\"kind\":\"…\",\"payload\":{…}}".into(),
+        ));
+    };
+    if let Some(extra) = obj.keys().find(|k| *k != "kind" && *k != "payload") {
+        return Err((
+            Some(extra.clone()),
+            "unknown field; a line holds only \"kind\" and \"payload\"".into(),
+        ));
+    }
+    let kind = match obj.remove("kind") {
+        None => return Err((Some("kind".into()), "missing".into())),
+        Some(Value::String(kind)) => kind,
+        Some(other) => {
+            return Err((
+                Some("kind".into()),
+                format!("must be a string, found {}", type_name(&other)),
+            ));
+        }
+    };
+    let payload = obj
+        .remove("payload")
+        .ok_or_else(|| (Some("payload".to_string()), "missing".to_string()))?;
+    new_event(kind, payload)
+}
+
+/// Checks a kind and a payload and makes them an event to append.
+pub fn new_event(kind: String, payload: Value) -> Result<NewEvent, (Option<String>, String)> {
+    check_kind(&kind).map_err(|reason| (Some("kind".into()), reason))?;
+    let Value::Object(payload) = payload else {
+        return Err((
+            Some("payload".into()),
+            format!("must be a JSON object, found {}", type_name(&payload)),
+        ));
+    };
+    for (key, value) in &payload {
+        check_value(value, &format!("payload.{key}")).map_err(|f| (Some(f.path), f.reason))?;
+    }
+    Ok(NewEvent {
+        kind,
+        kind_v: 1,
+        payload,
+    })
+}
+
+/// Kinds are lowercase words (letters, digits, `_`) joined by dots; `ledger.*` is reserved.
+pub fn check_kind(kind: &str) -> Result<(), String> {
+    let word_ok = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    if kind.is_empty() || kind.len() > 64 || !kind.split('.').all(word_ok) {
+        return Err(format!(
+            "{kind:?} is not a kind: use lowercase words joined by dots, e.g. \"reading.recorded\""
+        ));
+    }
+    if kind.starts_with("ledger.") {
+        return Err(format!(
+            "{kind:?}: kinds under \"ledger.\" are written only by malbok itself"
+        ));
+    }
+    Ok(())
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(input: &[u8]) -> String {
+        parse("in.jsonl", input).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn names_line_field_and_reason() {
+        let input =
+            b"{\"kind\":\"a.b\",\"payload\":{}}\n{\"kind\":\"a.b\",\"payload\":{\"v\":0.5}}\n";
+        assert_eq!(
+            refusal(input),
+            "in.jsonl:2: payload.v: 0.5 is a floating-point number, which is never stored; write an exact decimal as a string, e.g. \"0.5\""
+        );
+        assert!(refusal(b"{\"payload\":{}}").starts_with("in.jsonl:1: kind: missing"));
+        assert!(
+            refusal(b"{\"kind\":\"ledger.genesis\",\"payload\":{}}")
+                .contains("written only by malbok itself")
+        );
+    }
+
+    #[test]
+    fn skips_blank_lines_and_keeps_line_numbers() {
+        let lines = parse("x", b"\n{\"kind\":\"a\",\"payload\":{}}\n\n").unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].line, 2);
+    }
+}

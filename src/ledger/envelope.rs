@@ -1,0 +1,253 @@
+//! The envelope every stored event carries, its byte encoding and its hash.
+
+use super::canonical;
+use super::{FORMAT_VERSION, GENESIS_KIND};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value, json};
+use std::fmt;
+
+/// A position in the ledger: 1-based, no gaps. Order is by position, never by clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Seq(pub u64);
+
+impl fmt::Display for Seq {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A BLAKE3 hash of an event (or 32 zero bytes before the first event).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hash(pub [u8; 32]);
+
+impl Hash {
+    /// The `prev` of the genesis event.
+    pub const ZERO: Hash = Hash([0; 32]);
+
+    /// Parses 64 lowercase hex digits.
+    pub fn from_hex(s: &str) -> Option<Hash> {
+        if s.len() != 64 || s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s, &mut out).ok()?;
+        Some(Hash(out))
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "Hash({})", self.to_hex())
+    }
+}
+
+/// The domain tag that starts every hashed message, so a malbok event hash can never be
+/// mistaken for the hash of anything else.
+pub const HASH_TAG: &[u8; 16] = b"malbok-event-v1\0";
+
+/// hash = BLAKE3(HASH_TAG ‖ prev ‖ bytes).
+pub fn hash_event(prev: &Hash, bytes: &[u8]) -> Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(HASH_TAG);
+    hasher.update(&prev.0);
+    hasher.update(bytes);
+    Hash(*hasher.finalize().as_bytes())
+}
+
+/// Ledger time: the UTC moment the appending process said it appended an event, to the
+/// microsecond. Always written as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, so that comparing the text
+/// compares the moments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LedgerTime(DateTime<Utc>);
+
+impl LedgerTime {
+    /// Reads any RFC 3339 time and keeps it to the microsecond, in UTC.
+    pub fn parse_rfc3339(s: &str) -> Option<LedgerTime> {
+        let t = DateTime::parse_from_rfc3339(s).ok()?.with_timezone(&Utc);
+        Some(LedgerTime::from_utc(t))
+    }
+
+    /// Reads the one form ledger time is stored in; anything else is `None`.
+    pub fn parse_stored(s: &str) -> Option<LedgerTime> {
+        let t = LedgerTime::parse_rfc3339(s)?;
+        (t.to_string() == s).then_some(t)
+    }
+
+    pub fn from_utc(t: DateTime<Utc>) -> LedgerTime {
+        let micros = t.timestamp_micros();
+        LedgerTime(DateTime::from_timestamp_micros(micros).unwrap_or(t))
+    }
+}
+
+impl fmt::Display for LedgerTime {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true))
+    }
+}
+
+/// An event as handed to the ledger to append: kind, schema version and payload. The ledger
+/// adds the envelope (format version, position, previous hash, time, actor, run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub kind: String,
+    pub kind_v: u64,
+    pub payload: Map<String, Value>,
+}
+
+/// A stored event, decoded. `bytes` are exactly the bytes that were hashed and stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub seq: Seq,
+    pub prev: Hash,
+    pub time: LedgerTime,
+    pub actor: String,
+    /// The position of the first event appended by the same command run: all events of one
+    /// import share it, so an auditor sees what arrived together.
+    pub run: Seq,
+    pub kind: String,
+    pub kind_v: u64,
+    pub payload: Map<String, Value>,
+    pub hash: Hash,
+    pub bytes: Vec<u8>,
+}
+
+/// The fields an envelope has, in canonical (sorted) order.
+pub const ENVELOPE_FIELDS: [&str; 9] = [
+    "actor", "kind", "kind_v", "payload", "prev", "run", "seq", "time", "v",
+];
+
+impl Event {
+    /// Builds, encodes and hashes the event that follows `prev`.
+    pub fn seal(
+        new: &NewEvent,
+        seq: Seq,
+        prev: Hash,
+        time: LedgerTime,
+        actor: &str,
+        run: Seq,
+    ) -> Event {
+        let envelope = json!({
+            "v": FORMAT_VERSION,
+            "seq": seq.0,
+            "prev": prev.to_hex(),
+            "time": time.to_string(),
+            "actor": actor,
+            "run": run.0,
+            "kind": new.kind,
+            "kind_v": new.kind_v,
+            "payload": new.payload,
+        });
+        let bytes = canonical::encode(&envelope);
+        Event {
+            seq,
+            prev,
+            time,
+            actor: actor.to_string(),
+            run,
+            kind: new.kind.clone(),
+            kind_v: new.kind_v,
+            payload: new.payload.clone(),
+            hash: hash_event(&prev, &bytes),
+            bytes,
+        }
+    }
+
+    /// Decodes stored bytes and checks everything that can be checked of one event alone: valid
+    /// canonical JSON, exactly the envelope fields with the right types, this format version.
+    /// `hash` is the hash stored beside the bytes; it is carried, not checked, here.
+    pub fn decode(bytes: &[u8], hash: Hash) -> Result<Event, String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("bytes are not UTF-8: {e}"))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("bytes are not JSON: {e}"))?;
+        if canonical::encode(&value) != bytes {
+            return Err("bytes are not in canonical form".into());
+        }
+        let Value::Object(mut obj) = value else {
+            return Err("event is not a JSON object".into());
+        };
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        if keys != ENVELOPE_FIELDS {
+            return Err(format!(
+                "envelope has fields {keys:?}, expected {ENVELOPE_FIELDS:?}"
+            ));
+        }
+        let uint = |obj: &Map<String, Value>, k: &str| {
+            obj[k]
+                .as_u64()
+                .ok_or_else(|| format!("{k} is not a non-negative integer"))
+        };
+        let string = |obj: &mut Map<String, Value>, k: &str| match obj.remove(k) {
+            Some(Value::String(s)) => Ok(s),
+            _ => Err(format!("{k} is not a string")),
+        };
+        let v = uint(&obj, "v")?;
+        if v != FORMAT_VERSION {
+            return Err(format!(
+                "format version {v}, this malbok reads {FORMAT_VERSION}"
+            ));
+        }
+        let seq = Seq(uint(&obj, "seq")?);
+        let run = Seq(uint(&obj, "run")?);
+        let kind_v = uint(&obj, "kind_v")?;
+        let prev = string(&mut obj, "prev")?;
+        let prev = Hash::from_hex(&prev).ok_or("prev is not 64 lowercase hex digits")?;
+        let time = string(&mut obj, "time")?;
+        let time = LedgerTime::parse_stored(&time).ok_or_else(|| {
+            format!("time {time:?} is not of the form 2021-08-31T12:00:00.000000Z")
+        })?;
+        let actor = string(&mut obj, "actor")?;
+        let kind = string(&mut obj, "kind")?;
+        let Some(Value::Object(payload)) = obj.remove("payload") else {
+            return Err("payload is not a JSON object".into());
+        };
+        Ok(Event {
+            seq,
+            prev,
+            time,
+            actor,
+            run,
+            kind,
+            kind_v,
+            payload,
+            hash,
+            bytes: bytes.to_vec(),
+        })
+    }
+
+    /// The ledger id a genesis event carries.
+    pub fn genesis_ledger_id(&self) -> Option<&str> {
+        if self.kind != GENESIS_KIND {
+            return None;
+        }
+        self.payload.get("ledger_id")?.as_str()
+    }
+}
+
+/// The payload of the genesis event.
+pub fn genesis(ledger_id: &str) -> NewEvent {
+    let mut payload = Map::new();
+    payload.insert("ledger_id".into(), Value::from(ledger_id));
+    NewEvent {
+        kind: GENESIS_KIND.into(),
+        kind_v: 1,
+        payload,
+    }
+}
+
+/// Whether `id` has the form of a ledger id: 32 lowercase hex digits (128 random bits).
+pub fn is_ledger_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

@@ -1,0 +1,467 @@
+//! The sled store.
+//!
+//! Layout (see ARCHITECTURE.md): tree `events` maps the big-endian position of the first event
+//! of a block to the block; a block is a run of consecutive events, each stored as
+//! `hash (32 bytes) ‖ length (u32, big-endian) ‖ the exact hashed bytes`. Packing events into
+//! blocks keeps the number of sled keys small, which is what makes opening a large ledger fast
+//! (measured in the issue: 5.8 s to re-open 3M one-key-per-event values, 0.5 s packed). Tree
+//! `meta` holds `format` and `ledger_id`. The head is simply the last event of the last block.
+//!
+//! Every append is one `apply_batch` on `events` (atomic across a crash), then `flush`, then an
+//! fsync of every file of the database (sled's flush uses `sync_file_range`, which does not
+//! flush volatile disk caches).
+
+use super::envelope::{self, Event, Hash, LedgerTime, NewEvent, Seq};
+use super::verify::{Chain, Fault, Verified};
+use super::{FORMAT_VERSION, LedgerError};
+use sled::Transactional;
+use std::path::{Path, PathBuf};
+
+/// A block is closed once it holds this many events ...
+pub const BLOCK_EVENTS: usize = 256;
+/// ... or this many bytes, so rewriting the open block on a single append stays cheap.
+pub const BLOCK_BYTES: usize = 256 * 1024;
+
+const ENTRY_HEADER: usize = 32 + 4;
+
+/// The last event of a ledger: its position, hash and ledger time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub seq: Seq,
+    pub hash: Hash,
+    pub time: LedgerTime,
+}
+
+/// Written `SEQ:HASH`, the form `verify --head` reads back.
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+/// An open ledger. Holding it holds sled's exclusive lock on the directory.
+pub struct Ledger {
+    path: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    meta: sled::Tree,
+    ledger_id: String,
+    head: Head,
+}
+
+impl Ledger {
+    /// Opens an existing ledger.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let shown = path.display().to_string();
+        if !path.exists() {
+            return Err(LedgerError::Missing(shown));
+        }
+        if !path.join("db").is_file() || !path.join("conf").is_file() {
+            return Err(LedgerError::NotALedger {
+                path: shown,
+                why: "it holds no sled database".into(),
+            });
+        }
+        let (db, events, meta) = open_sled(path)?;
+        let not_a_ledger = |why: &str| LedgerError::NotALedger {
+            path: shown.clone(),
+            why: why.into(),
+        };
+        let format = meta
+            .get("format")
+            .map_err(|e| storage_error(path, e))?
+            .ok_or_else(|| not_a_ledger("its metadata has no format version"))?;
+        let format = String::from_utf8_lossy(&format).into_owned();
+        match format.parse::<u64>() {
+            Ok(FORMAT_VERSION) => {}
+            Ok(n) if n > FORMAT_VERSION => {
+                return Err(LedgerError::NewerFormat {
+                    path: shown,
+                    found: format,
+                });
+            }
+            _ => {
+                return Err(not_a_ledger(&format!(
+                    "its metadata has format version {format:?}, which no malbok wrote"
+                )));
+            }
+        }
+        let ledger_id = meta
+            .get("ledger_id")
+            .map_err(|e| storage_error(path, e))?
+            .ok_or_else(|| not_a_ledger("its metadata has no ledger id"))?;
+        let ledger_id = String::from_utf8_lossy(&ledger_id).into_owned();
+        let head = read_head(&events, path)?.ok_or_else(|| not_a_ledger("it holds no events"))?;
+        Ok(Ledger {
+            path: path.to_path_buf(),
+            db,
+            events,
+            meta,
+            ledger_id,
+            head,
+        })
+    }
+
+    /// Creates a ledger in a new or empty directory: a genesis event with a fresh random ledger
+    /// id, and the metadata, written together.
+    pub fn init(path: &Path, actor: &str, now: LedgerTime) -> Result<Ledger, LedgerError> {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).map_err(|e| {
+            LedgerError::storage(path, std::io::Error::other(format!("no randomness: {e}")))
+        })?;
+        let genesis = Event::seal(
+            &envelope::genesis(&hex::encode(id)),
+            Seq(1),
+            Hash::ZERO,
+            now,
+            actor,
+            Seq(1),
+        );
+        Ledger::create(path, &[genesis])
+    }
+
+    /// Rebuilds a ledger from verified events (from an export) in a new or empty directory.
+    /// The events must have passed `Chain`; this writes them and the metadata in one
+    /// transaction.
+    pub fn create(path: &Path, events: &[Event]) -> Result<Ledger, LedgerError> {
+        let ledger_id = events
+            .first()
+            .and_then(Event::genesis_ledger_id)
+            .ok_or_else(|| LedgerError::Damaged {
+                seq: 1,
+                why: "the first event is not a genesis event".into(),
+            })?
+            .to_string();
+        if path.exists() {
+            let mut entries = std::fs::read_dir(path).map_err(|e| LedgerError::storage(path, e))?;
+            if entries.next().is_some() {
+                return Err(LedgerError::NotEmpty(path.display().to_string()));
+            }
+        }
+        let (db, events_tree, meta) = open_sled(path)?;
+        let mut batch = sled::Batch::default();
+        for (key, block) in pack(None, events) {
+            batch.insert(&key.to_be_bytes(), block);
+        }
+        (&events_tree, &meta)
+            .transaction(|(tx_events, tx_meta)| {
+                tx_events.apply_batch(&batch)?;
+                tx_meta.insert("format", FORMAT_VERSION.to_string().as_bytes())?;
+                tx_meta.insert("ledger_id", ledger_id.as_bytes())?;
+                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| LedgerError::storage(path, std::io::Error::other(format!("{e:?}"))))?;
+        let last = events.last().expect("checked non-empty above");
+        let ledger = Ledger {
+            path: path.to_path_buf(),
+            db,
+            events: events_tree,
+            meta,
+            ledger_id,
+            head: Head {
+                seq: last.seq,
+                hash: last.hash,
+                time: last.time,
+            },
+        };
+        ledger.sync()?;
+        Ok(ledger)
+    }
+
+    /// The ledger id from the metadata.
+    pub fn ledger_id(&self) -> &str {
+        &self.ledger_id
+    }
+
+    /// The last stored event.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// Appends `batch` atomically and durably: all events land or none; when this returns
+    /// `Ok` they are flushed and fsynced. All events of one call share one run id and one
+    /// ledger time: `now`, or the head's time if the clock is behind it, so that ledger time
+    /// never decreases along the chain.
+    pub fn append(
+        &mut self,
+        batch: &[NewEvent],
+        actor: &str,
+        now: LedgerTime,
+    ) -> Result<Vec<Event>, LedgerError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let time = now.max(self.head.time);
+        let run = Seq(self.head.seq.0 + 1);
+        let mut prev = self.head.hash;
+        let mut sealed = Vec::with_capacity(batch.len());
+        for (i, new) in batch.iter().enumerate() {
+            let event = Event::seal(new, Seq(run.0 + i as u64), prev, time, actor, run);
+            prev = event.hash;
+            sealed.push(event);
+        }
+        let open_block = self.last_block()?;
+        let mut writes = sled::Batch::default();
+        for (key, block) in pack(open_block, &sealed) {
+            writes.insert(&key.to_be_bytes(), block);
+        }
+        self.events
+            .apply_batch(writes)
+            .map_err(|e| storage_error(&self.path, e))?;
+        self.sync()?;
+        let last = sealed.last().expect("batch is not empty");
+        self.head = Head {
+            seq: last.seq,
+            hash: last.hash,
+            time: last.time,
+        };
+        Ok(sealed)
+    }
+
+    /// The stored events from position `from` on, in order, decoded. Stops at the first block
+    /// that cannot be decoded, with an error; use `verify` to check the chain itself.
+    pub fn events_from(&self, from: Seq) -> impl Iterator<Item = Result<Event, LedgerError>> + '_ {
+        self.raw_from(from).map(|item| {
+            let (seq, hash, bytes) = item?;
+            Event::decode(&bytes, hash).map_err(|why| LedgerError::Damaged { seq: seq.0, why })
+        })
+    }
+
+    /// The stored entries (position by layout, stored hash, bytes) from position `from` on.
+    pub fn raw_from(
+        &self,
+        from: Seq,
+    ) -> impl Iterator<Item = Result<(Seq, Hash, Vec<u8>), LedgerError>> + '_ {
+        let start = self
+            .events
+            .range(..=from.0.to_be_bytes())
+            .next_back()
+            .and_then(Result::ok)
+            .map_or(from.0, |(k, _)| key_seq(&k));
+        let path = self.path.clone();
+        self.events
+            .range(start.to_be_bytes()..)
+            .flat_map(move |item| {
+                let entries = item
+                    .map_err(|e| storage_error(&path, e))
+                    .and_then(|(key, block)| {
+                        let first = key_seq(&key);
+                        split_block(&block)
+                            .map_err(|why| LedgerError::Damaged { seq: first, why })
+                            .map(|entries| {
+                                entries
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(i, (hash, bytes))| {
+                                        (Seq(first + i as u64), hash, bytes.to_vec())
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                    });
+                match entries {
+                    Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
+                    Err(e) => vec![Err(e)],
+                }
+            })
+            .skip_while(move |item| matches!(item, Ok((seq, _, _)) if *seq < from))
+    }
+
+    /// Recomputes the whole chain from the stored bytes and checks it against the metadata and,
+    /// if given, a head written down earlier. Returns the first fault.
+    pub fn verify(&self, expected_head: Option<(Seq, Hash)>) -> Result<Verified, Fault> {
+        let mut chain = Chain::new(expected_head);
+        for item in self.events.iter() {
+            let at = chain.next_seq();
+            let (key, block) = item.map_err(|e| Fault {
+                seq: at,
+                what: format!("storage error: {e}"),
+            })?;
+            if key.len() != 8 || key_seq(&key) != at {
+                return Err(Fault {
+                    seq: at,
+                    what: format!(
+                        "a block is stored under key {} where position {at} belongs",
+                        hex::encode(&key)
+                    ),
+                });
+            }
+            let entries = split_block(&block).map_err(|what| Fault { seq: at, what })?;
+            for (hash, bytes) in entries {
+                chain.push(bytes, hash)?;
+            }
+        }
+        let verified = chain.finish()?;
+        if verified.ledger_id != self.ledger_id {
+            return Err(Fault {
+                seq: 1,
+                what: format!(
+                    "the metadata names ledger {} but the genesis event names {}",
+                    self.ledger_id, verified.ledger_id
+                ),
+            });
+        }
+        Ok(verified)
+    }
+
+    /// The last block, decoded enough to append to it, if it still has room.
+    fn last_block(&self) -> Result<Option<(u64, Vec<u8>, usize)>, LedgerError> {
+        let Some((key, block)) = self
+            .events
+            .last()
+            .map_err(|e| storage_error(&self.path, e))?
+        else {
+            return Ok(None);
+        };
+        let first = key_seq(&key);
+        let count = split_block(&block)
+            .map_err(|why| LedgerError::Damaged { seq: first, why })?
+            .len();
+        Ok(Some((first, block.to_vec(), count)))
+    }
+
+    /// `flush`, then fsync every file and directory of the database.
+    fn sync(&self) -> Result<(), LedgerError> {
+        self.db.flush().map_err(|e| storage_error(&self.path, e))?;
+        fsync_tree(&self.path).map_err(|e| LedgerError::storage(&self.path, e))
+    }
+
+    /// For tests that play the attacker: the raw trees.
+    #[doc(hidden)]
+    pub fn raw_trees(&self) -> (&sled::Tree, &sled::Tree) {
+        (&self.events, &self.meta)
+    }
+}
+
+/// Packs `events` (consecutive, in order) into blocks, continuing `open` (the current last
+/// block: first position, bytes, number of events) while it has room.
+fn pack(open: Option<(u64, Vec<u8>, usize)>, events: &[Event]) -> Vec<(u64, Vec<u8>)> {
+    let mut blocks = Vec::new();
+    let mut current =
+        open.filter(|(_, bytes, count)| *count < BLOCK_EVENTS && bytes.len() < BLOCK_BYTES);
+    for event in events {
+        let (_, bytes, count) = current.get_or_insert_with(|| (event.seq.0, Vec::new(), 0));
+        bytes.extend_from_slice(&event.hash.0);
+        bytes.extend_from_slice(&(event.bytes.len() as u32).to_be_bytes());
+        bytes.extend_from_slice(&event.bytes);
+        *count += 1;
+        if *count >= BLOCK_EVENTS || bytes.len() >= BLOCK_BYTES {
+            let (first, bytes, _) = current.take().expect("just inserted");
+            blocks.push((first, bytes));
+        }
+    }
+    if let Some((first, bytes, _)) = current {
+        blocks.push((first, bytes));
+    }
+    blocks
+}
+
+/// Splits a block into (stored hash, event bytes) entries.
+pub fn split_block(block: &[u8]) -> Result<Vec<(Hash, &[u8])>, String> {
+    let mut entries = Vec::new();
+    let mut rest = block;
+    while !rest.is_empty() {
+        if rest.len() < ENTRY_HEADER {
+            return Err(format!(
+                "block entry {} is cut short: the stored bytes were changed",
+                entries.len() + 1
+            ));
+        }
+        let hash = Hash(rest[..32].try_into().expect("32 bytes checked above"));
+        let len =
+            u32::from_be_bytes(rest[32..36].try_into().expect("4 bytes checked above")) as usize;
+        let Some(bytes) = rest.get(ENTRY_HEADER..ENTRY_HEADER + len) else {
+            return Err(format!(
+                "block entry {} claims {len} bytes beyond the end of its block: the stored bytes were changed",
+                entries.len() + 1
+            ));
+        };
+        entries.push((hash, bytes));
+        rest = &rest[ENTRY_HEADER + len..];
+    }
+    if entries.is_empty() {
+        return Err("an empty block is stored".into());
+    }
+    Ok(entries)
+}
+
+/// Encodes one block from entries; for tests that tamper with blocks.
+#[doc(hidden)]
+pub fn join_block(entries: &[(Hash, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (hash, bytes) in entries {
+        out.extend_from_slice(&hash.0);
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+fn key_seq(key: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = key.len().min(8);
+    buf[8 - n..].copy_from_slice(&key[key.len() - n..]);
+    u64::from_be_bytes(buf)
+}
+
+fn read_head(events: &sled::Tree, path: &Path) -> Result<Option<Head>, LedgerError> {
+    let Some((key, block)) = events.last().map_err(|e| storage_error(path, e))? else {
+        return Ok(None);
+    };
+    let first = key_seq(&key);
+    let entries = split_block(&block).map_err(|why| LedgerError::Damaged { seq: first, why })?;
+    let (hash, bytes) = entries
+        .last()
+        .expect("split_block returns at least one entry");
+    let seq = first + entries.len() as u64 - 1;
+    let event = Event::decode(bytes, *hash).map_err(|why| LedgerError::Damaged { seq, why })?;
+    Ok(Some(Head {
+        seq: event.seq,
+        hash: *hash,
+        time: event.time,
+    }))
+}
+
+fn open_sled(path: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), LedgerError> {
+    let db = sled::Config::new()
+        .path(path)
+        .open()
+        .map_err(|e| storage_error(path, e))?;
+    let events = db.open_tree("events").map_err(|e| storage_error(path, e))?;
+    let meta = db.open_tree("meta").map_err(|e| storage_error(path, e))?;
+    Ok((db, events, meta))
+}
+
+fn storage_error(path: &Path, e: sled::Error) -> LedgerError {
+    let shown = path.display().to_string();
+    match e {
+        sled::Error::Io(io) if io.to_string().starts_with("could not acquire lock on") => {
+            LedgerError::InUse(shown)
+        }
+        sled::Error::Io(io) => LedgerError::storage(path, io),
+        sled::Error::Corruption { at, .. } => LedgerError::NotALedger {
+            path: shown,
+            why: format!("sled reports corruption at {at:?}"),
+        },
+        other => LedgerError::storage(path, std::io::Error::other(other.to_string())),
+    }
+}
+
+/// fsyncs every regular file under `dir`, then the directories themselves, so that what sled
+/// flushed survives a power loss and not only a process crash.
+fn fsync_tree(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            fsync_tree(&entry.path())?;
+        } else if kind.is_file() {
+            // sled's background thread may remove an old snapshot while we walk.
+            match std::fs::File::open(entry.path()) {
+                Ok(file) => file.sync_all()?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()
+}

@@ -1,0 +1,152 @@
+//! Recomputing the hash chain. The same checker serves a sled ledger, an export file and
+//! `restore`, so all three agree on what a valid ledger is.
+
+use super::envelope::{Event, Hash, Seq, hash_event, is_ledger_id};
+use super::{GENESIS_KIND, Head};
+use std::fmt;
+
+/// The first thing wrong with a chain: the position where it was found and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub seq: u64,
+    pub what: String,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "position {}: {}", self.seq, self.what)
+    }
+}
+
+/// A chain that verified: how many events and its head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub ledger_id: String,
+    pub head: Head,
+}
+
+/// Checks events one at a time, in order, keeping only what the next check needs.
+#[derive(Debug)]
+pub struct Chain {
+    last: Option<Head>,
+    run: Seq,
+    ledger_id: Option<String>,
+    expected_head: Option<(Seq, Hash)>,
+}
+
+impl Chain {
+    /// A checker for a chain from its first event. `expected_head` is a head written down
+    /// earlier (position and hash): the chain must contain exactly that event.
+    pub fn new(expected_head: Option<(Seq, Hash)>) -> Chain {
+        Chain {
+            last: None,
+            run: Seq(0),
+            ledger_id: None,
+            expected_head,
+        }
+    }
+
+    /// The position the next event must have.
+    pub fn next_seq(&self) -> u64 {
+        self.last.as_ref().map_or(1, |h| h.seq.0 + 1)
+    }
+
+    /// Checks the next stored event: its bytes and the hash stored beside them.
+    pub fn push(&mut self, bytes: &[u8], stored: Hash) -> Result<Event, Fault> {
+        let p = self.next_seq();
+        let fault = |what: String| Fault { seq: p, what };
+        let event = Event::decode(bytes, stored).map_err(fault)?;
+        if event.seq.0 != p {
+            return Err(fault(format!(
+                "found the event with seq {} where seq {p} belongs: an event was removed, inserted or moved",
+                event.seq
+            )));
+        }
+        let prev = self.last.as_ref().map_or(Hash::ZERO, |h| h.hash);
+        if event.prev != prev {
+            return Err(fault(
+                "prev does not match the hash of the event before it".into(),
+            ));
+        }
+        if hash_event(&prev, bytes) != stored {
+            return Err(fault(
+                "the event's bytes do not match its hash: the event was changed".into(),
+            ));
+        }
+        if p == 1 {
+            match event.genesis_ledger_id() {
+                Some(id) if is_ledger_id(id) && event.payload.len() == 1 => {
+                    self.ledger_id = Some(id.to_string())
+                }
+                _ => {
+                    return Err(fault(format!(
+                        "the first event must be {GENESIS_KIND} with a ledger_id of 32 hex digits"
+                    )));
+                }
+            }
+        } else if event.kind == GENESIS_KIND {
+            return Err(fault(format!("{GENESIS_KIND} may only be the first event")));
+        }
+        if let Some(last) = &self.last
+            && event.time < last.time
+        {
+            return Err(fault(format!(
+                "ledger time {} is before the previous event's {}",
+                event.time, last.time
+            )));
+        }
+        if event.run.0 != p && event.run != self.run {
+            return Err(fault(format!(
+                "run {} is neither this position nor the run of the event before it",
+                event.run
+            )));
+        }
+        if let Some((seq, hash)) = self.expected_head
+            && seq.0 == p
+            && hash != stored
+        {
+            return Err(fault(format!(
+                "the recorded head says {seq}:{hash}, the ledger has {seq}:{stored}: the ledger was rewritten from here or before"
+            )));
+        }
+        self.run = event.run;
+        self.last = Some(Head {
+            seq: event.seq,
+            hash: stored,
+            time: event.time,
+        });
+        Ok(event)
+    }
+
+    /// Ends the check: the chain must not be empty and must reach the expected head.
+    pub fn finish(self) -> Result<Verified, Fault> {
+        let (Some(last), Some(ledger_id)) = (self.last, self.ledger_id) else {
+            return Err(Fault {
+                seq: 1,
+                what: "the ledger holds no events".into(),
+            });
+        };
+        if let Some((seq, _)) = self.expected_head
+            && seq > last.seq
+        {
+            return Err(Fault {
+                seq: last.seq.0 + 1,
+                what: format!(
+                    "the ledger ends at position {} but the recorded head is at {seq}: the tail was cut off",
+                    last.seq
+                ),
+            });
+        }
+        Ok(Verified {
+            ledger_id,
+            head: last,
+        })
+    }
+}
+
+/// Parses a head written as `SEQ:HASH`, as `malbok head` prints it.
+pub fn parse_head(s: &str) -> Option<(Seq, Hash)> {
+    let (seq, hash) = s.split_once(':')?;
+    let seq: u64 = seq.parse().ok().filter(|&n| n > 0)?;
+    Some((Seq(seq), Hash::from_hex(hash)?))
+}

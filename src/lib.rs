@@ -1,0 +1,6 @@
+//! malbok: an event-sourced, tamper-evident audit ledger of goal assessments for Swedish
+//! municipalities. See ARCHITECTURE.md for the map of the modules.
+
+pub mod cli;
+pub mod import;
+pub mod ledger;

@@ -19,7 +19,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
 }
 
 pub fn print(ledger: &Ledger, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
-    let head = ledger.head();
+    let head = ledger.head()?;
     match format {
         Format::Text => writeln!(
             out,

@@ -46,7 +46,9 @@ pub struct Ledger {
     events: sled::Tree,
     meta: sled::Tree,
     ledger_id: String,
-    head: Head,
+    /// The last event, or why it cannot be read; kept as an error rather than refusing to open,
+    /// so that `verify` can still walk a damaged ledger and name its first bad position.
+    head: Result<Head, (u64, String)>,
 }
 
 impl Ledger {
@@ -91,7 +93,12 @@ impl Ledger {
             .map_err(|e| storage_error(path, e))?
             .ok_or_else(|| not_a_ledger("its metadata has no ledger id"))?;
         let ledger_id = String::from_utf8_lossy(&ledger_id).into_owned();
-        let head = read_head(&events, path)?.ok_or_else(|| not_a_ledger("it holds no events"))?;
+        let head = match read_head(&events, path) {
+            Ok(Some(head)) => Ok(head),
+            Ok(None) => return Err(not_a_ledger("it holds no events")),
+            Err(LedgerError::Damaged { seq, why }) => Err((seq, why)),
+            Err(other) => return Err(other),
+        };
         Ok(Ledger {
             path: path.to_path_buf(),
             db,
@@ -158,11 +165,11 @@ impl Ledger {
             events: events_tree,
             meta,
             ledger_id,
-            head: Head {
+            head: Ok(Head {
                 seq: last.seq,
                 hash: last.hash,
                 time: last.time,
-            },
+            }),
         };
         ledger.sync()?;
         Ok(ledger)
@@ -174,8 +181,10 @@ impl Ledger {
     }
 
     /// The last stored event.
-    pub fn head(&self) -> Head {
+    pub fn head(&self) -> Result<Head, LedgerError> {
         self.head
+            .clone()
+            .map_err(|(seq, why)| LedgerError::Damaged { seq, why })
     }
 
     /// Appends `batch` atomically and durably: all events land or none; when this returns
@@ -191,9 +200,10 @@ impl Ledger {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let time = now.max(self.head.time);
-        let run = Seq(self.head.seq.0 + 1);
-        let mut prev = self.head.hash;
+        let head = self.head()?;
+        let time = now.max(head.time);
+        let run = Seq(head.seq.0 + 1);
+        let mut prev = head.hash;
         let mut sealed = Vec::with_capacity(batch.len());
         for (i, new) in batch.iter().enumerate() {
             let event = Event::seal(new, Seq(run.0 + i as u64), prev, time, actor, run);
@@ -210,11 +220,11 @@ impl Ledger {
             .map_err(|e| storage_error(&self.path, e))?;
         self.sync()?;
         let last = sealed.last().expect("batch is not empty");
-        self.head = Head {
+        self.head = Ok(Head {
             seq: last.seq,
             hash: last.hash,
             time: last.time,
-        };
+        });
         Ok(sealed)
     }
 
@@ -285,9 +295,15 @@ impl Ledger {
                     ),
                 });
             }
-            let entries = split_block(&block).map_err(|what| Fault { seq: at, what })?;
+            let (entries, broken) = split_block_partial(&block);
             for (hash, bytes) in entries {
                 chain.push(bytes, hash)?;
+            }
+            if let Some(what) = broken {
+                return Err(Fault {
+                    seq: chain.next_seq(),
+                    what,
+                });
             }
         }
         let verified = chain.finish()?;
@@ -357,31 +373,42 @@ fn pack(open: Option<(u64, Vec<u8>, usize)>, events: &[Event]) -> Vec<(u64, Vec<
 
 /// Splits a block into (stored hash, event bytes) entries.
 pub fn split_block(block: &[u8]) -> Result<Vec<(Hash, &[u8])>, String> {
+    match split_block_partial(block) {
+        (entries, None) => Ok(entries),
+        (_, Some(why)) => Err(why),
+    }
+}
+
+/// Splits a block as far as it can be split: the entries before the first malformed one, and
+/// what is wrong with that one, so `verify` can name the exact position.
+fn split_block_partial(block: &[u8]) -> (Vec<(Hash, &[u8])>, Option<String>) {
     let mut entries = Vec::new();
     let mut rest = block;
+    if rest.is_empty() {
+        return (entries, Some("an empty block is stored".into()));
+    }
     while !rest.is_empty() {
         if rest.len() < ENTRY_HEADER {
-            return Err(format!(
-                "block entry {} is cut short: the stored bytes were changed",
-                entries.len() + 1
-            ));
+            return (
+                entries,
+                Some("the stored entry is cut short: the stored bytes were changed".into()),
+            );
         }
         let hash = Hash(rest[..32].try_into().expect("32 bytes checked above"));
         let len =
             u32::from_be_bytes(rest[32..36].try_into().expect("4 bytes checked above")) as usize;
         let Some(bytes) = rest.get(ENTRY_HEADER..ENTRY_HEADER + len) else {
-            return Err(format!(
-                "block entry {} claims {len} bytes beyond the end of its block: the stored bytes were changed",
-                entries.len() + 1
-            ));
+            return (
+                entries,
+                Some(format!(
+                    "the stored entry claims {len} bytes, beyond the end of its block: the stored bytes were changed"
+                )),
+            );
         };
         entries.push((hash, bytes));
         rest = &rest[ENTRY_HEADER + len..];
     }
-    if entries.is_empty() {
-        return Err("an empty block is stored".into());
-    }
-    Ok(entries)
+    (entries, None)
 }
 
 /// Encodes one block from entries; for tests that tamper with blocks.

@@ -30,7 +30,12 @@ impl TestEnv {
 
     /// `malbok` with a fixed environment, on this environment's ledger.
     pub fn malbok(&self) -> Command {
-        let mut cmd = Command::cargo_bin("malbok").expect("binary");
+        Command::from_std(self.process())
+    }
+
+    /// The same as a plain `std::process::Command`, for tests that spawn and kill it.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("malbok"));
         cmd.current_dir(self.dir.path())
             .env_clear()
             .env("MALBOK_LEDGER", self.ledger())

@@ -1,0 +1,127 @@
+//! Crash test: the real binary importing a large file is killed with SIGKILL at random moments.
+//! After each kill the ledger must open, verify, hold either all or none of that import, and
+//! still hold every append that had reported success.
+//!
+//! `cargo test` runs 30 kills. `MALBOK_CRASH_CYCLES=500 cargo test --release --test crash` runs
+//! more; `MALBOK_CRASH_SEED` replays a run (the seed is printed). A ledger that fails is kept
+//! under `target/crash-repro/` for inspection.
+
+mod common;
+
+use common::TestEnv;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+const IMPORT_EVENTS: u64 = 10_000;
+
+/// xorshift64*: enough randomness for kill times, and replayable from a printed seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn seq_of(head: &str) -> u64 {
+    head.split(':')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("SEQ:HASH")
+}
+
+#[test]
+fn a_killed_import_leaves_all_or_nothing_and_loses_no_acknowledged_append() {
+    let cycles: u32 = std::env::var("MALBOK_CRASH_CYCLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let seed: u64 = std::env::var("MALBOK_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64 | 1)
+        });
+    println!("crash test: {cycles} cycles, MALBOK_CRASH_SEED={seed}");
+    let mut rng = Rng(seed);
+
+    let env = TestEnv::new();
+    env.init();
+    let mut big = String::new();
+    for i in 0..IMPORT_EVENTS {
+        big.push_str(&format!(
+            "{{\"kind\":\"reading.recorded\",\"payload\":{{\"indicator\":\"ekero.sn.i{:02}\",\"period\":{{\"from\":\"2021-01-01\",\"to\":\"2021-08-31\"}},\"value\":\"{}.{}\",\"comment\":\"Andel brukare som är nöjda med stödet, mätning {i}\"}}}}\n",
+            i % 26,
+            i % 100,
+            i % 10
+        ));
+    }
+    env.write("big.jsonl", big.as_bytes());
+
+    // How long an uninterrupted import takes sets the window the kills are spread over.
+    let started = Instant::now();
+    env.run(&["import", "big.jsonl"]);
+    let window = started.elapsed().mul_f64(1.2);
+
+    let (mut none, mut all) = (0, 0);
+    for cycle in 0..cycles {
+        // An append that reports success must survive every later crash.
+        env.run(&[
+            "append",
+            "--kind",
+            "note.added",
+            "--payload",
+            &format!("{{\"cycle\":{cycle}}}"),
+        ]);
+        let acknowledged = env.head();
+
+        let delay = Duration::from_micros(rng.next() % window.as_micros().max(1) as u64);
+        let mut child = env
+            .process()
+            .arg("import")
+            .arg("big.jsonl")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn import");
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL; it may already have finished.
+        child.wait().expect("reap the killed import");
+
+        let verify = env
+            .malbok()
+            .args(["verify", "--head", &acknowledged])
+            .output()
+            .expect("run verify");
+        if !verify.status.success() {
+            let keep = common::root()
+                .join("target/crash-repro")
+                .join(format!("seed-{seed}-cycle-{cycle}"));
+            let _ = std::fs::create_dir_all(keep.parent().expect("parent"));
+            let _ = std::process::Command::new("cp")
+                .arg("-r")
+                .arg(env.ledger())
+                .arg(&keep)
+                .status();
+            panic!(
+                "cycle {cycle} (killed after {delay:?}): the ledger no longer verifies against the acknowledged head {acknowledged}; kept at {}: {}",
+                keep.display(),
+                String::from_utf8_lossy(&verify.stderr)
+            );
+        }
+        let landed = seq_of(&env.head()) - seq_of(&acknowledged);
+        match landed {
+            0 => none += 1,
+            IMPORT_EVENTS => all += 1,
+            partial => panic!(
+                "cycle {cycle}: {partial} of {IMPORT_EVENTS} events of a killed import landed"
+            ),
+        }
+    }
+    println!("crash test: {none} kills left none of the import, {all} left all of it");
+}

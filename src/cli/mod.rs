@@ -42,8 +42,9 @@ pub struct Cli {
         default_value = "malbok.db"
     )]
     pub ledger: PathBuf,
-    /// Who is appending; recorded in every event.
-    #[arg(long, global = true, env = "MALBOK_ACTOR")]
+    /// Who is appending; recorded in every event. Given before the command
+    /// (`malbok --actor anna import ...`), since `log --actor` is a filter.
+    #[arg(long, env = "MALBOK_ACTOR")]
     pub actor: Option<String>,
     #[command(subcommand)]
     pub command: Command,

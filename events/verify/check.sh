@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The independent verifier (verify.py, written from ENCODING.md alone) must accept the golden
+# vectors and a fresh export of the demo ledger, and reject a tampered copy of that export.
+# Installs its one dependency (blake3, pinned in requirements.txt) into target/verify-venv.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+venv=target/verify-venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r events/verify/requirements.txt
+py="$venv/bin/python"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+malbok() { cargo run --quiet -- --ledger "$work/demo.db" "$@"; }
+
+malbok demo --keep "$work/demo.db" >/dev/null
+malbok export >"$work/export.jsonl"
+head=$(malbok head --format json | "$py" -c 'import json,sys; h=json.load(sys.stdin); print(f"{h[\"seq\"]}:{h[\"hash\"]}")')
+
+echo "independent verifier: golden vectors"
+"$py" events/verify/verify.py events/vectors/chain.jsonl
+echo "independent verifier: fresh export against head $head"
+"$py" events/verify/verify.py "$work/export.jsonl" --head "$head"
+
+# One changed character in the middle of the export must be rejected.
+"$py" - "$work/export.jsonl" "$work/tampered.jsonl" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+i = len(lines) // 2
+lines[i] = lines[i].replace('"seq":', '"seq": ', 1) if "x" not in lines[i] else lines[i].replace("x", "y", 1)
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
+PY
+echo "independent verifier: tampered export (must fail)"
+if "$py" events/verify/verify.py "$work/tampered.jsonl"; then
+  echo "FAILED: the independent verifier accepted a tampered export" >&2
+  exit 1
+fi
+echo "independent verifier: ok (tampered export rejected)"

@@ -1,0 +1,155 @@
+//! The core commands through the real binary: exit codes, the lock, time and runs, export,
+//! restore and verify of an export.
+
+mod common;
+
+use common::TestEnv;
+use malbok::ledger::Ledger;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+fn events(env: &TestEnv) -> Vec<Value> {
+    env.run(&["log", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json line")["event"].clone())
+        .collect()
+}
+
+#[test]
+fn init_refuses_a_directory_that_is_not_empty() {
+    let env = TestEnv::new();
+    env.init();
+    let out = env.malbok().arg("init").output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"));
+}
+
+#[test]
+fn a_missing_ledger_or_a_foreign_directory_is_unavailable() {
+    let env = TestEnv::new();
+    let out = env.malbok().arg("head").output().expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no ledger at"));
+
+    std::fs::create_dir_all(env.ledger()).expect("mkdir");
+    env.write("malbok.db/notes.txt", b"not a database");
+    let out = env.malbok().arg("log").output().expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a malbok ledger"));
+    // And nothing was created in it.
+    assert_eq!(std::fs::read_dir(env.ledger()).expect("dir").count(), 1);
+}
+
+#[test]
+fn a_second_process_gets_ledger_in_use_within_a_second() {
+    let env = TestEnv::new();
+    env.init();
+    let held = Ledger::open(&env.ledger()).expect("hold the ledger");
+    let started = Instant::now();
+    let out = env.malbok().args(["append", "--kind", "a.b", "--payload", "{}"]).output().expect("run");
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ledger in use"));
+    drop(held);
+    env.run(&["append", "--kind", "a.b", "--payload", "{}"]);
+}
+
+#[test]
+fn an_import_is_one_run_with_one_time_and_time_never_goes_back() {
+    let env = TestEnv::new();
+    env.init();
+    env.write("in.jsonl", b"{\"kind\":\"a.b\",\"payload\":{\"n\":1}}\n{\"kind\":\"a.b\",\"payload\":{\"n\":2}}\n");
+    env.run(&["import", "in.jsonl"]);
+    // A clock behind the head: the event gets the head's time, not an earlier one.
+    env.malbok()
+        .env("MALBOK_NOW", "2020-01-01T00:00:00Z")
+        .args(["append", "--kind", "a.c", "--payload", "{}"])
+        .assert()
+        .success();
+    let all = events(&env);
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[1]["run"], 2);
+    assert_eq!(all[2]["run"], 2);
+    assert_eq!(all[3]["run"], 4);
+    for e in &all {
+        assert_eq!(e["time"], "2021-09-01T10:00:00.000000Z");
+        assert_eq!(e["actor"], "tester");
+    }
+}
+
+#[test]
+fn log_filters_by_position_kind_and_actor() {
+    let env = TestEnv::new();
+    env.init();
+    env.run(&["append", "--kind", "a.b", "--payload", "{}"]);
+    env.malbok()
+        .args(["--actor", "anna", "append", "--kind", "a.c", "--payload", "{}"])
+        .assert()
+        .success();
+    env.run(&["append", "--kind", "a.b", "--payload", "{\"x\":\"y\"}"]);
+    let seqs = |args: &[&str]| -> Vec<u64> {
+        let mut all = vec!["log", "--format", "json"];
+        all.extend_from_slice(args);
+        env.run(&all)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).expect("json")["event"]["seq"].as_u64().expect("seq"))
+            .collect()
+    };
+    assert_eq!(seqs(&[]), [1, 2, 3, 4]);
+    assert_eq!(seqs(&["--kind", "a.b"]), [2, 4]);
+    assert_eq!(seqs(&["--actor", "anna"]), [3]);
+    assert_eq!(seqs(&["--from", "2", "--to", "3"]), [2, 3]);
+    let text = env.run(&["log", "--from", "4"]);
+    assert!(text.contains("a.b  {\"x\":\"y\"}"), "{text}");
+}
+
+#[test]
+fn an_export_verifies_without_a_database_and_restores_an_identical_ledger() {
+    let env = TestEnv::new();
+    env.init();
+    env.run(&["append", "--kind", "a.b", "--payload", "{\"text\":\"Ekerö\"}"]);
+    let export = env.run(&["export"]);
+    env.write("export.jsonl", export.as_bytes());
+    let head = env.head();
+    assert!(env.run(&["verify", "--file", "export.jsonl", "--head", &head]).starts_with("ok: 2 events"));
+
+    env.malbok()
+        .env("MALBOK_NOW", "2030-01-01T00:00:00Z")
+        .env("MALBOK_ACTOR", "auditor")
+        .args(["--ledger", "copy.db", "restore", "export.jsonl"])
+        .assert()
+        .success();
+    let copy = env.malbok().args(["--ledger", "copy.db", "export"]).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&copy.stdout), export, "same ids, times, actors, hashes");
+
+    // A partial export stops at --to.
+    assert_eq!(env.run(&["export", "--to", "1"]).lines().count(), 1);
+
+    // A tampered export fails, names the line, and restores nothing.
+    let tampered = export.replacen("Ekerö", "Ekerø", 1);
+    env.write("tampered.jsonl", tampered.as_bytes());
+    let out = env.malbok().args(["verify", "--file", "tampered.jsonl"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("position 2"));
+    let out = env.malbok().args(["--ledger", "bad.db", "restore", "tampered.jsonl"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!env.path("bad.db").exists());
+}
+
+#[test]
+fn a_bad_clock_setting_is_refused() {
+    let env = TestEnv::new();
+    let out = env.malbok().env("MALBOK_NOW", "yesterday").arg("init").output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("MALBOK_NOW"));
+    assert!(!env.ledger().exists());
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let env = TestEnv::new();
+    let help = env.run(&["--help"]);
+    for line in ["0  success", "1  verification failed", "2  input refused", "3  ledger unavailable"] {
+        assert!(help.contains(line), "{help}");
+    }
+}

@@ -46,8 +46,16 @@ fn a_second_process_gets_ledger_in_use_within_a_second() {
     env.init();
     let held = Ledger::open(&env.ledger()).expect("hold the ledger");
     let started = Instant::now();
-    let out = env.malbok().args(["append", "--kind", "a.b", "--payload", "{}"]).output().expect("run");
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    let out = env
+        .malbok()
+        .args(["append", "--kind", "a.b", "--payload", "{}"])
+        .output()
+        .expect("run");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ledger in use"));
     drop(held);
@@ -58,7 +66,10 @@ fn a_second_process_gets_ledger_in_use_within_a_second() {
 fn an_import_is_one_run_with_one_time_and_time_never_goes_back() {
     let env = TestEnv::new();
     env.init();
-    env.write("in.jsonl", b"{\"kind\":\"a.b\",\"payload\":{\"n\":1}}\n{\"kind\":\"a.b\",\"payload\":{\"n\":2}}\n");
+    env.write(
+        "in.jsonl",
+        b"{\"kind\":\"a.b\",\"payload\":{\"n\":1}}\n{\"kind\":\"a.b\",\"payload\":{\"n\":2}}\n",
+    );
     env.run(&["import", "in.jsonl"]);
     // A clock behind the head: the event gets the head's time, not an earlier one.
     env.malbok()
@@ -83,7 +94,15 @@ fn log_filters_by_position_kind_and_actor() {
     env.init();
     env.run(&["append", "--kind", "a.b", "--payload", "{}"]);
     env.malbok()
-        .args(["--actor", "anna", "append", "--kind", "a.c", "--payload", "{}"])
+        .args([
+            "--actor",
+            "anna",
+            "append",
+            "--kind",
+            "a.c",
+            "--payload",
+            "{}",
+        ])
         .assert()
         .success();
     env.run(&["append", "--kind", "a.b", "--payload", "{\"x\":\"y\"}"]);
@@ -92,7 +111,11 @@ fn log_filters_by_position_kind_and_actor() {
         all.extend_from_slice(args);
         env.run(&all)
             .lines()
-            .map(|l| serde_json::from_str::<Value>(l).expect("json")["event"]["seq"].as_u64().expect("seq"))
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("json")["event"]["seq"]
+                    .as_u64()
+                    .expect("seq")
+            })
             .collect()
     };
     assert_eq!(seqs(&[]), [1, 2, 3, 4]);
@@ -107,11 +130,20 @@ fn log_filters_by_position_kind_and_actor() {
 fn an_export_verifies_without_a_database_and_restores_an_identical_ledger() {
     let env = TestEnv::new();
     env.init();
-    env.run(&["append", "--kind", "a.b", "--payload", "{\"text\":\"Ekerö\"}"]);
+    env.run(&[
+        "append",
+        "--kind",
+        "a.b",
+        "--payload",
+        "{\"text\":\"Ekerö\"}",
+    ]);
     let export = env.run(&["export"]);
     env.write("export.jsonl", export.as_bytes());
     let head = env.head();
-    assert!(env.run(&["verify", "--file", "export.jsonl", "--head", &head]).starts_with("ok: 2 events"));
+    assert!(
+        env.run(&["verify", "--file", "export.jsonl", "--head", &head])
+            .starts_with("ok: 2 events")
+    );
 
     env.malbok()
         .env("MALBOK_NOW", "2030-01-01T00:00:00Z")
@@ -119,8 +151,16 @@ fn an_export_verifies_without_a_database_and_restores_an_identical_ledger() {
         .args(["--ledger", "copy.db", "restore", "export.jsonl"])
         .assert()
         .success();
-    let copy = env.malbok().args(["--ledger", "copy.db", "export"]).output().expect("run");
-    assert_eq!(String::from_utf8_lossy(&copy.stdout), export, "same ids, times, actors, hashes");
+    let copy = env
+        .malbok()
+        .args(["--ledger", "copy.db", "export"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&copy.stdout),
+        export,
+        "same ids, times, actors, hashes"
+    );
 
     // A partial export stops at --to.
     assert_eq!(env.run(&["export", "--to", "1"]).lines().count(), 1);
@@ -128,10 +168,18 @@ fn an_export_verifies_without_a_database_and_restores_an_identical_ledger() {
     // A tampered export fails, names the line, and restores nothing.
     let tampered = export.replacen("Ekerö", "Ekerø", 1);
     env.write("tampered.jsonl", tampered.as_bytes());
-    let out = env.malbok().args(["verify", "--file", "tampered.jsonl"]).output().expect("run");
+    let out = env
+        .malbok()
+        .args(["verify", "--file", "tampered.jsonl"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("position 2"));
-    let out = env.malbok().args(["--ledger", "bad.db", "restore", "tampered.jsonl"]).output().expect("run");
+    let out = env
+        .malbok()
+        .args(["--ledger", "bad.db", "restore", "tampered.jsonl"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(!env.path("bad.db").exists());
 }
@@ -139,7 +187,12 @@ fn an_export_verifies_without_a_database_and_restores_an_identical_ledger() {
 #[test]
 fn a_bad_clock_setting_is_refused() {
     let env = TestEnv::new();
-    let out = env.malbok().env("MALBOK_NOW", "yesterday").arg("init").output().expect("run");
+    let out = env
+        .malbok()
+        .env("MALBOK_NOW", "yesterday")
+        .arg("init")
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("MALBOK_NOW"));
     assert!(!env.ledger().exists());
@@ -149,7 +202,12 @@ fn a_bad_clock_setting_is_refused() {
 fn help_documents_the_exit_codes() {
     let env = TestEnv::new();
     let help = env.run(&["--help"]);
-    for line in ["0  success", "1  verification failed", "2  input refused", "3  ledger unavailable"] {
+    for line in [
+        "0  success",
+        "1  verification failed",
+        "2  input refused",
+        "3  ledger unavailable",
+    ] {
         assert!(help.contains(line), "{help}");
     }
 }

@@ -56,7 +56,14 @@ fn vectors() -> Vec<u8> {
     let mut out = Vec::new();
     let mut prev = Hash::ZERO;
     for (i, (event, time, actor, run)) in events.iter().enumerate() {
-        let sealed = Event::seal(event, Seq(i as u64 + 1), prev, t(time), actor, Seq(*run));
+        let sealed = malbok::ledger::envelope::seal(
+            event,
+            Seq(i as u64 + 1),
+            prev,
+            t(time),
+            actor,
+            Seq(*run),
+        );
         export::write_line(&mut out, &sealed.bytes, &sealed.hash);
         prev = sealed.hash;
     }

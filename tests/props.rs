@@ -85,7 +85,8 @@ proptest! {
             prop_assert_eq!(&event.kind, &new.kind);
         }
         // Restoring gives a ledger whose export is byte-identical.
-        let copy = Ledger::create(&dir.path().join("copy.db"), &events).expect("restore");
+        let sealed: Vec<_> = events.into_iter().map(Into::into).collect();
+        let copy = Ledger::create(&dir.path().join("copy.db"), &verified.ledger_id, &sealed).expect("restore");
         let mut again = Vec::new();
         for item in copy.raw_from(Seq(1)) {
             let (_, hash, bytes) = item.expect("read");

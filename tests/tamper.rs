@@ -166,7 +166,8 @@ fn an_inserted_event_is_found() {
                 .clone(),
         };
         let time = LedgerTime::parse_rfc3339(common::NOW).expect("time");
-        let forged = Event::seal(&new, Seq(100), prev, time, "mallory", Seq(100));
+        let forged =
+            malbok::ledger::envelope::seal(&new, Seq(100), prev, time, "mallory", Seq(100));
         all.insert(99, (forged.hash, forged.bytes));
     });
     assert_position(&verify_fails(&env, &[]), 101);

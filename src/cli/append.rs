@@ -25,7 +25,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let payload = match args.payload {
         Some(text) => text,
         None => String::from_utf8(super::read_input("-")?)
-            .map_err(|_| InputError::new("-", None, None, "the payload is not UTF-8"))?,
+            .map_err(|_| InputError::new("<stdin>", None, None, "the payload is not UTF-8"))?,
     };
     let payload_value = crate::ledger::canonical::parse_strict(payload.trim())
         .map_err(|e| InputError::new("--payload", None, None, format!("invalid JSON: {e}")))?;

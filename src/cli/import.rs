@@ -2,7 +2,8 @@
 
 use super::{CliError, Context, Format};
 use crate::import::jsonl;
-use crate::ledger::{Event, Ledger};
+use crate::ledger::Ledger;
+use crate::ledger::envelope::Sealed;
 use serde_json::json;
 use std::io::Write;
 
@@ -21,7 +22,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let bytes = super::read_input(&args.file)?;
-    let lines = jsonl::parse(&args.file, &bytes)?;
+    let lines = jsonl::parse(super::input_name(&args.file), &bytes)?;
     let mut ledger = Ledger::open(&ctx.ledger)?;
     let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
     let appended = ledger.append(&events, &ctx.actor, ctx.now)?;
@@ -29,7 +30,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
 }
 
 /// Prints what an append stored: positions, run and the new head.
-pub fn report(appended: &[Event], format: Format, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn report(appended: &[Sealed], format: Format, out: &mut dyn Write) -> Result<(), CliError> {
     let (Some(first), Some(last)) = (appended.first(), appended.last()) else {
         return Ok(());
     };

@@ -153,6 +153,11 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
     }
 }
 
+/// How an input is named in messages: its path, or `<stdin>` for `-`.
+pub fn input_name(path: &str) -> &str {
+    if path == "-" { "<stdin>" } else { path }
+}
+
 /// Reads a file argument, `-` meaning standard input.
 pub fn read_input(path: &str) -> Result<Vec<u8>, InputError> {
     let result = if path == "-" {
@@ -161,5 +166,5 @@ pub fn read_input(path: &str) -> Result<Vec<u8>, InputError> {
     } else {
         std::fs::read(path)
     };
-    result.map_err(|e| InputError::new(path, None, None, format!("cannot read: {e}")))
+    result.map_err(|e| InputError::new(input_name(path), None, None, format!("cannot read: {e}")))
 }

@@ -20,11 +20,11 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let bytes = super::read_input(&args.file)?;
     let mut events = Vec::new();
-    let verified = export::verify_export(&bytes, None, |e| events.push(e));
-    if verified.is_err() {
+    let verified = export::verify_export(&bytes, None, |e| events.push(e.into()));
+    let Ok(verified) = &verified else {
         super::verify::print(&verified, args.format, out)?;
         return verified.map(|_| ()).map_err(CliError::VerifyFailed);
-    }
-    let ledger = Ledger::create(&ctx.ledger, &events)?;
+    };
+    let ledger = Ledger::create(&ctx.ledger, &verified.ledger_id, &events)?;
     super::head::print(&ledger, args.format, out)
 }

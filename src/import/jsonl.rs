@@ -34,7 +34,7 @@ pub fn parse(source: &str, bytes: &[u8]) -> Result<Vec<Line>, InputError> {
             return Err(refuse(
                 None,
                 format!(
-                    "the line is {} bytes; an event may have at most {MAX_LINE_BYTES} bytes (1 MiB)",
+                    "the line is {} bytes; a line may have at most {MAX_LINE_BYTES} bytes (1 MiB)",
                     raw.len()
                 ),
             ));
@@ -75,12 +75,14 @@ pub fn parse(source: &str, bytes: &[u8]) -> Result<Vec<Line>, InputError> {
 
 /// Parses one line's text into an event, or the field and reason it was refused for.
 pub fn parse_event(text: &str) -> Result<NewEvent, (Option<String>, String)> {
-    let value = parse_strict(text)
-        .map_err(|e| (None, format!("invalid JSON at column {}: {e}", e.column())))?;
+    let value = parse_strict(text).map_err(|e| (None, json_error(text, &e)))?;
     let Value::Object(mut obj) = value else {
         return Err((
             None,
-            "expected a JSON object like {\"kind\":\"…\",\"payload\":{…}}".into(),
+            format!(
+                "expected a JSON object like {{\"kind\":\"…\",\"payload\":{{…}}}}, found {}",
+                type_name(&value)
+            ),
         ));
     };
     if let Some(extra) = obj.keys().find(|k| *k != "kind" && *k != "payload") {
@@ -124,6 +126,26 @@ pub fn new_event(kind: String, payload: Value) -> Result<NewEvent, (Option<Strin
     })
 }
 
+/// A JSON syntax error in words for people: the column counted in characters (as an editor
+/// shows it, `å` is one), and a hint for the common mistakes.
+fn json_error(text: &str, e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    // serde_json ends its message with its own "at line 1 column N"; we say the line ourselves.
+    let message = message
+        .rfind(" at line ")
+        .map_or(&message[..], |i| &message[..i]);
+    let byte = e.column().saturating_sub(1).min(text.len());
+    let column = text.char_indices().take_while(|(i, _)| *i < byte).count() + 1;
+    let hint = if message.starts_with("EOF while parsing") {
+        " (the line ends before the JSON is complete)"
+    } else if message.starts_with("key must be a string") || message.starts_with("expected value") {
+        " (keys and text need double quotes: \"kind\")"
+    } else {
+        ""
+    };
+    format!("invalid JSON at column {column}: {message}{hint}")
+}
+
 /// Kinds are lowercase words (letters, digits, `_`) joined by dots; `ledger.*` is reserved.
 pub fn check_kind(kind: &str) -> Result<(), String> {
     let word_ok = |w: &str| {
@@ -131,7 +153,13 @@ pub fn check_kind(kind: &str) -> Result<(), String> {
             && w.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     };
-    if kind.is_empty() || kind.len() > 64 || !kind.split('.').all(word_ok) {
+    if kind.len() > 64 {
+        return Err(format!(
+            "{kind:?} is {} characters; a kind has at most 64",
+            kind.chars().count()
+        ));
+    }
+    if !kind.split('.').all(word_ok) {
         return Err(format!(
             "{kind:?} is not a kind: use lowercase words joined by dots, e.g. \"reading.recorded\""
         ));
@@ -169,7 +197,7 @@ mod tests {
             b"{\"kind\":\"a.b\",\"payload\":{}}\n{\"kind\":\"a.b\",\"payload\":{\"v\":0.5}}\n";
         assert_eq!(
             refusal(input),
-            "in.jsonl:2: payload.v: 0.5 is a floating-point number, which is never stored; write an exact decimal as a string, e.g. \"0.5\""
+            "in.jsonl:2: payload.v: numbers with a fraction or an exponent (here 0.5) are never stored; write an exact decimal as a string, e.g. \"0.87\", and whole numbers without an exponent"
         );
         assert!(refusal(b"{\"payload\":{}}").starts_with("in.jsonl:1: kind: missing"));
         assert!(

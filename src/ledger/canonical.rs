@@ -31,21 +31,24 @@ pub fn encode_into(value: &Value, out: &mut Vec<u8>) {
             }
             out.push(b']');
         }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-            out.push(b'{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                encode_str(key, out);
-                out.push(b':');
-                encode_into(&map[key], out);
-            }
-            out.push(b'}');
-        }
+        Value::Object(map) => encode_object(map, out),
     }
+}
+
+/// Appends the canonical bytes of a JSON object to `out`.
+pub fn encode_object(map: &Map<String, Value>, out: &mut Vec<u8>) {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    out.push(b'{');
+    for (i, key) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        encode_str(key, out);
+        out.push(b':');
+        encode_into(&map[key], out);
+    }
+    out.push(b'}');
 }
 
 /// The canonical bytes of `value`.
@@ -55,7 +58,8 @@ pub fn encode(value: &Value) -> Vec<u8> {
     out
 }
 
-fn encode_str(s: &str, out: &mut Vec<u8>) {
+/// Appends a JSON string, escaped as the canonical encoding requires.
+pub fn encode_str(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let mut start = 0;
     for (i, byte) in s.bytes().enumerate() {
@@ -119,13 +123,16 @@ fn check_number(n: &Number, path: &str) -> Result<(), ValueFault> {
         }
         return Ok(());
     }
-    if n.as_u64().is_some() {
+    let integral_beyond = n.as_u64().is_some()
+        || n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.abs() > MAX_SAFE_INTEGER as f64);
+    if integral_beyond {
         return fault(format!(
             "integer {n} is beyond ±{MAX_SAFE_INTEGER}; write large numbers as decimal strings"
         ));
     }
     fault(format!(
-        "{n} is a floating-point number, which is never stored; write an exact decimal as a string, e.g. \"{n}\""
+        "numbers with a fraction or an exponent (here {n}) are never stored; write an exact decimal as a string, e.g. \"0.87\", and whole numbers without an exponent"
     ))
 }
 

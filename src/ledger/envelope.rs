@@ -3,7 +3,7 @@
 use super::canonical;
 use super::{FORMAT_VERSION, GENESIS_KIND};
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::fmt;
 
 /// A position in the ledger: 1-based, no gaps. Order is by position, never by clock.
@@ -126,42 +126,61 @@ pub const ENVELOPE_FIELDS: [&str; 9] = [
     "actor", "kind", "kind_v", "payload", "prev", "run", "seq", "time", "v",
 ];
 
-impl Event {
-    /// Builds, encodes and hashes the event that follows `prev`.
-    pub fn seal(
-        new: &NewEvent,
-        seq: Seq,
-        prev: Hash,
-        time: LedgerTime,
-        actor: &str,
-        run: Seq,
-    ) -> Event {
-        let envelope = json!({
-            "v": FORMAT_VERSION,
-            "seq": seq.0,
-            "prev": prev.to_hex(),
-            "time": time.to_string(),
-            "actor": actor,
-            "run": run.0,
-            "kind": new.kind,
-            "kind_v": new.kind_v,
-            "payload": new.payload,
-        });
-        let bytes = canonical::encode(&envelope);
-        Event {
-            seq,
-            prev,
-            time,
-            actor: actor.to_string(),
-            run,
-            kind: new.kind.clone(),
-            kind_v: new.kind_v,
-            payload: new.payload.clone(),
-            hash: hash_event(&prev, &bytes),
-            bytes,
+/// An event ready to be stored: what the store needs of its envelope, its bytes and its hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealed {
+    pub seq: Seq,
+    pub run: Seq,
+    pub time: LedgerTime,
+    pub hash: Hash,
+    pub bytes: Vec<u8>,
+}
+
+impl From<Event> for Sealed {
+    fn from(e: Event) -> Sealed {
+        Sealed {
+            seq: e.seq,
+            run: e.run,
+            time: e.time,
+            hash: e.hash,
+            bytes: e.bytes,
         }
     }
+}
 
+/// Builds, encodes and hashes the event that follows `prev`. The envelope is written member by
+/// member in canonical (sorted) order, so the payload is never copied.
+pub fn seal(
+    new: &NewEvent,
+    seq: Seq,
+    prev: Hash,
+    time: LedgerTime,
+    actor: &str,
+    run: Seq,
+) -> Sealed {
+    let mut bytes = Vec::with_capacity(256);
+    bytes.extend_from_slice(b"{\"actor\":");
+    canonical::encode_str(actor, &mut bytes);
+    bytes.extend_from_slice(b",\"kind\":");
+    canonical::encode_str(&new.kind, &mut bytes);
+    bytes.extend_from_slice(format!(",\"kind_v\":{},\"payload\":", new.kind_v).as_bytes());
+    canonical::encode_object(&new.payload, &mut bytes);
+    bytes.extend_from_slice(
+        format!(
+            ",\"prev\":\"{prev}\",\"run\":{run},\"seq\":{seq},\"time\":\"{time}\",\"v\":{FORMAT_VERSION}}}"
+        )
+        .as_bytes(),
+    );
+    Sealed {
+        seq,
+        run,
+        time,
+        hash: hash_event(&prev, &bytes),
+        bytes,
+    }
+}
+
+impl Event {
     /// Decodes stored bytes and checks everything that can be checked of one event alone: valid
     /// canonical JSON, exactly the envelope fields with the right types, this format version.
     /// `hash` is the hash stored beside the bytes; it is carried, not checked, here.

@@ -11,7 +11,7 @@
 //! fsync of every file of the database (sled's flush uses `sync_file_range`, which does not
 //! flush volatile disk caches).
 
-use super::envelope::{self, Event, Hash, LedgerTime, NewEvent, Seq};
+use super::envelope::{self, Event, Hash, LedgerTime, NewEvent, Sealed, Seq};
 use super::verify::{Chain, Fault, Verified};
 use super::{FORMAT_VERSION, LedgerError};
 use sled::Transactional;
@@ -116,29 +116,28 @@ impl Ledger {
         getrandom::fill(&mut id).map_err(|e| {
             LedgerError::storage(path, std::io::Error::other(format!("no randomness: {e}")))
         })?;
-        let genesis = Event::seal(
-            &envelope::genesis(&hex::encode(id)),
+        let ledger_id = hex::encode(id);
+        let genesis = envelope::seal(
+            &envelope::genesis(&ledger_id),
             Seq(1),
             Hash::ZERO,
             now,
             actor,
             Seq(1),
         );
-        Ledger::create(path, &[genesis])
+        Ledger::create(path, &ledger_id, &[genesis])
     }
 
-    /// Rebuilds a ledger from verified events (from an export) in a new or empty directory.
-    /// The events must have passed `Chain`; this writes them and the metadata in one
-    /// transaction.
-    pub fn create(path: &Path, events: &[Event]) -> Result<Ledger, LedgerError> {
-        let ledger_id = events
-            .first()
-            .and_then(Event::genesis_ledger_id)
-            .ok_or_else(|| LedgerError::Damaged {
+    /// Writes a ledger from a verified chain (a new genesis, or an export) into a new or empty
+    /// directory: the events and the metadata in one transaction. The events must have passed
+    /// `Chain`, which also yields `ledger_id`.
+    pub fn create(path: &Path, ledger_id: &str, events: &[Sealed]) -> Result<Ledger, LedgerError> {
+        let Some(last) = events.last() else {
+            return Err(LedgerError::Damaged {
                 seq: 1,
-                why: "the first event is not a genesis event".into(),
-            })?
-            .to_string();
+                why: "a ledger needs at least its genesis event".into(),
+            });
+        };
         if path.exists() {
             let mut entries = std::fs::read_dir(path).map_err(|e| LedgerError::storage(path, e))?;
             if entries.next().is_some() {
@@ -158,13 +157,12 @@ impl Ledger {
                 Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
             })
             .map_err(|e| LedgerError::storage(path, std::io::Error::other(format!("{e:?}"))))?;
-        let last = events.last().expect("checked non-empty above");
         let ledger = Ledger {
             path: path.to_path_buf(),
             db,
             events: events_tree,
             meta,
-            ledger_id,
+            ledger_id: ledger_id.to_string(),
             head: Ok(Head {
                 seq: last.seq,
                 hash: last.hash,
@@ -196,7 +194,7 @@ impl Ledger {
         batch: &[NewEvent],
         actor: &str,
         now: LedgerTime,
-    ) -> Result<Vec<Event>, LedgerError> {
+    ) -> Result<Vec<Sealed>, LedgerError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -206,7 +204,7 @@ impl Ledger {
         let mut prev = head.hash;
         let mut sealed = Vec::with_capacity(batch.len());
         for (i, new) in batch.iter().enumerate() {
-            let event = Event::seal(new, Seq(run.0 + i as u64), prev, time, actor, run);
+            let event = envelope::seal(new, Seq(run.0 + i as u64), prev, time, actor, run);
             prev = event.hash;
             sealed.push(event);
         }
@@ -350,7 +348,7 @@ impl Ledger {
 
 /// Packs `events` (consecutive, in order) into blocks, continuing `open` (the current last
 /// block: first position, bytes, number of events) while it has room.
-fn pack(open: Option<(u64, Vec<u8>, usize)>, events: &[Event]) -> Vec<(u64, Vec<u8>)> {
+fn pack(open: Option<(u64, Vec<u8>, usize)>, events: &[Sealed]) -> Vec<(u64, Vec<u8>)> {
     let mut blocks = Vec::new();
     let mut current =
         open.filter(|(_, bytes, count)| *count < BLOCK_EVENTS && bytes.len() < BLOCK_BYTES);

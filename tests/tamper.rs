@@ -6,7 +6,7 @@ mod common;
 
 use common::TestEnv;
 use malbok::ledger::Ledger;
-use malbok::ledger::envelope::{Event, Hash, LedgerTime, NewEvent, Seq};
+use malbok::ledger::envelope::{Hash, LedgerTime, NewEvent, Seq};
 use malbok::ledger::store::{BLOCK_EVENTS, join_block, split_block};
 
 /// Events in the test ledger: three blocks, the last one partly filled.

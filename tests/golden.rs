@@ -3,7 +3,7 @@
 //! checks that malbok still produces it byte for byte. Set MALBOK_BLESS=1 to rewrite the file
 //! after a deliberate format change (and then bump the format version).
 
-use malbok::ledger::envelope::{Event, Hash, LedgerTime, NewEvent, Seq, genesis};
+use malbok::ledger::envelope::{Hash, LedgerTime, NewEvent, Seq, genesis};
 use malbok::ledger::export;
 use serde_json::json;
 

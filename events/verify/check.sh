@@ -16,7 +16,7 @@ malbok() { cargo run --quiet -- --ledger "$work/demo.db" "$@"; }
 
 malbok demo --keep "$work/demo.db" >/dev/null
 malbok export >"$work/export.jsonl"
-head=$(malbok head --format json | "$py" -c 'import json,sys; h=json.load(sys.stdin); print(f"{h[\"seq\"]}:{h[\"hash\"]}")')
+head=$(malbok head --format json | "$py" -c 'import json,sys; h=json.load(sys.stdin); print("%d:%s" % (h["seq"], h["hash"]))')
 
 echo "independent verifier: golden vectors"
 "$py" events/verify/verify.py events/vectors/chain.jsonl

@@ -30,7 +30,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 
 fn new_event() -> impl Strategy<Value = NewEvent> {
     (
-        "[a-z]{1,6}\\.[a-z_]{1,8}",
+        "[a-z][a-z0-9_]{0,5}\\.[a-z][a-z_]{0,7}",
         prop::collection::btree_map("[a-z_]{1,8}", json_value(), 0..5),
     )
         .prop_map(|(kind, payload)| NewEvent {

@@ -1,23 +1,20 @@
 #!/usr/bin/env python3
-"""Independent verifier for malbok export files, written from events/ENCODING.md alone.
-Usage: python3 verify.py EXPORT.jsonl [--head SEQ:HASH]"""
-import json, re, sys
+"""Verifies a malbok export, written from events/ENCODING.md alone: verify.py EXPORT.jsonl [--head SEQ:HASH]"""
+import json, re, sys, unicodedata
 from datetime import datetime
 from blake3 import blake3
-
 TAG, ZERO = b"malbok-event-v1\x00", "0" * 64
 PREFIX, SUFFIX = b'{"event":', re.compile(rb',"hash":"([0-9a-f]{64})"\}\n')
+KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 TYPES = {"actor": str, "kind": str, "kind_v": int, "payload": dict, "prev": str,
          "run": int, "seq": int, "time": str, "v": int}
 
 class Fail(Exception): pass
-
 def no_float(s): raise Fail(f"number {s[:40]} is not an integer (section 2: no floats)")
 def int_ok(s):  # section 2: magnitude at most 2^53 - 1 (checked before int() of huge strings)
     if len(s) > 17 or abs(int(s)) > 2**53 - 1: raise Fail(f"integer {s[:40]} exceeds 2^53-1")
     return int(s)
-
 def check(i, line, prev, last):  # one line at position i; returns (event, hash hex)
     m = SUFFIX.fullmatch(line, max(0, len(line) - 76))
     if not line.startswith(PREFIX) or not m:
@@ -47,14 +44,17 @@ def check(i, line, prev, last):  # one line at position i; returns (event, hash 
     if last and ev["time"] < last["time"]: raise Fail("time is before the previous event's")
     if ev["run"] != i and not (last and ev["run"] == last["run"]):
         raise Fail(f"run is {ev['run']}, expected {i} or the previous run")
-    if (i == 1) != (ev["kind"] == "ledger.genesis"):
-        raise Fail("genesis must be exactly the first event")
+    k, a = ev["kind"], ev["actor"]
+    if not KIND.fullmatch(k) or len(k) > 64 or ev["kind_v"] < 1: raise Fail("bad kind or kind_v")
+    if not 0 < len(a) <= 128 or any(unicodedata.category(c) == "Cc" for c in a):
+        raise Fail("actor is not 1 to 128 characters without control characters")
+    if (i == 1) != k.startswith("ledger.") or (i == 1 and (k, ev["kind_v"]) != ("ledger.genesis", 1)):
+        raise Fail("the first event, and only it, must be ledger.genesis (kind_v 1)")
     p = ev["payload"]
     if i == 1 and not (set(p) == {"ledger_id"} and isinstance(p["ledger_id"], str)
                        and re.fullmatch(r"[0-9a-f]{32}", p["ledger_id"])):
         raise Fail('genesis payload is not {"ledger_id":"<32 lowercase hex>"}')
     return ev, h
-
 def main(path, head):
     i, prev, last, at_head = 0, ZERO, None, None
     s = int(head[1]) if head else 0

@@ -97,7 +97,7 @@ impl CliError {
         match self {
             CliError::VerifyFailed(_) => 1,
             CliError::Refused(_) => 2,
-            CliError::Ledger(LedgerError::NotEmpty(_)) => 2,
+            CliError::Ledger(LedgerError::NotEmpty(_) | LedgerError::Invalid { .. }) => 2,
             CliError::Ledger(_) => 3,
             CliError::Output(_) => 3,
         }
@@ -112,14 +112,8 @@ pub fn context(cli: &Cli) -> Result<Context, InputError> {
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("LOGNAME").ok())
         .unwrap_or_else(|| "unknown".into());
-    if actor.is_empty() || actor.len() > 128 || actor.chars().any(char::is_control) {
-        return Err(InputError::new(
-            "--actor",
-            None,
-            None,
-            format!("{actor:?} is not an actor: 1 to 128 characters, no control characters"),
-        ));
-    }
+    crate::ledger::envelope::check_actor(&actor)
+        .map_err(|reason| InputError::new("--actor", None, None, reason))?;
     let now = match std::env::var("MALBOK_NOW") {
         Ok(text) => LedgerTime::parse_rfc3339(&text).ok_or_else(|| {
             InputError::new(

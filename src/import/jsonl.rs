@@ -146,24 +146,9 @@ fn json_error(text: &str, e: &serde_json::Error) -> String {
     format!("invalid JSON at column {column}: {message}{hint}")
 }
 
-/// Kinds are lowercase words (letters, digits, `_`) joined by dots; `ledger.*` is reserved.
+/// A kind must have the format of `envelope::check_kind_format`; `ledger.*` is reserved.
 pub fn check_kind(kind: &str) -> Result<(), String> {
-    let word_ok = |w: &str| {
-        w.starts_with(|c: char| c.is_ascii_lowercase())
-            && w.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    };
-    if kind.len() > 64 {
-        return Err(format!(
-            "{kind:?} is {} characters; a kind has at most 64",
-            kind.chars().count()
-        ));
-    }
-    if !kind.split('.').all(word_ok) {
-        return Err(format!(
-            "{kind:?} is not a kind: use lowercase words joined by dots, e.g. \"reading.recorded\""
-        ));
-    }
+    crate::ledger::envelope::check_kind_format(kind)?;
     if kind.starts_with("ledger.") {
         return Err(format!(
             "{kind:?}: kinds under \"ledger.\" are written only by malbok itself"

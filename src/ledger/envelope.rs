@@ -104,6 +104,25 @@ pub struct NewEvent {
     pub payload: Map<String, Value>,
 }
 
+impl NewEvent {
+    /// Whether this can be stored as a valid event: a well-formed kind outside `ledger.*`, a
+    /// schema version from 1, and a payload without floats or unsafe integers.
+    pub fn check(&self) -> Result<(), String> {
+        check_kind_format(&self.kind)?;
+        if self.kind.starts_with("ledger.") {
+            return Err(format!("kind {} is reserved for malbok itself", self.kind));
+        }
+        if self.kind_v == 0 {
+            return Err("kind_v is 0; schema versions start at 1".into());
+        }
+        for (key, value) in &self.payload {
+            canonical::check_value(value, &format!("payload.{key}"))
+                .map_err(|f| format!("{}: {}", f.path, f.reason))?;
+        }
+        Ok(())
+    }
+}
+
 /// A stored event, decoded. `bytes` are exactly the bytes that were hashed and stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -226,9 +245,18 @@ impl Event {
         })?;
         let actor = string(&mut obj, "actor")?;
         let kind = string(&mut obj, "kind")?;
+        check_kind_format(&kind)?;
+        if kind_v == 0 {
+            return Err("kind_v is 0; schema versions start at 1".into());
+        }
+        check_actor(&actor)?;
         let Some(Value::Object(payload)) = obj.remove("payload") else {
             return Err("payload is not a JSON object".into());
         };
+        for (key, value) in &payload {
+            canonical::check_value(value, &format!("payload.{key}"))
+                .map_err(|f| format!("{}: {}", f.path, f.reason))?;
+        }
         Ok(Event {
             seq,
             prev,
@@ -261,6 +289,38 @@ pub fn genesis(ledger_id: &str) -> NewEvent {
         kind_v: 1,
         payload,
     }
+}
+
+/// Kinds are lowercase words (a letter, then letters, digits or `_`) joined by dots, at most 64
+/// characters.
+pub fn check_kind_format(kind: &str) -> Result<(), String> {
+    let word_ok = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    if kind.len() > 64 {
+        return Err(format!(
+            "{kind:?} is {} characters; a kind has at most 64",
+            kind.chars().count()
+        ));
+    }
+    if !kind.split('.').all(word_ok) {
+        return Err(format!(
+            "{kind:?} is not a kind: use lowercase words joined by dots, e.g. \"reading.recorded\""
+        ));
+    }
+    Ok(())
+}
+
+/// An actor is 1 to 128 characters with no control characters.
+pub fn check_actor(actor: &str) -> Result<(), String> {
+    if actor.is_empty() || actor.chars().count() > 128 || actor.chars().any(char::is_control) {
+        return Err(format!(
+            "{actor:?} is not an actor: 1 to 128 characters, no control characters"
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `id` has the form of a ledger id: 32 lowercase hex digits (128 random bits).

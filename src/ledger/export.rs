@@ -51,15 +51,17 @@ pub fn verify_export(
     mut each: impl FnMut(Event),
 ) -> Result<super::Verified, super::Fault> {
     let mut chain = super::verify::Chain::new(expected_head);
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    if !body.is_empty() {
-        for line in body.split(|&b| b == b'\n') {
-            let (hash, event_bytes) = split_line(line).map_err(|what| super::Fault {
-                seq: chain.next_seq(),
-                what,
-            })?;
-            each(chain.push(event_bytes, hash)?);
-        }
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let fault = |what: String| super::Fault {
+            seq: chain.next_seq(),
+            what,
+        };
+        // Every line ends with a newline, the last one too: a missing one means a cut-off file.
+        let line = line.strip_suffix(b"\n").ok_or_else(|| {
+            fault("the last line does not end with a newline: the file was cut off".into())
+        })?;
+        let (hash, event_bytes) = split_line(line).map_err(fault)?;
+        each(chain.push(event_bytes, hash)?);
     }
     chain.finish()
 }

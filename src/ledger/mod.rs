@@ -37,6 +37,10 @@ pub enum LedgerError {
         "{path} has format version {found}; this malbok reads version {FORMAT_VERSION}: upgrade malbok"
     )]
     NewerFormat { path: String, found: String },
+    /// An event handed to `append` that could not be stored as a valid event (the layers above
+    /// check input first; this is the store's own guard).
+    #[error("event {index} of the batch cannot be stored: {why}")]
+    Invalid { index: usize, why: String },
     /// A stored block cannot be decoded or the stored events do not form a valid chain where the
     /// operation needs them to (for example the head event while appending).
     #[error("ledger damaged at position {seq}: {why}; run `malbok verify`")]

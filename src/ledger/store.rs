@@ -198,6 +198,11 @@ impl Ledger {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
+        envelope::check_actor(actor).map_err(|why| LedgerError::Invalid { index: 0, why })?;
+        for (index, new) in batch.iter().enumerate() {
+            new.check()
+                .map_err(|why| LedgerError::Invalid { index, why })?;
+        }
         let head = self.head()?;
         let time = now.max(head.time);
         let run = Seq(head.seq.0 + 1);

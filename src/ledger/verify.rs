@@ -75,17 +75,20 @@ impl Chain {
         }
         if p == 1 {
             match event.genesis_ledger_id() {
-                Some(id) if is_ledger_id(id) && event.payload.len() == 1 => {
+                Some(id) if is_ledger_id(id) && event.payload.len() == 1 && event.kind_v == 1 => {
                     self.ledger_id = Some(id.to_string())
                 }
                 _ => {
                     return Err(fault(format!(
-                        "the first event must be {GENESIS_KIND} with a ledger_id of 32 hex digits"
+                        "the first event must be {GENESIS_KIND} (kind_v 1) with only a ledger_id of 32 hex digits"
                     )));
                 }
             }
-        } else if event.kind == GENESIS_KIND {
-            return Err(fault(format!("{GENESIS_KIND} may only be the first event")));
+        } else if event.kind.starts_with("ledger.") {
+            return Err(fault(format!(
+                "kind {} is reserved: only the first event is a ledger.* event",
+                event.kind
+            )));
         }
         if let Some(last) = &self.last
             && event.time < last.time

@@ -2,5 +2,7 @@
 //! municipalities. See ARCHITECTURE.md for the map of the modules.
 
 pub mod cli;
+pub mod domain;
 pub mod import;
 pub mod ledger;
+pub mod query;

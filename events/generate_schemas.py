@@ -1,0 +1,205 @@
+"""Writes events/schemas/<kind>.schema.json (JSON Schema draft 2020-12, one per payload kind)
+and checks every example and every fixture line against them.
+
+Run from the crate root: python3 events/generate_schemas.py
+The Rust parser (src/domain/event.rs) is the authority; these schemas describe the same
+rules for outside tools, except checks that need the ledger's state (see CATALOGUE.md).
+"""
+import glob
+import json
+import os
+
+import jsonschema
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASE = "https://malbok.example/events/schemas/"
+
+DEFS = {
+    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$", "minLength": 1, "maxLength": 64,
+           "description": "A readable id chosen by the user; ids are unique across the ledger."},
+    "text": {"type": "string", "minLength": 1, "pattern": "\\S",
+             "description": "Verbatim text; no control characters except newline."},
+    "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+             "description": "A calendar date YYYY-MM-DD, years 1900-2200."},
+    "decimal": {"type": "string", "pattern": "^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+                "description": "An exact decimal as a string; never a JSON number. -0 is refused."},
+    "period": {"type": "object", "additionalProperties": False, "required": ["from", "to"],
+               "properties": {"from": {"$ref": "#/$defs/date"}, "to": {"$ref": "#/$defs/date"}},
+               "description": "Closed interval, both days included; to >= from."},
+    "decision": {"type": "string", "pattern": "^\\S+( \\S+)* [0-9]{4}-[0-9]{2}-[0-9]{2} § [1-9][0-9]*$",
+                 "description": "Decision reference: body, ISO date, paragraph: \"KF 2020-10-19 § 147\"."},
+    "reason": {"$ref": "#/$defs/text", "description": "Why the change was made, verbatim."},
+    "kpi": {"type": "string", "pattern": "^[A-Z][0-9]{5}$", "description": "Kolada KPI id, e.g. N31848."},
+    "kolada_id": {"type": "string", "pattern": "^[0-9]{4}$", "description": "Kolada municipality id, e.g. 0125."},
+    "timestamp": {"type": "string", "format": "date-time", "description": "RFC 3339 time."},
+    "unit": {"enum": ["percent", "count", "per_10000", "index", "score", "years", "days", "sek", "milestone", "other"]},
+    "direction": {"enum": ["increase", "decrease", "reach"]},
+    "comparison": {"enum": [">=", ">", "<=", "<", "="]},
+    "trend": {"enum": ["improved", "unchanged", "worse"]},
+    "source_kind": {"enum": ["kolada", "survey", "internal", "document", "other"]},
+    "indicator_source": {
+        "type": "object", "additionalProperties": False, "required": ["kind"],
+        "properties": {"kind": {"$ref": "#/$defs/source_kind"}, "description": {"$ref": "#/$defs/text"},
+                       "kolada_kpis": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/kpi"}}},
+        "if": {"properties": {"kind": {"const": "kolada"}}},
+        "then": {"required": ["kolada_kpis"]}, "else": {"required": ["description"]},
+    },
+    "reading_source": {
+        "type": "object", "additionalProperties": False, "required": ["kind"],
+        "properties": {"kind": {"$ref": "#/$defs/source_kind"}, "description": {"$ref": "#/$defs/text"},
+                       "kolada_kpi": {"$ref": "#/$defs/kpi"}, "kolada_municipality": {"$ref": "#/$defs/kolada_id"},
+                       "url": {"$ref": "#/$defs/text"}, "file": {"$ref": "#/$defs/text"},
+                       "fetched_at": {"$ref": "#/$defs/timestamp"}},
+        "if": {"properties": {"kind": {"const": "kolada"}}},
+        "then": {"required": ["kolada_kpi", "fetched_at"], "anyOf": [{"required": ["url"]}, {"required": ["file"]}]},
+        "else": {"required": ["description"]},
+    },
+    "baseline": {"type": "object", "additionalProperties": False, "required": ["value"],
+                 "properties": {"value": {"$ref": "#/$defs/decimal"}, "period": {"$ref": "#/$defs/period"}}},
+    "level": {"type": "object", "additionalProperties": False, "required": ["name"],
+              "properties": {"name": {"$ref": "#/$defs/text"}, "comparison": {"$ref": "#/$defs/comparison"},
+                             "threshold": {"$ref": "#/$defs/decimal"}},
+              "dependentRequired": {"comparison": ["threshold"], "threshold": ["comparison"]}},
+    "levels": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/level"},
+               "description": "Least to most ambitious; names unique."},
+    "grade": {"type": "object", "additionalProperties": False, "required": ["code", "label"],
+              "properties": {"code": {"$ref": "#/$defs/id"}, "label": {"$ref": "#/$defs/text"},
+                             "symbol": {"$ref": "#/$defs/text"}}},
+    "bodies": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/id"}},
+}
+
+R = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
+BASIS = {"decision": R("decision"), "reason": R("reason")}
+NEEDS_BASIS = {"anyOf": [{"required": ["decision"]}, {"required": ["reason"]}]}
+
+
+def obj(required, props, description, extra=None):
+    s = {"type": "object", "additionalProperties": False, "required": required, "properties": props,
+         "description": description}
+    s.update(extra or {})
+    return s
+
+
+def at_least_one(*fields):
+    return {"anyOf": [{"required": [f]} for f in fields]}
+
+
+KINDS = {
+    "organisation.registered": obj(["id", "name"], {"id": R("id"), "name": R("text"), "kolada_id": R("kolada_id")},
+                                   "A municipality or region the ledger keeps goals for."),
+    "body.registered": obj(["id", "organisation", "name"],
+                           {"id": R("id"), "organisation": R("id"), "name": R("text"), "abbreviation": R("text")},
+                           "A political body of an organisation."),
+    "plan.adopted": obj(["id", "organisation", "body", "title", "period"],
+                        {"id": R("id"), "organisation": R("id"), "body": R("id"), "title": R("text"),
+                         "period": R("period"), **BASIS},
+                        "A programme of goals adopted by a body for a period.", NEEDS_BASIS),
+    "plan.revised": obj(["plan", "effective"],
+                        {"plan": R("id"), "effective": R("date"), "title": R("text"), "period": R("period"),
+                         "note": R("text"), **BASIS},
+                        "A revision of a plan as a whole.",
+                        {"allOf": [NEEDS_BASIS, at_least_one("title", "period", "note")]}),
+    "goal.defined": obj(["id", "plan", "text", "bodies"],
+                        {"id": R("id"), "plan": R("id"), "number": R("text"), "text": R("text"),
+                         "description": R("text"), "area": R("text"), "parent": R("id"), "bodies": R("bodies"),
+                         "source_plan": R("id"), "effective": R("date"), **BASIS},
+                        "A goal of a plan."),
+    "goal.revised": obj(["goal", "effective"],
+                        {"goal": R("id"), "effective": R("date"), "number": R("text"), "text": R("text"),
+                         "description": R("text"), "area": R("text"), "parent": R("id"), "bodies": R("bodies"),
+                         **BASIS},
+                        "A new version of a goal from a date.",
+                        {"allOf": [NEEDS_BASIS, at_least_one("number", "text", "description", "area", "parent", "bodies")]}),
+    "goal.retired": obj(["goal", "effective"], {"goal": R("id"), "effective": R("date"), **BASIS},
+                        "The goal no longer applies from a date.", NEEDS_BASIS),
+    "indicator.defined": obj(["id", "goal", "text", "unit", "direction"],
+                             {"id": R("id"), "goal": R("id"), "text": R("text"), "area": R("text"), "unit": R("unit"),
+                              "unit_label": R("text"), "direction": R("direction"), "source": R("indicator_source"),
+                              "baseline": R("baseline"), "effective": R("date"), **BASIS},
+                             "A measure of a goal.",
+                             {"if": {"properties": {"unit": {"const": "other"}}}, "then": {"required": ["unit_label"]}}),
+    "indicator.revised": obj(["indicator", "effective"],
+                             {"indicator": R("id"), "effective": R("date"), "text": R("text"), "area": R("text"),
+                              "unit": R("unit"), "unit_label": R("text"), "direction": R("direction"),
+                              "source": R("indicator_source"), "baseline": R("baseline"), **BASIS},
+                             "A new version of an indicator from a date.",
+                             {"allOf": [NEEDS_BASIS, at_least_one("text", "area", "unit", "unit_label", "direction", "source", "baseline")]}),
+    "indicator.retired": obj(["indicator", "effective"], {"indicator": R("id"), "effective": R("date"), **BASIS},
+                             "The indicator no longer applies from a date.", NEEDS_BASIS),
+    "target.set": obj(["id", "indicator", "levels", "effective"],
+                      {"id": R("id"), "indicator": R("id"), "text": R("text"), "levels": R("levels"),
+                       "deadline": R("date"), "effective": R("date"), **BASIS},
+                      "What an indicator must reach, by when, in force from a date."),
+    "target.revised": obj(["target", "effective"],
+                          {"target": R("id"), "effective": R("date"), "text": R("text"), "levels": R("levels"),
+                           "deadline": R("date"), **BASIS},
+                          "A new version of a target in force from a date.",
+                          {"allOf": [NEEDS_BASIS, at_least_one("text", "levels", "deadline")]}),
+    "reading.recorded": obj(["indicator", "period", "value", "source"],
+                            {"indicator": R("id"), "period": R("period"), "value": R("decimal"),
+                             "source": R("reading_source"), "comment": R("text")},
+                            "A measured value of an indicator for a period."),
+    "reading.corrected": obj(["corrects", "indicator", "value"],
+                             {"corrects": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
+                              "indicator": R("id"), "value": R("decimal"), "source": R("reading_source"),
+                              "comment": R("text"), **BASIS},
+                             "A new value for the reading at ledger position `corrects`.", NEEDS_BASIS),
+    "reading.not_measurable": obj(["indicator", "period", "reason"],
+                                  {"indicator": R("id"), "period": R("period"), "reason": R("text"),
+                                   "comment": R("text")},
+                                  "The indicator could not be measured for a period, and why."),
+    "scale.defined": obj(["id", "name", "grades"],
+                         {"id": R("id"), "organisation": R("id"), "name": R("text"),
+                          "grades": {"type": "array", "minItems": 2, "items": R("grade")},
+                          "not_assessable_folded_into": R("id"), "not_assessable": R("grade")},
+                         "The grades assessments use, best first.",
+                         {"not": {"required": ["not_assessable_folded_into", "not_assessable"]}}),
+    "follow_up.defined": obj(["id", "organisation", "name", "kind", "cut_off"],
+                             {"id": R("id"), "organisation": R("id"), "name": R("text"),
+                              "kind": {"enum": ["interim", "annual"]}, "cut_off": R("date")},
+                             "An occasion at which goals are followed up."),
+    "assessment.recorded": obj(["body", "follow_up"],
+                               {"body": R("id"), "goal": R("id"), "indicator": R("id"), "follow_up": R("id"),
+                                "scale": R("id"), "grade": R("id"), "analysis": R("text"), "trend": R("trend"),
+                                **BASIS},
+                               "A body's grade and analysis of a goal or an indicator at a follow-up.",
+                               {"oneOf": [{"required": ["goal"]}, {"required": ["indicator"]}],
+                                "dependentRequired": {"scale": ["grade"], "grade": ["scale"]},
+                                "anyOf": [{"required": ["grade"]}, {"required": ["analysis"]}]}),
+}
+
+
+def main():
+    os.makedirs(f"{HERE}/schemas", exist_ok=True)
+    schemas = {}
+    for kind, body in KINDS.items():
+        used = {}
+        # Keep only the $defs a schema refers to (transitively), so each file stands alone.
+        todo = [json.dumps(body)]
+        while todo:
+            s = todo.pop()
+            for name, d in DEFS.items():
+                if f'"#/$defs/{name}"' in s and name not in used:
+                    used[name] = d
+                    todo.append(json.dumps(d))
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{BASE}{kind}.schema.json",
+                  "title": f"{kind} payload", **body, "$defs": dict(sorted(used.items()))}
+        schemas[kind] = schema
+        with open(f"{HERE}/schemas/{kind}.schema.json", "w", encoding="utf-8") as f:
+            json.dump(schema, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+    checked = 0
+    for kind, schema in schemas.items():
+        example = json.load(open(f"{HERE}/examples/{kind}.json", encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema).validate(example)
+        checked += 1
+    for path in glob.glob(f"{HERE}/../fixtures/*/events.jsonl"):
+        for line in open(path, encoding="utf-8"):
+            ev = json.loads(line)
+            jsonschema.Draft202012Validator(schemas[ev["kind"]]).validate(ev["payload"])
+            checked += 1
+    print(f"{len(schemas)} schemas written; {checked} payloads valid")
+
+
+if __name__ == "__main__":
+    main()

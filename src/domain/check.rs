@@ -1,0 +1,484 @@
+//! Validation of an event against the state before it is applied.
+//!
+//! The payload's own shape was checked by `DomainEvent::parse`; here every reference must
+//! resolve, ids must be new, and the event must make sense given what is already known
+//! (no reading for a retired indicator, no grade that is not on the scale, ...).
+
+use super::event::*;
+use super::json::fe;
+use super::state::{Outcome, State};
+use super::types::*;
+use super::{FieldError, Meta};
+
+type Check = Result<(), FieldError>;
+
+impl State {
+    /// Checks `ev` against the state as it is before the event. `meta`, when given, lets
+    /// the check confirm that a correction points backwards in the ledger.
+    pub fn check(&self, meta: Option<&Meta>, ev: &DomainEvent) -> Check {
+        match ev {
+            DomainEvent::OrganisationRegistered(p) => self.new_id(&p.id, "payload.id"),
+            DomainEvent::BodyRegistered(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                self.organisation(&p.organisation, "payload.organisation")
+            }
+            DomainEvent::PlanAdopted(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                self.organisation(&p.organisation, "payload.organisation")?;
+                self.body_of(&p.body, &p.organisation, "payload.body")
+            }
+            DomainEvent::PlanRevised(p) => {
+                if !self.plans.contains_key(&p.plan) {
+                    return Err(self.unknown("plan", &p.plan, "payload.plan", "plan.adopted"));
+                }
+                Ok(())
+            }
+            DomainEvent::GoalDefined(p) => self.check_goal_defined(p),
+            DomainEvent::GoalRevised(p) => self.check_goal_revised(p),
+            DomainEvent::GoalRetired(p) => {
+                let goal = self.live_goal(&p.subject, "payload.goal")?;
+                let Some(first) = goal.versions.first() else {
+                    return Ok(());
+                };
+                if first.effective.is_some_and(|e| p.effective < e) {
+                    return Err(fe(
+                        "payload.effective",
+                        format!(
+                            "{} is before the goal applies ({}); check the date",
+                            p.effective,
+                            first.effective.map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            DomainEvent::IndicatorDefined(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                self.live_goal(&p.goal, "payload.goal")?;
+                Ok(())
+            }
+            DomainEvent::IndicatorRevised(p) => {
+                self.live_indicator(&p.indicator, "payload.indicator")?;
+                Ok(())
+            }
+            DomainEvent::IndicatorRetired(p) => {
+                self.live_indicator(&p.subject, "payload.indicator")?;
+                Ok(())
+            }
+            DomainEvent::TargetSet(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                let ind = self.live_indicator(&p.indicator, "payload.indicator")?;
+                self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)
+            }
+            DomainEvent::TargetRevised(p) => {
+                let Some(target) = self.targets.get(&p.target) else {
+                    return Err(self.unknown("target", &p.target, "payload.target", "target.set"));
+                };
+                let ind = self.live_indicator(&target.indicator, "payload.target")?;
+                match &p.levels {
+                    Some(levels) => self.check_levels(ind.versions.last().map(|v| v.unit), levels),
+                    None => Ok(()),
+                }
+            }
+            DomainEvent::ReadingRecorded(p) => {
+                self.check_reading(&p.indicator, p.period)?;
+                self.check_value(&p.indicator, p.value, "payload.value")
+            }
+            DomainEvent::ReadingNotMeasurable(p) => self.check_reading(&p.indicator, p.period),
+            DomainEvent::ReadingCorrected(p) => self.check_correction(meta, p),
+            DomainEvent::ScaleDefined(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                if let Some(org) = &p.organisation {
+                    self.organisation(org, "payload.organisation")?;
+                }
+                Ok(())
+            }
+            DomainEvent::FollowUpDefined(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                self.organisation(&p.organisation, "payload.organisation")
+            }
+            DomainEvent::AssessmentRecorded(p) => self.check_assessment(p),
+        }
+    }
+
+    /// An error for a reference to an id that names nothing of the expected kind.
+    fn unknown(&self, what: &str, id: &Id, field: &str, create_with: &str) -> FieldError {
+        match self.space_of(id.as_str()) {
+            Some((space, seq)) => fe(
+                field,
+                format!("`{id}` is a {space} (seq {seq}), not a {what}; give the id of a {what}"),
+            ),
+            None => fe(
+                field,
+                format!("unknown {what} `{id}`: define it first with {create_with}"),
+            ),
+        }
+    }
+
+    fn new_id(&self, id: &Id, field: &str) -> Check {
+        match self.space_of(id.as_str()) {
+            Some((space, seq)) => Err(fe(
+                field,
+                format!(
+                    "`{id}` is already used by a {space} (seq {seq}); ids are unique across \
+                     the ledger, choose another"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn organisation(&self, id: &Id, field: &str) -> Check {
+        if self.organisations.contains_key(id) {
+            Ok(())
+        } else {
+            Err(self.unknown("organisation", id, field, "organisation.registered"))
+        }
+    }
+
+    /// The body must exist and belong to `organisation`.
+    fn body_of(&self, id: &Id, organisation: &Id, field: &str) -> Check {
+        let Some(body) = self.bodies.get(id) else {
+            return Err(self.unknown("body", id, field, "body.registered"));
+        };
+        if &body.def.organisation != organisation {
+            return Err(fe(
+                field,
+                format!(
+                    "body `{id}` belongs to organisation `{}`, not `{organisation}`",
+                    body.def.organisation
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn live_goal(&self, id: &Id, field: &str) -> Result<&super::Goal, FieldError> {
+        let Some(goal) = self.goals.get(id) else {
+            return Err(self.unknown("goal", id, field, "goal.defined"));
+        };
+        if let Some(r) = &goal.retired {
+            return Err(fe(
+                field,
+                format!(
+                    "goal `{id}` was retired from {} (seq {}); define a new goal instead",
+                    r.effective, r.prov.seq
+                ),
+            ));
+        }
+        Ok(goal)
+    }
+
+    fn live_indicator(&self, id: &Id, field: &str) -> Result<&super::Indicator, FieldError> {
+        let Some(ind) = self.indicators.get(id) else {
+            return Err(self.unknown("indicator", id, field, "indicator.defined"));
+        };
+        if let Some(r) = &ind.retired {
+            return Err(fe(
+                field,
+                format!(
+                    "indicator `{id}` was retired from {} (seq {}); define a new indicator instead",
+                    r.effective, r.prov.seq
+                ),
+            ));
+        }
+        Ok(ind)
+    }
+
+    fn check_goal_defined(&self, p: &GoalDefined) -> Check {
+        self.new_id(&p.id, "payload.id")?;
+        let Some(plan) = self.plans.get(&p.plan) else {
+            return Err(self.unknown("plan", &p.plan, "payload.plan", "plan.adopted"));
+        };
+        if let Some(parent) = &p.parent {
+            self.live_goal(parent, "payload.parent")?;
+        }
+        if let Some(source) = &p.source_plan
+            && !self.plans.contains_key(source)
+        {
+            return Err(self.unknown("plan", source, "payload.source_plan", "plan.adopted"));
+        }
+        for (i, b) in p.bodies.iter().enumerate() {
+            self.body_of(b, &plan.organisation, &format!("payload.bodies[{i}]"))?;
+        }
+        Ok(())
+    }
+
+    fn check_goal_revised(&self, p: &GoalRevised) -> Check {
+        let goal = self.live_goal(&p.goal, "payload.goal")?;
+        let Some(org) = self.goal_organisation(&goal.id) else {
+            return Ok(());
+        };
+        if let Some(parent) = &p.parent {
+            self.live_goal(parent, "payload.parent")?;
+            // Walk up from the new parent; meeting the goal itself would close a loop.
+            let mut at = Some(parent.clone());
+            while let Some(id) = at {
+                if id == p.goal {
+                    return Err(fe(
+                        "payload.parent",
+                        format!(
+                            "`{parent}` is the goal itself or one of its sub-goals; a goal cannot refine itself"
+                        ),
+                    ));
+                }
+                at = self
+                    .goals
+                    .get(&id)
+                    .and_then(|g| g.versions.last())
+                    .and_then(|v| v.parent.clone());
+            }
+        }
+        if let Some(bodies) = &p.bodies {
+            for (i, b) in bodies.iter().enumerate() {
+                self.body_of(b, org, &format!("payload.bodies[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A milestone target compares with 0 or 1 only.
+    fn check_levels(&self, unit: Option<Unit>, levels: &[Level]) -> Check {
+        if unit != Some(Unit::Milestone) {
+            return Ok(());
+        }
+        for (i, l) in levels.iter().enumerate() {
+            if let Some(t) = l.threshold
+                && t != Dec(1.into())
+                && t != Dec(0.into())
+            {
+                return Err(fe(
+                    &format!("payload.levels[{i}].threshold"),
+                    format!(
+                        "{t} is not a milestone value: the indicator is a milestone, so use 1 (reached) or leave the threshold out"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A new reading (or "not measurable") for a live indicator and a period not yet read.
+    fn check_reading(&self, indicator: &Id, period: Period) -> Check {
+        let Some(ind) = self.indicators.get(indicator) else {
+            return Err(self.unknown(
+                "indicator",
+                indicator,
+                "payload.indicator",
+                "indicator.defined",
+            ));
+        };
+        if let Some(r) = &ind.retired
+            && period.to >= r.effective
+        {
+            return Err(fe(
+                "payload.indicator",
+                format!(
+                    "indicator `{indicator}` was retired from {} (seq {}); a reading for a period \
+                     ending on or after that date is refused",
+                    r.effective, r.prov.seq
+                ),
+            ));
+        }
+        for seq in &ind.readings {
+            if let Some(existing) = self.readings.get(seq)
+                && existing.period == period
+            {
+                return Err(fe(
+                    "payload.period",
+                    format!(
+                        "indicator `{indicator}` already has a reading for {period} (seq {seq}); \
+                         to change it, record reading.corrected with \"corrects\": {seq}"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_value(&self, indicator: &Id, value: Dec, field: &str) -> Check {
+        let unit = self
+            .indicators
+            .get(indicator)
+            .and_then(|i| i.versions.last())
+            .map(|v| v.unit);
+        if unit == Some(Unit::Milestone) && value != Dec(1.into()) && value != Dec(0.into()) {
+            return Err(fe(
+                field,
+                format!(
+                    "{value} is not a milestone reading: use \"1\" (reached) or \"0\" (not reached)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_correction(&self, meta: Option<&Meta>, p: &ReadingCorrected) -> Check {
+        if let Some(m) = meta
+            && p.corrects >= m.seq
+        {
+            return Err(fe(
+                "payload.corrects",
+                format!(
+                    "seq {} is not before this event (seq {}); a correction names an earlier reading",
+                    p.corrects, m.seq
+                ),
+            ));
+        }
+        let Some(reading) = self.readings.get(&p.corrects) else {
+            let reason = match self.journal.get(&p.corrects) {
+                Some(e) if e.kind == "reading.corrected" => {
+                    let original = self
+                        .readings
+                        .iter()
+                        .find(|(_, r)| r.corrections.iter().any(|c| c.prov.seq == p.corrects))
+                        .map(|(s, _)| *s);
+                    match original {
+                        Some(s) => format!(
+                            "seq {} is itself a correction; corrections always name the original reading: use \"corrects\": {s}",
+                            p.corrects
+                        ),
+                        None => format!("seq {} is a correction, not a reading", p.corrects),
+                    }
+                }
+                Some(e) => format!(
+                    "seq {} is a {} event, not a reading; name the seq of a reading.recorded or reading.not_measurable event",
+                    p.corrects, e.kind
+                ),
+                None => format!("there is no event at seq {} in the ledger", p.corrects),
+            };
+            return Err(fe("payload.corrects", reason));
+        };
+        if reading.indicator != p.indicator {
+            return Err(fe(
+                "payload.indicator",
+                format!(
+                    "the reading at seq {} is of indicator `{}`, not `{}`",
+                    p.corrects, reading.indicator, p.indicator
+                ),
+            ));
+        }
+        if reading.corrections.is_empty()
+            && let Outcome::Value { value, .. } = &reading.outcome
+            && *value == p.value
+            && p.source.is_none()
+        {
+            return Err(fe(
+                "payload.value",
+                format!(
+                    "{} is the value already recorded at seq {}; a correction must change the value or give a new source",
+                    p.value, p.corrects
+                ),
+            ));
+        }
+        self.check_value(&p.indicator, p.value, "payload.value")
+    }
+
+    fn check_assessment(&self, p: &AssessmentRecorded) -> Check {
+        let Some(body) = self.bodies.get(&p.body) else {
+            return Err(self.unknown("body", &p.body, "payload.body", "body.registered"));
+        };
+        let Some(follow_up) = self.follow_ups.get(&p.follow_up) else {
+            return Err(self.unknown(
+                "follow-up",
+                &p.follow_up,
+                "payload.follow_up",
+                "follow_up.defined",
+            ));
+        };
+        let cut_off = follow_up.def.cut_off;
+        let (field, retired, org) = match (&p.goal, &p.indicator) {
+            (Some(g), _) => {
+                let Some(goal) = self.goals.get(g) else {
+                    return Err(self.unknown("goal", g, "payload.goal", "goal.defined"));
+                };
+                (
+                    "payload.goal",
+                    goal.retired.as_ref(),
+                    self.goal_organisation(g),
+                )
+            }
+            (_, Some(i)) => {
+                let Some(ind) = self.indicators.get(i) else {
+                    return Err(self.unknown(
+                        "indicator",
+                        i,
+                        "payload.indicator",
+                        "indicator.defined",
+                    ));
+                };
+                (
+                    "payload.indicator",
+                    ind.retired.as_ref(),
+                    self.goal_organisation(&ind.goal),
+                )
+            }
+            (None, None) => return Ok(()),
+        };
+        if let Some(r) = retired
+            && r.effective <= cut_off
+        {
+            return Err(fe(
+                field,
+                format!(
+                    "it was retired from {} (seq {}), on or before the follow-up's cut-off {cut_off}",
+                    r.effective, r.prov.seq
+                ),
+            ));
+        }
+        if let Some(org) = org {
+            if &body.def.organisation != org {
+                return Err(fe(
+                    "payload.body",
+                    format!(
+                        "body `{}` belongs to organisation `{}`, but the assessed goal belongs to `{org}`",
+                        p.body, body.def.organisation
+                    ),
+                ));
+            }
+            if &follow_up.def.organisation != org {
+                return Err(fe(
+                    "payload.follow_up",
+                    format!(
+                        "follow-up `{}` belongs to organisation `{}`, but the assessed goal belongs to `{org}`",
+                        p.follow_up, follow_up.def.organisation
+                    ),
+                ));
+            }
+        }
+        if let (Some(scale_id), Some(grade)) = (&p.scale, &p.grade) {
+            let Some(scale) = self.scales.get(scale_id) else {
+                return Err(self.unknown("scale", scale_id, "payload.scale", "scale.defined"));
+            };
+            if scale.grade(grade).is_none() {
+                let codes: Vec<&str> = scale
+                    .def
+                    .grades
+                    .iter()
+                    .chain(&scale.def.not_assessable)
+                    .map(|g| g.code.as_str())
+                    .collect();
+                return Err(fe(
+                    "payload.grade",
+                    format!(
+                        "`{grade}` is not a grade on scale `{scale_id}`; use one of: {}",
+                        codes.join(", ")
+                    ),
+                ));
+            }
+        }
+        if p.basis.is_empty()
+            && let Some(prev) = self.previous_assessment(p)
+        {
+            return Err(fe(
+                "payload.reason",
+                format!(
+                    "body `{}` already assessed this at follow-up `{}` (seq {}); to revise that \
+                     assessment give a \"decision\" or a \"reason\"",
+                    p.body, p.follow_up, prev.prov.seq
+                ),
+            ));
+        }
+        Ok(())
+    }
+}

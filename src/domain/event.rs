@@ -1,0 +1,1165 @@
+//! The event catalogue: one payload struct per kind, parsed from JSON with exact field paths
+//! and written back with `to_payload`. `events/CATALOGUE.md` documents every field.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::FieldError;
+use super::json::{FromJson, Obj, fe};
+use super::types::*;
+
+/// `organisation.registered`: a municipality or region the ledger keeps goals for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrganisationRegistered {
+    /// The organisation's id, e.g. `ekero`.
+    pub id: Id,
+    /// Its name, e.g. `Ekerö kommun`.
+    pub name: String,
+    /// Its Kolada/SCB id, e.g. `0125`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kolada_id: Option<KoladaId>,
+}
+
+/// `body.registered`: a political body of an organisation (kommunfullmäktige, a nämnd).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BodyRegistered {
+    /// The body's id, e.g. `ekero.sn`.
+    pub id: Id,
+    /// The organisation it belongs to.
+    pub organisation: Id,
+    /// Its name, e.g. `Socialnämnden`.
+    pub name: String,
+    /// The abbreviation used in decision references, e.g. `SN`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abbreviation: Option<String>,
+}
+
+/// `plan.adopted`: a programme of goals adopted by a body for a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanAdopted {
+    /// The plan's id.
+    pub id: Id,
+    /// The organisation whose plan it is.
+    pub organisation: Id,
+    /// The body that adopted it.
+    pub body: Id,
+    /// Its title, verbatim.
+    pub title: String,
+    /// The period it covers (valid time).
+    pub period: Period,
+    /// The adopting decision, or a reason when the reference is unknown (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `plan.revised`: a decision that changes a plan's title or period, or revises it as a whole.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanRevised {
+    /// The plan.
+    pub plan: Id,
+    /// From when the revision applies (valid time).
+    pub effective: Date,
+    /// The new title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The new period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// What the revision did, verbatim, when it is not a change of title or period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The revising decision or a reason (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `goal.defined`: a goal of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalDefined {
+    /// The goal's id.
+    pub id: Id,
+    /// The plan it belongs to.
+    pub plan: Id,
+    /// Its number or label in the plan, e.g. `8` for "Mål 8".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The goal text, verbatim.
+    pub text: String,
+    /// A longer description, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The area or task it belongs to, e.g. `Självständigt liv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// The goal it refines (a council goal for a committee goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Id>,
+    /// The bodies responsible for it (at least one).
+    pub bodies: Vec<Id>,
+    /// The plan the goal is taken from, when not its own plan (e.g. a political platform).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_plan: Option<Id>,
+    /// From when the goal applies; absent means for the whole plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<Date>,
+    /// The deciding decision or a reason (optional).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `goal.revised`: a new version of a goal from a date; only the given fields change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalRevised {
+    /// The goal.
+    pub goal: Id,
+    /// From when the new version applies.
+    pub effective: Date,
+    /// New number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// New text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// New description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// New parent goal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Id>,
+    /// New responsible bodies (replaces the list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bodies: Option<Vec<Id>>,
+    /// The decision or reason (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `goal.retired` and `indicator.retired`: the subject no longer applies from a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Retired {
+    /// The goal or indicator (the field is named `goal` or `indicator` in JSON).
+    #[serde(skip)]
+    pub subject: Id,
+    /// From when it no longer applies.
+    pub effective: Date,
+    /// The decision or reason (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// Where an indicator's values come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IndicatorSource {
+    /// The kind of source.
+    pub kind: SourceKind,
+    /// The source as the plan describes it, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The Kolada KPIs it is computed from (required when `kind` is `kolada`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kolada_kpis: Vec<KpiId>,
+}
+
+/// The starting value an indicator's target is measured from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Baseline {
+    /// The value.
+    pub value: Dec,
+    /// The period it was measured for, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+}
+
+/// `indicator.defined`: a measure of a goal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IndicatorDefined {
+    /// The indicator's id.
+    pub id: Id,
+    /// The goal it measures.
+    pub goal: Id,
+    /// The indicator text, verbatim.
+    pub text: String,
+    /// The area of activity it belongs to, e.g. `Äldreomsorg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// What its values count.
+    pub unit: Unit,
+    /// The unit in words, when `unit` alone does not say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_label: Option<String>,
+    /// Which way it should move.
+    pub direction: Direction,
+    /// Where its values come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<IndicatorSource>,
+    /// Its starting value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// From when it applies; absent means for as long as its goal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<Date>,
+    /// The deciding decision or a reason (optional).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `indicator.revised`: a new version of an indicator from a date; only given fields change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IndicatorRevised {
+    /// The indicator.
+    pub indicator: Id,
+    /// From when the new version applies.
+    pub effective: Date,
+    /// New text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// New area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// New unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    /// New unit label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_label: Option<String>,
+    /// New direction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// New source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<IndicatorSource>,
+    /// New baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// The decision or reason (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// One level of a target, e.g. "På rätt väg" or "Uppnått 2023".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Level {
+    /// The level's name, verbatim.
+    pub name: String,
+    /// How a reading is compared with the threshold (given together with `threshold`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+    /// The threshold; absent when the source names the level but no number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<Dec>,
+}
+
+/// `target.set`: what an indicator must reach, by when, from an effective date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetSet {
+    /// The target's id.
+    pub id: Id,
+    /// The indicator it applies to.
+    pub indicator: Id,
+    /// The target as the source words it, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Levels from the least to the most ambitious (at least one).
+    pub levels: Vec<Level>,
+    /// When the most ambitious level is to be reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    /// From when the target is in force (valid time).
+    pub effective: Date,
+    /// The deciding decision or a reason (optional).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `target.revised`: a new version of a target in force from `effective`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetRevised {
+    /// The target.
+    pub target: Id,
+    /// From when the new version is in force.
+    pub effective: Date,
+    /// New wording.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// New levels (replace all levels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<Level>>,
+    /// New deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    /// The decision or reason (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// Where a reading comes from, with enough provenance to fetch it again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReadingSource {
+    /// The kind of source.
+    pub kind: SourceKind,
+    /// The source in words (required unless `kind` is `kolada`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The Kolada KPI (required for `kolada`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kolada_kpi: Option<KpiId>,
+    /// The Kolada municipality id the value is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kolada_municipality: Option<KoladaId>,
+    /// The URL it was fetched from (`kolada` needs `url` or `file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The file it was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// When it was fetched (required for `kolada`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<Timestamp>,
+}
+
+/// `reading.recorded`: a measured value of an indicator for a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReadingRecorded {
+    /// The indicator.
+    pub indicator: Id,
+    /// The period the value is for (valid time).
+    pub period: Period,
+    /// The value, exact.
+    pub value: Dec,
+    /// Where it comes from.
+    pub source: ReadingSource,
+    /// A comment, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// `reading.corrected`: a new value for an earlier reading; the original stays in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReadingCorrected {
+    /// The ledger position of the `reading.recorded` or `reading.not_measurable` corrected.
+    pub corrects: u64,
+    /// The indicator of that reading (checked; it makes the event readable on its own).
+    pub indicator: Id,
+    /// The correct value.
+    pub value: Dec,
+    /// The source of the correct value, when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ReadingSource>,
+    /// A comment, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The decision or reason (required).
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `reading.not_measurable`: the indicator could not be measured for a period, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReadingNotMeasurable {
+    /// The indicator.
+    pub indicator: Id,
+    /// The period (valid time).
+    pub period: Period,
+    /// Why it could not be measured, verbatim.
+    pub reason: String,
+    /// A comment, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// One grade of a scale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Grade {
+    /// Its code, used by assessments (id rules), e.g. `uppnatt`.
+    pub code: Id,
+    /// Its label, verbatim, e.g. `Uppnått`.
+    pub label: String,
+    /// Its symbol, e.g. `●`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+}
+
+/// `scale.defined`: the grades assessments use, best first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScaleDefined {
+    /// The scale's id.
+    pub id: Id,
+    /// The organisation that uses it (absent for a shared scale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Id>,
+    /// Its name.
+    pub name: String,
+    /// The grades, best first (at least two).
+    pub grades: Vec<Grade>,
+    /// The grade that also means "cannot be measured or assessed", when folded into one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_assessable_folded_into: Option<Id>,
+    /// A separate "cannot be assessed" state outside the order, when kept apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_assessable: Option<Grade>,
+}
+
+/// `follow_up.defined`: an occasion at which goals are followed up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FollowUpDefined {
+    /// The follow-up's id.
+    pub id: Id,
+    /// The organisation.
+    pub organisation: Id,
+    /// Its name, e.g. `Delår 2021`.
+    pub name: String,
+    /// Interim or annual.
+    pub kind: FollowUpKind,
+    /// The cut-off date (valid time of its assessments).
+    pub cut_off: Date,
+}
+
+/// `assessment.recorded`: a body's grade and analysis of a goal or an indicator at a follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AssessmentRecorded {
+    /// The assessing body.
+    pub body: Id,
+    /// The goal assessed (exactly one of `goal` and `indicator`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<Id>,
+    /// The indicator assessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Id>,
+    /// The follow-up.
+    pub follow_up: Id,
+    /// The scale of the grade (given together with `grade`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Id>,
+    /// The grade code on that scale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Id>,
+    /// The written analysis, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<String>,
+    /// The trend since the last period, a separate dimension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Trend>,
+    /// A decision or reason; required when it revises an earlier assessment.
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+impl FromJson for OrganisationRegistered {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = OrganisationRegistered {
+            id: o.req("id")?,
+            name: o.req("name")?,
+            kolada_id: o.opt("kolada_id")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for BodyRegistered {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = BodyRegistered {
+            id: o.req("id")?,
+            organisation: o.req("organisation")?,
+            name: o.req("name")?,
+            abbreviation: o.opt("abbreviation")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for PlanAdopted {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = PlanAdopted {
+            id: o.req("id")?,
+            organisation: o.req("organisation")?,
+            body: o.req("body")?,
+            title: o.req("title")?,
+            period: o.req("period")?,
+            basis: o.required_basis()?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for PlanRevised {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = PlanRevised {
+            plan: o.req("plan")?,
+            effective: o.req("effective")?,
+            title: o.opt("title")?,
+            period: o.opt("period")?,
+            note: o.opt("note")?,
+            basis: o.required_basis()?,
+        };
+        o.finish()?;
+        if p.title.is_none() && p.period.is_none() && p.note.is_none() {
+            return Err(fe(
+                &o.path("title"),
+                "a plan revision must change something: give a new \"title\" or \"period\", \
+                 or a \"note\" saying what the revision did",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// Refuses an empty or repeated list of body ids.
+fn check_bodies(bodies: &[Id], path: &str) -> Result<(), FieldError> {
+    if bodies.is_empty() {
+        return Err(fe(path, "must name at least one responsible body"));
+    }
+    for (i, b) in bodies.iter().enumerate() {
+        if bodies[..i].contains(b) {
+            return Err(fe(
+                &format!("{path}[{i}]"),
+                format!("`{b}` is listed twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl FromJson for GoalDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = GoalDefined {
+            id: o.req("id")?,
+            plan: o.req("plan")?,
+            number: o.opt("number")?,
+            text: o.req("text")?,
+            description: o.opt("description")?,
+            area: o.opt("area")?,
+            parent: o.opt("parent")?,
+            bodies: o.req("bodies")?,
+            source_plan: o.opt("source_plan")?,
+            effective: o.opt("effective")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        check_bodies(&p.bodies, &o.path("bodies"))?;
+        if p.parent.as_ref() == Some(&p.id) {
+            return Err(fe(&o.path("parent"), "a goal cannot be its own parent"));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for GoalRevised {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = GoalRevised {
+            goal: o.req("goal")?,
+            effective: o.req("effective")?,
+            number: o.opt("number")?,
+            text: o.opt("text")?,
+            description: o.opt("description")?,
+            area: o.opt("area")?,
+            parent: o.opt("parent")?,
+            bodies: o.opt("bodies")?,
+            basis: o.required_basis()?,
+        };
+        o.finish()?;
+        if let Some(bodies) = &p.bodies {
+            check_bodies(bodies, &o.path("bodies"))?;
+        }
+        if p.number.is_none()
+            && p.text.is_none()
+            && p.description.is_none()
+            && p.area.is_none()
+            && p.parent.is_none()
+            && p.bodies.is_none()
+        {
+            return Err(fe(
+                &o.path("text"),
+                "a goal revision must change something: give at least one of text, number, \
+                 description, area, parent, bodies",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// Reads `goal.retired` (`field` = "goal") or `indicator.retired` (`field` = "indicator").
+fn read_retired(v: &Value, path: &str, field: &'static str) -> Result<Retired, FieldError> {
+    let mut o = Obj::new(v, path)?;
+    let p = Retired {
+        subject: o.req(field)?,
+        effective: o.req("effective")?,
+        basis: o.required_basis()?,
+    };
+    o.finish()?;
+    Ok(p)
+}
+
+impl FromJson for IndicatorSource {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = IndicatorSource {
+            kind: o.req("kind")?,
+            description: o.opt("description")?,
+            kolada_kpis: o.list("kolada_kpis")?,
+        };
+        o.finish()?;
+        if p.kind == SourceKind::Kolada && p.kolada_kpis.is_empty() {
+            return Err(fe(
+                &o.path("kolada_kpis"),
+                "is required for a Kolada source: list the KPI ids, e.g. [\"N31848\"]",
+            ));
+        }
+        if p.kind != SourceKind::Kolada && p.description.is_none() {
+            return Err(fe(
+                &o.path("description"),
+                "is required unless the source is Kolada: say what the source is",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for Baseline {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = Baseline {
+            value: o.req("value")?,
+            period: o.opt("period")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for IndicatorDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = IndicatorDefined {
+            id: o.req("id")?,
+            goal: o.req("goal")?,
+            text: o.req("text")?,
+            area: o.opt("area")?,
+            unit: o.req("unit")?,
+            unit_label: o.opt("unit_label")?,
+            direction: o.req("direction")?,
+            source: o.opt("source")?,
+            baseline: o.opt("baseline")?,
+            effective: o.opt("effective")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        if p.unit == Unit::Other && p.unit_label.is_none() {
+            return Err(fe(
+                &o.path("unit_label"),
+                "is required when the unit is \"other\": say what the values count",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for IndicatorRevised {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = IndicatorRevised {
+            indicator: o.req("indicator")?,
+            effective: o.req("effective")?,
+            text: o.opt("text")?,
+            area: o.opt("area")?,
+            unit: o.opt("unit")?,
+            unit_label: o.opt("unit_label")?,
+            direction: o.opt("direction")?,
+            source: o.opt("source")?,
+            baseline: o.opt("baseline")?,
+            basis: o.required_basis()?,
+        };
+        o.finish()?;
+        if p.text.is_none()
+            && p.area.is_none()
+            && p.unit.is_none()
+            && p.unit_label.is_none()
+            && p.direction.is_none()
+            && p.source.is_none()
+            && p.baseline.is_none()
+        {
+            return Err(fe(
+                &o.path("text"),
+                "an indicator revision must change something: give at least one of text, area, \
+                 unit, unit_label, direction, source, baseline",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for Level {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = Level {
+            name: o.req("name")?,
+            comparison: o.opt("comparison")?,
+            threshold: o.opt("threshold")?,
+        };
+        o.finish()?;
+        match (&p.comparison, &p.threshold) {
+            (Some(_), None) => {
+                return Err(fe(
+                    &o.path("threshold"),
+                    "is required when a comparison is given: add the number to compare with",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(fe(
+                    &o.path("comparison"),
+                    "is required when a threshold is given: add \">=\", \">\", \"<=\", \"<\" or \"=\"",
+                ));
+            }
+            _ => {}
+        }
+        Ok(p)
+    }
+}
+
+/// Refuses an empty list of levels or two levels with the same name.
+fn check_levels(levels: &[Level], path: &str) -> Result<(), FieldError> {
+    if levels.is_empty() {
+        return Err(fe(path, "must have at least one level"));
+    }
+    for (i, l) in levels.iter().enumerate() {
+        if levels[..i].iter().any(|m| m.name == l.name) {
+            return Err(fe(
+                &format!("{path}[{i}].name"),
+                format!(
+                    "the level name `{}` is used twice; give each level its own name",
+                    l.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl FromJson for TargetSet {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TargetSet {
+            id: o.req("id")?,
+            indicator: o.req("indicator")?,
+            text: o.opt("text")?,
+            levels: o.req("levels")?,
+            deadline: o.opt("deadline")?,
+            effective: o.req("effective")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        check_levels(&p.levels, &o.path("levels"))?;
+        if let Some(deadline) = p.deadline
+            && deadline < p.effective
+        {
+            return Err(fe(
+                &o.path("deadline"),
+                format!(
+                    "{deadline} is before the target takes effect ({}); check both dates",
+                    p.effective
+                ),
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for TargetRevised {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TargetRevised {
+            target: o.req("target")?,
+            effective: o.req("effective")?,
+            text: o.opt("text")?,
+            levels: o.opt("levels")?,
+            deadline: o.opt("deadline")?,
+            basis: o.required_basis()?,
+        };
+        o.finish()?;
+        if let Some(levels) = &p.levels {
+            check_levels(levels, &o.path("levels"))?;
+        }
+        if p.text.is_none() && p.levels.is_none() && p.deadline.is_none() {
+            return Err(fe(
+                &o.path("levels"),
+                "a target revision must change something: give levels, deadline or text",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for ReadingSource {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = ReadingSource {
+            kind: o.req("kind")?,
+            description: o.opt("description")?,
+            kolada_kpi: o.opt("kolada_kpi")?,
+            kolada_municipality: o.opt("kolada_municipality")?,
+            url: o.opt("url")?,
+            file: o.opt("file")?,
+            fetched_at: o.opt("fetched_at")?,
+        };
+        o.finish()?;
+        if p.kind == SourceKind::Kolada {
+            if p.kolada_kpi.is_none() {
+                return Err(fe(
+                    &o.path("kolada_kpi"),
+                    "is required for a Kolada reading: give the KPI id, e.g. \"N31848\"",
+                ));
+            }
+            if p.url.is_none() && p.file.is_none() {
+                return Err(fe(
+                    &o.path("url"),
+                    "is required for a Kolada reading, or \"file\": say where the value was fetched from",
+                ));
+            }
+            if p.fetched_at.is_none() {
+                return Err(fe(
+                    &o.path("fetched_at"),
+                    "is required for a Kolada reading: Kolada revises data, so record when it was fetched",
+                ));
+            }
+        } else if p.description.is_none() {
+            return Err(fe(
+                &o.path("description"),
+                "is required unless the source is Kolada: say what the source is",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for ReadingRecorded {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = ReadingRecorded {
+            indicator: o.req("indicator")?,
+            period: o.req("period")?,
+            value: o.req("value")?,
+            source: o.req("source")?,
+            comment: o.opt("comment")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for ReadingCorrected {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = ReadingCorrected {
+            corrects: o.req("corrects")?,
+            indicator: o.req("indicator")?,
+            value: o.req("value")?,
+            source: o.opt("source")?,
+            comment: o.opt("comment")?,
+            basis: o.required_basis()?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for ReadingNotMeasurable {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = ReadingNotMeasurable {
+            indicator: o.req("indicator")?,
+            period: o.req("period")?,
+            reason: o.req("reason")?,
+            comment: o.opt("comment")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for Grade {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = Grade {
+            code: o.req("code")?,
+            label: o.req("label")?,
+            symbol: o.opt("symbol")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for ScaleDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = ScaleDefined {
+            id: o.req("id")?,
+            organisation: o.opt("organisation")?,
+            name: o.req("name")?,
+            grades: o.req("grades")?,
+            not_assessable_folded_into: o.opt("not_assessable_folded_into")?,
+            not_assessable: o.opt("not_assessable")?,
+        };
+        o.finish()?;
+        if p.grades.len() < 2 {
+            return Err(fe(
+                &o.path("grades"),
+                "must list at least two grades, best first",
+            ));
+        }
+        for (i, g) in p.grades.iter().enumerate() {
+            if p.grades[..i].iter().any(|h| h.code == g.code) {
+                return Err(fe(
+                    &format!("{}[{i}].code", o.path("grades")),
+                    format!("the grade code `{}` is used twice", g.code),
+                ));
+            }
+        }
+        if let Some(folded) = &p.not_assessable_folded_into {
+            if p.not_assessable.is_some() {
+                return Err(fe(
+                    &o.path("not_assessable"),
+                    "a scale either folds \"cannot be assessed\" into a grade or keeps it apart; \
+                     give only one of not_assessable_folded_into and not_assessable",
+                ));
+            }
+            if !p.grades.iter().any(|g| &g.code == folded) {
+                return Err(fe(
+                    &o.path("not_assessable_folded_into"),
+                    format!("`{folded}` is not one of the scale's grade codes"),
+                ));
+            }
+        }
+        if let Some(apart) = &p.not_assessable
+            && p.grades.iter().any(|g| g.code == apart.code)
+        {
+            return Err(fe(
+                &format!("{}.code", o.path("not_assessable")),
+                format!(
+                    "`{}` is already a grade; the separate state needs its own code",
+                    apart.code
+                ),
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for FollowUpDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = FollowUpDefined {
+            id: o.req("id")?,
+            organisation: o.req("organisation")?,
+            name: o.req("name")?,
+            kind: o.req("kind")?,
+            cut_off: o.req("cut_off")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for AssessmentRecorded {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = AssessmentRecorded {
+            body: o.req("body")?,
+            goal: o.opt("goal")?,
+            indicator: o.opt("indicator")?,
+            follow_up: o.req("follow_up")?,
+            scale: o.opt("scale")?,
+            grade: o.opt("grade")?,
+            analysis: o.opt("analysis")?,
+            trend: o.opt("trend")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        match (&p.goal, &p.indicator) {
+            (None, None) => {
+                return Err(fe(
+                    &o.path("goal"),
+                    "is required, or \"indicator\": say what is assessed",
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(fe(
+                    &o.path("indicator"),
+                    "an assessment is of a goal or of an indicator, not both: record two assessments",
+                ));
+            }
+            _ => {}
+        }
+        match (&p.scale, &p.grade) {
+            (Some(_), None) => {
+                return Err(fe(&o.path("grade"), "is required when a scale is given"));
+            }
+            (None, Some(_)) => {
+                return Err(fe(
+                    &o.path("scale"),
+                    "is required when a grade is given: name the scale the grade is on",
+                ));
+            }
+            (None, None) if p.analysis.is_none() => {
+                return Err(fe(
+                    &o.path("grade"),
+                    "is required, or an \"analysis\": an assessment says something",
+                ));
+            }
+            _ => {}
+        }
+        Ok(p)
+    }
+}
+
+/// Declares the event kinds once: the enum, `KINDS`, `kind`, `parse` and `to_payload`.
+macro_rules! events {
+    ($($(#[$m:meta])* $variant:ident($payload:ty) = $kind:literal $(via $field:literal)?,)+) => {
+        /// A domain event: one variant per kind, each with its typed payload.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum DomainEvent {
+            $($(#[$m])* $variant($payload),)+
+        }
+
+        /// Every kind name, in catalogue order.
+        pub const KINDS: &[&str] = &[$($kind,)+];
+
+        impl DomainEvent {
+            /// The kind name, e.g. `goal.defined`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(DomainEvent::$variant(_) => $kind,)+
+                }
+            }
+
+            /// Parses a payload of the given kind; errors name the field (`payload.levels[1].threshold`).
+            pub fn parse(kind: &str, payload: &Value) -> Result<DomainEvent, FieldError> {
+                match kind {
+                    $($kind => events!(@read $payload, payload $(, $field)?).map(DomainEvent::$variant),)+
+                    other => Err(fe(
+                        "kind",
+                        format!("`{other}` is not a known kind; use one of: {}", KINDS.join(", ")),
+                    )),
+                }
+            }
+
+            /// The payload as JSON, in the form `parse` reads (absent optional fields omitted).
+            pub fn to_payload(&self) -> Value {
+                match self {
+                    $(DomainEvent::$variant(p) => events!(@write p $(, $field)?),)+
+                }
+            }
+        }
+    };
+    (@read $payload:ty, $v:ident) => { <$payload>::from_json($v, "payload") };
+    (@read $payload:ty, $v:ident, $field:literal) => { read_retired($v, "payload", $field) };
+    (@write $p:ident) => { to_json($p) };
+    (@write $p:ident, $field:literal) => {{
+        let mut v = to_json($p);
+        if let Value::Object(map) = &mut v {
+            map.insert($field.to_string(), Value::String($p.subject.to_string()));
+        }
+        v
+    }};
+}
+
+/// Serializes a payload. Our payload types hold only strings, lists and maps with string keys,
+/// for which serde_json cannot fail; `Null` is unreachable.
+fn to_json<T: Serialize>(p: &T) -> Value {
+    serde_json::to_value(p).unwrap_or(Value::Null)
+}
+
+events! {
+    /// `organisation.registered`
+    OrganisationRegistered(OrganisationRegistered) = "organisation.registered",
+    /// `body.registered`
+    BodyRegistered(BodyRegistered) = "body.registered",
+    /// `plan.adopted`
+    PlanAdopted(PlanAdopted) = "plan.adopted",
+    /// `plan.revised`
+    PlanRevised(PlanRevised) = "plan.revised",
+    /// `goal.defined`
+    GoalDefined(GoalDefined) = "goal.defined",
+    /// `goal.revised`
+    GoalRevised(GoalRevised) = "goal.revised",
+    /// `goal.retired`
+    GoalRetired(Retired) = "goal.retired" via "goal",
+    /// `indicator.defined`
+    IndicatorDefined(IndicatorDefined) = "indicator.defined",
+    /// `indicator.revised`
+    IndicatorRevised(IndicatorRevised) = "indicator.revised",
+    /// `indicator.retired`
+    IndicatorRetired(Retired) = "indicator.retired" via "indicator",
+    /// `target.set`
+    TargetSet(TargetSet) = "target.set",
+    /// `target.revised`
+    TargetRevised(TargetRevised) = "target.revised",
+    /// `reading.recorded`
+    ReadingRecorded(ReadingRecorded) = "reading.recorded",
+    /// `reading.corrected`
+    ReadingCorrected(ReadingCorrected) = "reading.corrected",
+    /// `reading.not_measurable`
+    ReadingNotMeasurable(ReadingNotMeasurable) = "reading.not_measurable",
+    /// `scale.defined`
+    ScaleDefined(ScaleDefined) = "scale.defined",
+    /// `follow_up.defined`
+    FollowUpDefined(FollowUpDefined) = "follow_up.defined",
+    /// `assessment.recorded`
+    AssessmentRecorded(AssessmentRecorded) = "assessment.recorded",
+}
+
+/// The ids an event touches, its own subject first: what `log --subject ID` filters on and
+/// what `history` lists. Readings and assessments touch their indicator or goal; definitions
+/// also touch what they belong to (a goal touches its plan, an indicator its goal).
+pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
+    let mut ids: Vec<&str> = match ev {
+        DomainEvent::OrganisationRegistered(p) => vec![p.id.as_str()],
+        DomainEvent::BodyRegistered(p) => vec![p.id.as_str(), p.organisation.as_str()],
+        DomainEvent::PlanAdopted(p) => vec![p.id.as_str(), p.organisation.as_str()],
+        DomainEvent::PlanRevised(p) => vec![p.plan.as_str()],
+        DomainEvent::GoalDefined(p) => {
+            let mut v = vec![p.id.as_str(), p.plan.as_str()];
+            v.extend(p.parent.as_ref().map(Id::as_str));
+            v
+        }
+        DomainEvent::GoalRevised(p) => vec![p.goal.as_str()],
+        DomainEvent::GoalRetired(p) | DomainEvent::IndicatorRetired(p) => vec![p.subject.as_str()],
+        DomainEvent::IndicatorDefined(p) => vec![p.id.as_str(), p.goal.as_str()],
+        DomainEvent::IndicatorRevised(p) => vec![p.indicator.as_str()],
+        DomainEvent::TargetSet(p) => vec![p.id.as_str(), p.indicator.as_str()],
+        DomainEvent::TargetRevised(p) => vec![p.target.as_str()],
+        DomainEvent::ReadingRecorded(p) => vec![p.indicator.as_str()],
+        DomainEvent::ReadingCorrected(p) => vec![p.indicator.as_str()],
+        DomainEvent::ReadingNotMeasurable(p) => vec![p.indicator.as_str()],
+        DomainEvent::ScaleDefined(p) => {
+            let mut v = vec![p.id.as_str()];
+            v.extend(p.organisation.as_ref().map(Id::as_str));
+            v
+        }
+        DomainEvent::FollowUpDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
+        DomainEvent::AssessmentRecorded(p) => {
+            let mut v: Vec<&str> = p.goal.iter().chain(&p.indicator).map(Id::as_str).collect();
+            v.push(p.body.as_str());
+            v
+        }
+    };
+    // A goal whose parent is also its plan's id, or similar overlaps, must not list an id twice.
+    let mut seen = Vec::with_capacity(ids.len());
+    ids.retain(|id| {
+        let fresh = !seen.contains(id);
+        seen.push(*id);
+        fresh
+    });
+    ids
+}

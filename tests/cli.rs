@@ -48,7 +48,7 @@ fn a_second_process_gets_ledger_in_use_within_a_second() {
     let started = Instant::now();
     let out = env
         .malbok()
-        .args(["append", "--kind", "a.b", "--payload", "{}"])
+        .args(common::org_append("ekero"))
         .output()
         .expect("run");
     assert!(
@@ -59,22 +59,23 @@ fn a_second_process_gets_ledger_in_use_within_a_second() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ledger in use"));
     drop(held);
-    env.run(&["append", "--kind", "a.b", "--payload", "{}"]);
+    env.malbok()
+        .args(common::org_append("ekero"))
+        .assert()
+        .success();
 }
 
 #[test]
 fn an_import_is_one_run_with_one_time_and_time_never_goes_back() {
     let env = TestEnv::new();
     env.init();
-    env.write(
-        "in.jsonl",
-        b"{\"kind\":\"a.b\",\"payload\":{\"n\":1}}\n{\"kind\":\"a.b\",\"payload\":{\"n\":2}}\n",
-    );
+    let lines = common::org_line("ekero") + &common::org_line("gotene");
+    env.write("in.jsonl", lines.as_bytes());
     env.run(&["import", "in.jsonl"]);
     // A clock behind the head: the event gets the head's time, not an earlier one.
     env.malbok()
         .env("MALBOK_NOW", "2020-01-01T00:00:00Z")
-        .args(["append", "--kind", "a.c", "--payload", "{}"])
+        .args(common::org_append("enkoping"))
         .assert()
         .success();
     let all = events(&env);
@@ -92,20 +93,26 @@ fn an_import_is_one_run_with_one_time_and_time_never_goes_back() {
 fn log_filters_by_position_kind_and_actor() {
     let env = TestEnv::new();
     env.init();
-    env.run(&["append", "--kind", "a.b", "--payload", "{}"]);
+    env.malbok()
+        .args(common::org_append("ekero"))
+        .assert()
+        .success();
     env.malbok()
         .args([
             "--actor",
             "anna",
             "append",
             "--kind",
-            "a.c",
+            "body.registered",
             "--payload",
-            "{}",
         ])
+        .arg(r#"{"id":"ekero.sn","organisation":"ekero","name":"Socialnämnden"}"#)
         .assert()
         .success();
-    env.run(&["append", "--kind", "a.b", "--payload", "{\"x\":\"y\"}"]);
+    env.malbok()
+        .args(common::org_append("gotene"))
+        .assert()
+        .success();
     let seqs = |args: &[&str]| -> Vec<u64> {
         let mut all = vec!["log", "--format", "json"];
         all.extend_from_slice(args);
@@ -119,11 +126,17 @@ fn log_filters_by_position_kind_and_actor() {
             .collect()
     };
     assert_eq!(seqs(&[]), [1, 2, 3, 4]);
-    assert_eq!(seqs(&["--kind", "a.b"]), [2, 4]);
+    assert_eq!(seqs(&["--kind", "organisation.registered"]), [2, 4]);
     assert_eq!(seqs(&["--actor", "anna"]), [3]);
     assert_eq!(seqs(&["--from", "2", "--to", "3"]), [2, 3]);
+    // The body touches its organisation, so both show under the organisation.
+    assert_eq!(seqs(&["--subject", "ekero"]), [2, 3]);
+    assert_eq!(seqs(&["--subject", "ekero.sn"]), [3]);
     let text = env.run(&["log", "--from", "4"]);
-    assert!(text.contains("a.b  {\"x\":\"y\"}"), "{text}");
+    assert!(
+        text.contains("organisation.registered  {\"id\":\"gotene\",\"name\":\"Kommun gotene\"}"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -133,9 +146,9 @@ fn an_export_verifies_without_a_database_and_restores_an_identical_ledger() {
     env.run(&[
         "append",
         "--kind",
-        "a.b",
+        "organisation.registered",
         "--payload",
-        "{\"text\":\"Ekerö\"}",
+        "{\"id\":\"ekero\",\"name\":\"Ekerö kommun\"}",
     ]);
     let export = env.run(&["export"]);
     env.write("export.jsonl", export.as_bytes());

@@ -12,7 +12,7 @@ use common::TestEnv;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const IMPORT_EVENTS: u64 = 10_000;
+const IMPORT_EVENTS: u64 = 5_000;
 
 /// xorshift64*: enough randomness for kill times, and replayable from a printed seed.
 struct Rng(u64);
@@ -52,39 +52,48 @@ fn a_killed_import_leaves_all_or_nothing_and_loses_no_acknowledged_append() {
 
     let env = TestEnv::new();
     env.init();
-    let mut big = String::new();
-    for i in 0..IMPORT_EVENTS {
-        big.push_str(&format!(
-            "{{\"kind\":\"reading.recorded\",\"payload\":{{\"indicator\":\"ekero.sn.i{:02}\",\"period\":{{\"from\":\"2021-01-01\",\"to\":\"2021-08-31\"}},\"value\":\"{}.{}\",\"comment\":\"Andel brukare som är nöjda med stödet, mätning {i}\"}}}}\n",
-            i % 26,
-            i % 100,
-            i % 10
-        ));
-    }
-    env.write("big.jsonl", big.as_bytes());
-
-    // How long an uninterrupted import takes sets the window the kills are spread over.
-    let started = Instant::now();
-    env.run(&["import", "big.jsonl"]);
-    let window = started.elapsed().mul_f64(1.2);
+    // Each cycle imports events of its own (ids are unique ledger-wide), so an import that
+    // landed never makes the next one a duplicate.
+    let write_import = |name: &str| {
+        let lines: String = (0..IMPORT_EVENTS)
+            .map(|i| common::org_line(&format!("{name}.kommun.{i}")))
+            .collect();
+        env.write("import.jsonl", lines.as_bytes());
+    };
+    // How long an uninterrupted import takes sets the window the kills are spread over; the
+    // ledger grows, so it is measured again every ten cycles.
+    let measure = |name: &str| {
+        write_import(name);
+        let started = Instant::now();
+        env.run(&["import", "import.jsonl"]);
+        started.elapsed().mul_f64(1.5)
+    };
 
     let (mut none, mut all) = (0, 0);
+    let mut window = Duration::ZERO;
     for cycle in 0..cycles {
+        if cycle % 10 == 0 {
+            window = measure(&format!("measure{cycle}"));
+        }
+        write_import(&format!("cycle{cycle}"));
         // An append that reports success must survive every later crash.
-        env.run(&[
-            "append",
-            "--kind",
-            "note.added",
-            "--payload",
-            &format!("{{\"cycle\":{cycle}}}"),
-        ]);
+        env.malbok()
+            .args(common::org_append(&format!("acknowledged.{cycle}")))
+            .assert()
+            .success();
         let acknowledged = env.head();
 
-        let delay = Duration::from_micros(rng.next() % window.as_micros().max(1) as u64);
+        // Half the kills anywhere in the window, half in its second half, around the write.
+        let span = window.as_micros().max(1) as u64;
+        let delay = if cycle % 2 == 0 {
+            Duration::from_micros(rng.next() % span)
+        } else {
+            Duration::from_micros(span / 2 + rng.next() % (span / 2).max(1))
+        };
         let mut child = env
             .process()
             .arg("import")
-            .arg("big.jsonl")
+            .arg("import.jsonl")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -17,10 +17,7 @@ fn ledger_with_events() -> TestEnv {
     env.init();
     let mut lines = String::new();
     for i in 2..=EVENTS {
-        lines.push_str(&format!(
-            "{{\"kind\":\"reading.recorded\",\"payload\":{{\"indicator\":\"i{}\",\"value\":\"{i}.5\"}}}}\n",
-            i % 7
-        ));
+        lines.push_str(&common::org_line(&format!("kommun.{i}")));
     }
     env.write("in.jsonl", lines.as_bytes());
     env.run(&["import", "in.jsonl"]);
@@ -158,9 +155,9 @@ fn an_inserted_event_is_found() {
         // consistent by itself, so the break shows at the event after it.
         let prev = all[98].0;
         let new = NewEvent {
-            kind: "reading.recorded".into(),
+            kind: "organisation.registered".into(),
             kind_v: 1,
-            payload: serde_json::json!({"indicator": "i1", "value": "99"})
+            payload: serde_json::json!({"id": "forged", "name": "Forged"})
                 .as_object()
                 .expect("object")
                 .clone(),
@@ -209,13 +206,10 @@ fn a_rewritten_tail_is_found_against_a_recorded_head() {
     let recorded = env.head();
     rewrite_entries(&env, |all| all.truncate(EVENTS as usize - 1));
     // The attacker appends a different last event through malbok itself.
-    env.run(&[
-        "append",
-        "--kind",
-        "reading.recorded",
-        "--payload",
-        r#"{"indicator":"i1","value":"1"}"#,
-    ]);
+    env.malbok()
+        .args(common::org_append("mallory"))
+        .assert()
+        .success();
     assert_position(&verify_fails(&env, &["--head", &recorded]), EVENTS);
 }
 
@@ -267,7 +261,7 @@ fn a_damaged_last_block_still_verifies_to_its_first_bad_position() {
     // Other commands refuse the damaged ledger instead of appending after a broken head.
     let out = env
         .malbok()
-        .args(["append", "--kind", "a.b", "--payload", "{}"])
+        .args(common::org_append("after.damage"))
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(3));

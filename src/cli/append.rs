@@ -38,6 +38,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         InputError::new(source, None, field.as_deref(), reason)
     })?;
     let mut ledger = Ledger::open(&ctx.ledger)?;
-    let appended = ledger.append(&[event], &ctx.actor, ctx.now)?;
+    let line = crate::import::jsonl::Line { line: 1, event };
+    let appended = super::import::append_checked(&mut ledger, ctx, "--payload", vec![line])
+        .map_err(|e| match e {
+            // One event from the command line has no line number to name.
+            CliError::Refused(refused) => CliError::Refused(InputError {
+                line: None,
+                ..refused
+            }),
+            other => other,
+        })?;
     super::import::report(&appended, args.format, out)
 }

@@ -6,13 +6,23 @@ use crate::ledger::Ledger;
 use std::io::Write;
 
 /// The seed municipalities, compiled in so the demo runs from any directory.
-pub const FIXTURES: &[(&str, &str)] = &[(
-    "fixtures/demo/events.jsonl",
-    include_str!("../../fixtures/demo/events.jsonl"),
-)];
+pub const FIXTURES: &[(&str, &str)] = &[
+    (
+        "fixtures/ekero/events.jsonl",
+        include_str!("../../fixtures/ekero/events.jsonl"),
+    ),
+    (
+        "fixtures/gotene/events.jsonl",
+        include_str!("../../fixtures/gotene/events.jsonl"),
+    ),
+    (
+        "fixtures/enkoping/events.jsonl",
+        include_str!("../../fixtures/enkoping/events.jsonl"),
+    ),
+];
 
-/// Build a ledger from the seed fixtures in a new directory (given with --ledger, or a temporary
-/// one), verify it and print what it holds.
+/// Build a ledger from the seed fixtures (Ekerö, Götene, Enköping) in a new directory (--keep,
+/// or a temporary one), verify it, and print Ekerö socialnämnden's status at Delår 2021.
 ///
 /// Example: malbok demo
 #[derive(Debug, clap::Args)]
@@ -28,11 +38,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let mut ledger = Ledger::init(&path, &ctx.actor, ctx.now)?;
     for (name, text) in FIXTURES {
         let lines = jsonl::parse(name, text.as_bytes())?;
-        let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
-        let appended = ledger.append(&events, &ctx.actor, ctx.now)?;
+        let appended = super::import::append_checked(&mut ledger, ctx, name, lines)?;
         writeln!(out, "imported {name}: {} events", appended.len())?;
     }
     let verified = ledger.verify(None);
     super::verify::print(&verified, Format::Text, out)?;
-    verified.map(|_| ()).map_err(CliError::VerifyFailed)
+    verified.map_err(CliError::VerifyFailed)?;
+    let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
+    let at = chrono::NaiveDate::from_ymd_opt(2021, 8, 31).expect("a real date");
+    let filter = crate::query::StatusFilter {
+        body: Some("ekero.sn".into()),
+        ..Default::default()
+    };
+    writeln!(out)?;
+    out.write_all(
+        crate::query::render_status_text(&crate::query::status(&state, at, &filter)).as_bytes(),
+    )?;
+    Ok(())
 }

@@ -22,11 +22,34 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let bytes = super::read_input(&args.file)?;
-    let lines = jsonl::parse(super::input_name(&args.file), &bytes)?;
+    let source = super::input_name(&args.file);
+    let lines = jsonl::parse(source, &bytes)?;
     let mut ledger = Ledger::open(&ctx.ledger)?;
-    let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
-    let appended = ledger.append(&events, &ctx.actor, ctx.now)?;
+    let appended = append_checked(&mut ledger, ctx, source, lines)?;
     report(&appended, args.format, out)
+}
+
+/// Checks `lines` against the domain state of the ledger and appends them, all or nothing.
+pub fn append_checked(
+    ledger: &mut Ledger,
+    ctx: &Context,
+    source: &str,
+    lines: Vec<jsonl::Line>,
+) -> Result<Vec<Sealed>, CliError> {
+    let head = ledger.head()?;
+    let mut state = super::state::replay(ledger, super::state::KnownAt::Now)?;
+    // The time the ledger will record: the clock, or the head's time if the clock is behind.
+    let time = ctx.now.max(head.time).to_string();
+    crate::import::check_against_state(
+        &mut state,
+        source,
+        &lines,
+        head.seq.0 + 1,
+        &time,
+        &ctx.actor,
+    )?;
+    let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
+    Ok(ledger.append(&events, &ctx.actor, ctx.now)?)
 }
 
 /// Prints what an append stored: positions, run and the new head.

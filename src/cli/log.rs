@@ -22,6 +22,9 @@ pub struct Args {
     /// Only events appended by this actor.
     #[arg(long)]
     actor: Option<String>,
+    /// Only events that touch this id (a goal, indicator, target, body, ...).
+    #[arg(long)]
+    subject: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -36,6 +39,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         }
         if args.kind.as_ref().is_some_and(|k| *k != event.kind)
             || args.actor.as_ref().is_some_and(|a| *a != event.actor)
+            || args.subject.as_ref().is_some_and(|s| !touches(&event, s))
         {
             continue;
         }
@@ -54,4 +58,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         }
     }
     Ok(())
+}
+
+/// Whether a stored event names `id` among its subjects.
+fn touches(event: &crate::ledger::Event, id: &str) -> bool {
+    let payload = serde_json::Value::Object(event.payload.clone());
+    crate::domain::DomainEvent::parse(&event.kind, &payload)
+        .is_ok_and(|domain| crate::domain::subjects(&domain).contains(&id))
 }

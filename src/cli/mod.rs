@@ -5,10 +5,13 @@ mod append;
 mod demo;
 mod export;
 mod head;
+mod history;
 mod import;
 mod init;
 mod log;
 mod restore;
+pub mod state;
+mod status;
 mod verify;
 
 use crate::import::InputError;
@@ -60,6 +63,8 @@ pub enum Command {
     Verify(verify::Args),
     Export(export::Args),
     Restore(restore::Args),
+    Status(status::Args),
+    History(history::Args),
     Demo(demo::Args),
 }
 
@@ -143,6 +148,8 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Verify(args) => verify::run(args, ctx, out),
         Command::Export(args) => export::run(args, ctx, out),
         Command::Restore(args) => restore::run(args, ctx, out),
+        Command::Status(args) => status::run(args, ctx, out),
+        Command::History(args) => history::run(args, ctx, out),
         Command::Demo(args) => demo::run(args, ctx, out),
     }
 }

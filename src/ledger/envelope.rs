@@ -83,6 +83,11 @@ impl LedgerTime {
         (t.to_string() == s).then_some(t)
     }
 
+    /// The UTC calendar date of this moment.
+    pub fn date(&self) -> chrono::NaiveDate {
+        self.0.date_naive()
+    }
+
     pub fn from_utc(t: DateTime<Utc>) -> LedgerTime {
         let micros = t.timestamp_micros();
         LedgerTime(DateTime::from_timestamp_micros(micros).unwrap_or(t))

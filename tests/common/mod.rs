@@ -80,3 +80,22 @@ impl TestEnv {
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A valid import line that registers an organisation: the simplest domain event, for tests
+/// that need many distinct valid events.
+pub fn org_line(id: &str) -> String {
+    format!(
+        "{{\"kind\":\"organisation.registered\",\"payload\":{{\"id\":\"{id}\",\"name\":\"Kommun {id} – Ekerö, Götene\"}}}}\n"
+    )
+}
+
+/// `org_line` as the arguments of `malbok append`.
+pub fn org_append(id: &str) -> Vec<String> {
+    vec![
+        "append".into(),
+        "--kind".into(),
+        "organisation.registered".into(),
+        "--payload".into(),
+        format!("{{\"id\":\"{id}\",\"name\":\"Kommun {id}\"}}"),
+    ]
+}

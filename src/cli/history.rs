@@ -1,0 +1,46 @@
+//! `malbok history`: who changed this, when, and by what decision.
+
+use super::state::{KnownAt, replay};
+use super::{CliError, Context, Format};
+use crate::import::InputError;
+use crate::ledger::Ledger;
+use crate::query::{history, render_history_text};
+use std::io::Write;
+
+/// Every event that touched a goal, indicator, target (or any other id), oldest first: ledger
+/// position and time, actor, valid date, decision reference, and each changed field old → new.
+///
+/// Example: malbok history gotene.sp.i12
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The id of a goal, indicator, target, plan, body, ...
+    id: String,
+    /// As known at this ledger position (e.g. 1042) or ledger time (RFC 3339).
+    #[arg(long)]
+    known_at: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let known = KnownAt::parse(args.known_at.as_deref())?;
+    let ledger = Ledger::open(&ctx.ledger)?;
+    let state = replay(&ledger, known)?;
+    let view = history(&state, &args.id).ok_or_else(|| {
+        InputError::new(
+            "ID",
+            None,
+            None,
+            format!("{:?} is not an id this ledger knows", args.id),
+        )
+    })?;
+    match args.format {
+        Format::Text => out.write_all(render_history_text(&view).as_bytes())?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&view).map_err(std::io::Error::other)?
+        )?,
+    }
+    Ok(())
+}

@@ -66,6 +66,7 @@ DEFS = {
               "properties": {"code": {"$ref": "#/$defs/id"}, "label": {"$ref": "#/$defs/text"},
                              "symbol": {"$ref": "#/$defs/text"}}},
     "bodies": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/id"}},
+    "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "A BLAKE3 hash, 64 lowercase hex digits."},
 }
 
 R = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
@@ -166,6 +167,32 @@ KINDS = {
                                {"oneOf": [{"required": ["goal"]}, {"required": ["indicator"]}],
                                 "dependentRequired": {"scale": ["grade"], "grade": ["scale"]},
                                 "anyOf": [{"required": ["grade"]}, {"required": ["analysis"]}]}),
+    "method.defined": obj(["id", "organisation", "scale", "name", "effective", "scores", "goal_grades", "index"],
+                          {"id": R("id"), "organisation": R("id"), "scale": R("id"), "name": R("text"),
+                           "effective": R("date"),
+                           "scores": {"type": "array", "minItems": 1, "items": {
+                               "type": "object", "additionalProperties": False, "required": ["grade", "score"],
+                               "properties": {"grade": R("id"), "score": R("decimal")}}},
+                           "goal_grades": {"type": "array", "minItems": 1, "items": {
+                               "type": "object", "additionalProperties": False, "required": ["grade", "min"],
+                               "properties": {"grade": R("id"), "min": R("decimal")}},
+                               "description": "Best first; each min below the one before."},
+                           "index": {"type": "object", "additionalProperties": False,
+                                     "required": ["aggregation", "decimals", "rounding"],
+                                     "properties": {"aggregation": {"enum": ["mean_of_goal_means", "mean_of_indicators"]},
+                                                    "decimals": {"type": "string", "pattern": "^[0-6]$"},
+                                                    "rounding": {"enum": ["truncate", "half_up", "half_even"]}}},
+                           "definition": R("text"), **BASIS},
+                          "How indicator grades become a goal grade and goals an overall index."),
+    "summary.recorded": obj(["body", "follow_up", "text"],
+                            {"body": R("id"), "follow_up": R("id"), "text": R("text"), "index": R("decimal"),
+                             **BASIS},
+                            "What a body published about a follow-up as a whole: summary text and index."),
+    "report.sealed": obj(["follow_up", "format", "head_seq", "head_hash", "report_hash"],
+                         {"follow_up": R("id"), "body": R("id"), "format": {"enum": ["md", "json", "csv"]},
+                          "head_seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
+                          "head_hash": R("hash"), "report_hash": R("hash")},
+                         "A report was published: the ledger head it was made from and the hash of its bytes."),
 }
 
 

@@ -98,7 +98,85 @@ impl State {
                 self.organisation(&p.organisation, "payload.organisation")
             }
             DomainEvent::AssessmentRecorded(p) => self.check_assessment(p),
+            DomainEvent::MethodDefined(p) => self.check_method(p),
+            DomainEvent::SummaryRecorded(p) => {
+                let Some(body) = self.bodies.get(&p.body) else {
+                    return Err(self.unknown("body", &p.body, "payload.body", "body.registered"));
+                };
+                let Some(follow_up) = self.follow_ups.get(&p.follow_up) else {
+                    return Err(self.unknown(
+                        "follow-up",
+                        &p.follow_up,
+                        "payload.follow_up",
+                        "follow_up.defined",
+                    ));
+                };
+                if body.def.organisation != follow_up.def.organisation {
+                    return Err(fe(
+                        "payload.follow_up",
+                        format!(
+                            "follow-up `{}` belongs to another organisation than body `{}`",
+                            p.follow_up, p.body
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            DomainEvent::ReportSealed(p) => {
+                if !self.follow_ups.contains_key(&p.follow_up) {
+                    return Err(self.unknown(
+                        "follow-up",
+                        &p.follow_up,
+                        "payload.follow_up",
+                        "follow_up.defined",
+                    ));
+                }
+                if let Some(body) = &p.body
+                    && !self.bodies.contains_key(body)
+                {
+                    return Err(self.unknown("body", body, "payload.body", "body.registered"));
+                }
+                if let Some(meta) = meta
+                    && p.head_seq >= meta.seq
+                {
+                    return Err(fe(
+                        "payload.head_seq",
+                        format!(
+                            "a seal names a head before itself; {} is not before {}",
+                            p.head_seq, meta.seq
+                        ),
+                    ));
+                }
+                Ok(())
+            }
         }
+    }
+
+    fn check_method(&self, p: &MethodDefined) -> Check {
+        self.new_id(&p.id, "payload.id")?;
+        self.organisation(&p.organisation, "payload.organisation")?;
+        let Some(scale) = self.scales.get(&p.scale) else {
+            return Err(self.unknown("scale", &p.scale, "payload.scale", "scale.defined"));
+        };
+        let grades = p
+            .scores
+            .iter()
+            .map(|s| ("scores", &s.grade))
+            .chain(p.goal_grades.iter().map(|g| ("goal_grades", &g.grade)));
+        for (i, (list, grade)) in grades.enumerate() {
+            if scale.grade(grade).is_none() {
+                let index = if list == "scores" {
+                    i
+                } else {
+                    i - p.scores.len()
+                };
+                return Err(fe(
+                    &format!("payload.{list}[{index}].grade"),
+                    format!("`{grade}` is not a grade on scale `{}`", p.scale),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// An error for a reference to an id that names nothing of the expected kind.

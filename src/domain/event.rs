@@ -1023,6 +1023,231 @@ impl FromJson for AssessmentRecorded {
     }
 }
 
+/// `method.defined`: how indicator grades become a goal grade and goals an overall index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MethodDefined {
+    /// The method's id.
+    pub id: Id,
+    /// The organisation that uses it.
+    pub organisation: Id,
+    /// The scale whose grades it scores.
+    pub scale: Id,
+    /// Its name.
+    pub name: String,
+    /// From when it applies (valid time): a report uses the method in force at its cut-off.
+    pub effective: Date,
+    /// The score of each grade, e.g. ● 1, ◆ 0.5, ○ 0.
+    pub scores: Vec<GradeScore>,
+    /// Goal grade from the goal's mean indicator score: the first entry whose `min` the mean
+    /// reaches, best first.
+    pub goal_grades: Vec<GradeThreshold>,
+    /// How goals become an index.
+    pub index: IndexRule,
+    /// The organisation's own definition of the method, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// The decision or reason behind the method.
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// A grade's score in a method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GradeScore {
+    /// The grade code.
+    pub grade: Id,
+    /// Its score, exact.
+    pub score: Dec,
+}
+
+/// A goal grade given from a minimum mean score.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GradeThreshold {
+    /// The grade code.
+    pub grade: Id,
+    /// The lowest mean score that gives it.
+    pub min: Dec,
+}
+
+/// How an overall index is computed and rounded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IndexRule {
+    /// Mean of goal means, or mean of indicators.
+    pub aggregation: Aggregation,
+    /// Decimals kept, 0 to 6.
+    pub decimals: Dec,
+    /// The rounding rule.
+    pub rounding: Rounding,
+}
+
+/// `summary.recorded`: what a body published about a follow-up as a whole: the summary text
+/// and, where it gives one, the overall index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SummaryRecorded {
+    /// The body.
+    pub body: Id,
+    /// The follow-up.
+    pub follow_up: Id,
+    /// The published summary, verbatim.
+    pub text: String,
+    /// The published index, exact (e.g. "0.87").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<Dec>,
+    /// The decision that adopted it, or a reason.
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// `report.sealed`: a report was published: which report, the ledger head it was made from and
+/// the BLAKE3 hash of its bytes, so it can be reproduced and checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportSealed {
+    /// The follow-up reported.
+    pub follow_up: Id,
+    /// The body the report is for, when it is limited to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Id>,
+    /// The output format: `md`, `json` or `csv`.
+    pub format: String,
+    /// The ledger position of the head the report was made from.
+    pub head_seq: u64,
+    /// The hash of that head event, 64 hex digits.
+    pub head_hash: String,
+    /// BLAKE3 of the report's bytes, 64 hex digits.
+    pub report_hash: String,
+}
+
+impl FromJson for GradeScore {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = GradeScore {
+            grade: o.req("grade")?,
+            score: o.req("score")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for GradeThreshold {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = GradeThreshold {
+            grade: o.req("grade")?,
+            min: o.req("min")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for IndexRule {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = IndexRule {
+            aggregation: o.req("aggregation")?,
+            decimals: o.req("decimals")?,
+            rounding: o.req("rounding")?,
+        };
+        o.finish()?;
+        let d = p.decimals.0;
+        if d.fract() != rust_decimal::Decimal::ZERO
+            || d < rust_decimal::Decimal::ZERO
+            || d > rust_decimal::Decimal::from(6)
+        {
+            return Err(fe(
+                &o.path("decimals"),
+                "must be a whole number from \"0\" to \"6\"",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for MethodDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = MethodDefined {
+            id: o.req("id")?,
+            organisation: o.req("organisation")?,
+            scale: o.req("scale")?,
+            name: o.req("name")?,
+            effective: o.req("effective")?,
+            scores: o.req("scores")?,
+            goal_grades: o.req("goal_grades")?,
+            index: o.req("index")?,
+            definition: o.opt("definition")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        if p.scores.is_empty() {
+            return Err(fe(&o.path("scores"), "must score at least one grade"));
+        }
+        if p.goal_grades.is_empty() {
+            return Err(fe(
+                &o.path("goal_grades"),
+                "must give at least one goal grade",
+            ));
+        }
+        for (i, pair) in p.goal_grades.windows(2).enumerate() {
+            if pair[1].min.0 >= pair[0].min.0 {
+                return Err(fe(
+                    &format!("{}[{}].min", o.path("goal_grades"), i + 1),
+                    "goal grades go from best to worst: each min must be below the one before",
+                ));
+            }
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for SummaryRecorded {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = SummaryRecorded {
+            body: o.req("body")?,
+            follow_up: o.req("follow_up")?,
+            text: o.req("text")?,
+            index: o.opt("index")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+impl FromJson for ReportSealed {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = ReportSealed {
+            follow_up: o.req("follow_up")?,
+            body: o.opt("body")?,
+            format: o.req("format")?,
+            head_seq: o.req("head_seq")?,
+            head_hash: o.req("head_hash")?,
+            report_hash: o.req("report_hash")?,
+        };
+        o.finish()?;
+        if !["md", "json", "csv"].contains(&p.format.as_str()) {
+            return Err(fe(&o.path("format"), "must be one of: md, json, csv"));
+        }
+        let hex64 = |s: &str| {
+            s.len() == 64
+                && s.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
+        for (name, value) in [("head_hash", &p.head_hash), ("report_hash", &p.report_hash)] {
+            if !hex64(value) {
+                return Err(fe(
+                    &o.path(name),
+                    "must be 64 lowercase hex digits (a BLAKE3 hash)",
+                ));
+            }
+        }
+        Ok(p)
+    }
+}
+
 /// Declares the event kinds once: the enum, `KINDS`, `kind`, `parse` and `to_payload`.
 macro_rules! events {
     ($($(#[$m:meta])* $variant:ident($payload:ty) = $kind:literal $(via $field:literal)?,)+) => {
@@ -1117,6 +1342,12 @@ events! {
     FollowUpDefined(FollowUpDefined) = "follow_up.defined",
     /// `assessment.recorded`
     AssessmentRecorded(AssessmentRecorded) = "assessment.recorded",
+    /// `method.defined`
+    MethodDefined(MethodDefined) = "method.defined",
+    /// `summary.recorded`
+    SummaryRecorded(SummaryRecorded) = "summary.recorded",
+    /// `report.sealed`
+    ReportSealed(ReportSealed) = "report.sealed",
 }
 
 /// The ids an event touches, its own subject first: what `log --subject ID` filters on and
@@ -1151,6 +1382,13 @@ pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
         DomainEvent::AssessmentRecorded(p) => {
             let mut v: Vec<&str> = p.goal.iter().chain(&p.indicator).map(Id::as_str).collect();
             v.push(p.body.as_str());
+            v
+        }
+        DomainEvent::MethodDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
+        DomainEvent::SummaryRecorded(p) => vec![p.follow_up.as_str(), p.body.as_str()],
+        DomainEvent::ReportSealed(p) => {
+            let mut v = vec![p.follow_up.as_str()];
+            v.extend(p.body.as_ref().map(Id::as_str));
             v
         }
     };

@@ -225,6 +225,8 @@ from_json_enum!(Comparison, "a comparison");
 from_json_enum!(Trend, "a trend");
 from_json_enum!(FollowUpKind, "a follow-up kind");
 from_json_enum!(SourceKind, "a source kind");
+from_json_enum!(Aggregation, "an aggregation");
+from_json_enum!(Rounding, "a rounding rule");
 
 /// A ledger position (`seq`): a JSON integer from 1 to 2^53 - 1.
 impl FromJson for u64 {

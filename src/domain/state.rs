@@ -308,6 +308,33 @@ pub struct FollowUp {
     pub prov: Prov,
 }
 
+/// A defined grading method.
+#[derive(Clone, Debug, Serialize)]
+pub struct Method {
+    /// The defining payload.
+    pub def: MethodDefined,
+    /// Provenance.
+    pub prov: Prov,
+}
+
+/// A published summary of a follow-up.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// The recording payload.
+    pub def: SummaryRecorded,
+    /// Provenance.
+    pub prov: Prov,
+}
+
+/// A sealed (published) report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Seal {
+    /// The sealing payload.
+    pub def: ReportSealed,
+    /// Provenance.
+    pub prov: Prov,
+}
+
 /// A recorded assessment.
 #[derive(Clone, Debug, Serialize)]
 pub struct Assessment {
@@ -381,6 +408,12 @@ pub struct State {
     pub readings: BTreeMap<u64, Reading>,
     /// Assessments by ledger position.
     pub assessments: BTreeMap<u64, Assessment>,
+    /// Grading methods by id.
+    pub methods: BTreeMap<Id, Method>,
+    /// Published summaries by ledger position.
+    pub summaries: BTreeMap<u64, Summary>,
+    /// Report seals by ledger position (a seal's id is its position).
+    pub seals: BTreeMap<u64, Seal>,
     /// Every applied event's journal entry by ledger position.
     pub journal: BTreeMap<u64, JournalEntry>,
     /// Ledger positions of the events that touched each id, oldest first.
@@ -472,6 +505,9 @@ impl State {
         }
         if let Some(x) = self.follow_ups.get(id) {
             return Some(("follow_up", x.prov.seq));
+        }
+        if let Some(x) = self.methods.get(id) {
+            return Some(("method", x.prov.seq));
         }
         None
     }
@@ -842,6 +878,43 @@ impl State {
                 self.assessments.insert(
                     meta.seq,
                     Assessment {
+                        def: p.clone(),
+                        prov,
+                    },
+                );
+            }
+            DomainEvent::MethodDefined(p) => {
+                entry.valid = Some(Valid::Date(p.effective));
+                entry.basis = p.basis.clone();
+                entry.changes = created(ev, &["id"]);
+                self.methods.insert(
+                    p.id.clone(),
+                    Method {
+                        def: p.clone(),
+                        prov,
+                    },
+                );
+            }
+            DomainEvent::SummaryRecorded(p) => {
+                entry.valid = self
+                    .follow_ups
+                    .get(&p.follow_up)
+                    .map(|f| Valid::Date(f.def.cut_off));
+                entry.basis = p.basis.clone();
+                entry.changes = created(ev, &[]);
+                self.summaries.insert(
+                    meta.seq,
+                    Summary {
+                        def: p.clone(),
+                        prov,
+                    },
+                );
+            }
+            DomainEvent::ReportSealed(p) => {
+                entry.changes = created(ev, &[]);
+                self.seals.insert(
+                    meta.seq,
+                    Seal {
                         def: p.clone(),
                         prov,
                     },

@@ -759,6 +759,18 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         "assessment.recorded",
         include_str!("../../events/examples/assessment.recorded.json"),
     ),
+    (
+        "method.defined",
+        include_str!("../../events/examples/method.defined.json"),
+    ),
+    (
+        "summary.recorded",
+        include_str!("../../events/examples/summary.recorded.json"),
+    ),
+    (
+        "report.sealed",
+        include_str!("../../events/examples/report.sealed.json"),
+    ),
 ];
 
 mod determinism {

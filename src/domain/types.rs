@@ -566,3 +566,26 @@ mod tests {
         assert!(KoladaId::parse("125").is_err());
     }
 }
+
+string_enum! {
+    /// How a method turns goal scores into an overall index.
+    Aggregation {
+        /// Mean over goals of each goal's mean indicator score ("räknat på indikatorerna för
+        /// samtliga mål", each goal weighing the same).
+        MeanOfGoalMeans = "mean_of_goal_means",
+        /// Mean over all indicators, each indicator weighing the same.
+        MeanOfIndicators = "mean_of_indicators",
+    }
+}
+
+string_enum! {
+    /// How an index is rounded to its decimals.
+    Rounding {
+        /// Cut off the further digits (0,875 → 0,87).
+        Truncate = "truncate",
+        /// Round half away from zero (0,875 → 0,88).
+        HalfUp = "half_up",
+        /// Round half to the even digit (0,875 → 0,88; 0,865 → 0,86).
+        HalfEven = "half_even",
+    }
+}

@@ -64,7 +64,8 @@ DEFS = {
                "description": "Least to most ambitious; names unique."},
     "grade": {"type": "object", "additionalProperties": False, "required": ["code", "label"],
               "properties": {"code": {"$ref": "#/$defs/id"}, "label": {"$ref": "#/$defs/text"},
-                             "symbol": {"$ref": "#/$defs/text"}}},
+                             "symbol": {"$ref": "#/$defs/text"},
+                             "plural": {"$ref": "#/$defs/text"}}},
     "bodies": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/id"}},
     "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "A BLAKE3 hash, 64 lowercase hex digits."},
 }

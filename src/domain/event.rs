@@ -380,6 +380,10 @@ pub struct Grade {
     /// Its symbol, e.g. `●`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
+    /// How it reads after a count of goals in a report's sentences, e.g. `uppnådda` in
+    /// "12 mål uppnådda"; the label in lower case when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plural: Option<String>,
 }
 
 /// `scale.defined`: the grades assessments use, best first.
@@ -894,6 +898,7 @@ impl FromJson for Grade {
             code: o.req("code")?,
             label: o.req("label")?,
             symbol: o.opt("symbol")?,
+            plural: o.opt("plural")?,
         };
         o.finish()?;
         Ok(p)

@@ -3,7 +3,7 @@
 use super::CliError;
 use crate::domain::{DomainEvent, Meta, State};
 use crate::import::InputError;
-use crate::ledger::{Event, GENESIS_KIND, Ledger, LedgerError, LedgerTime, Seq};
+use crate::ledger::{Event, GENESIS_KIND, Hash, Ledger, LedgerError, LedgerTime, Seq};
 
 /// "As known at": which prefix of the ledger a query sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +47,19 @@ impl KnownAt {
 /// The domain state after replaying the events the ledger held at `known`. Ledger time never
 /// decreases along the chain, so "as known at a time" is a prefix too.
 pub fn replay(ledger: &Ledger, known: KnownAt) -> Result<State, CliError> {
+    Ok(replay_to(ledger, known)?.0)
+}
+
+/// `replay`, and the last event replayed: the head of the prefix (position and hash).
+pub fn replay_to(ledger: &Ledger, known: KnownAt) -> Result<(State, (Seq, Hash)), CliError> {
     let mut state = State::default();
+    let mut head = (Seq(0), Hash::ZERO);
     for event in ledger.events_from(Seq(1)) {
         let event = event?;
         if !known.includes(&event) {
             break;
         }
+        head = (event.seq, event.hash);
         if event.kind == GENESIS_KIND {
             continue;
         }
@@ -72,5 +79,5 @@ pub fn replay(ledger: &Ledger, known: KnownAt) -> Result<State, CliError> {
             })?;
         state.apply(&meta, &domain);
     }
-    Ok(state)
+    Ok((state, head))
 }

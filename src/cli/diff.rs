@@ -1,0 +1,144 @@
+//! `malbok diff`: everything appended after a seal that changes what its report shows.
+
+use super::reproduce::find_seal;
+use super::state::{KnownAt, replay};
+use super::{CliError, Context, Format};
+use crate::domain::{Id, JournalEntry, State};
+use crate::ledger::Ledger;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::io::Write;
+
+/// List every event appended after the sealed head that touches what the report shows — its
+/// goals, indicators and their targets, the follow-up, the body's assessments and summary, the
+/// method — with ledger position and time, actor, decision or reason, and each field old → new.
+///
+/// Example: malbok diff 271
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The seal id (the ledger position `malbok seal` printed).
+    seal: u64,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Change<'a> {
+    #[serde(flatten)]
+    entry: &'a JournalEntry,
+}
+
+/// The ids a report of `follow_up` (for `body`) shows, as they stand in `state`.
+pub fn report_subjects(state: &State, follow_up: &Id, body: Option<&Id>) -> BTreeSet<Id> {
+    let mut ids = BTreeSet::from([follow_up.clone()]);
+    ids.extend(body.cloned());
+    let Some(f) = state.follow_ups.get(follow_up) else {
+        return ids;
+    };
+    for plan in state
+        .plans
+        .values()
+        .filter(|p| p.organisation == f.def.organisation)
+    {
+        for goal in plan.goals.iter().filter_map(|g| state.goals.get(g)) {
+            let responsible = goal
+                .versions
+                .last()
+                .is_some_and(|v| body.is_none_or(|b| v.bodies.contains(b)));
+            if !responsible {
+                continue;
+            }
+            ids.insert(goal.id.clone());
+            for ind in goal
+                .indicators
+                .iter()
+                .filter_map(|i| state.indicators.get(i))
+            {
+                ids.insert(ind.id.clone());
+                ids.extend(ind.targets.iter().cloned());
+            }
+        }
+    }
+    ids.extend(
+        state
+            .methods
+            .values()
+            .filter(|m| m.def.organisation == f.def.organisation)
+            .map(|m| m.def.id.clone()),
+    );
+    ids
+}
+
+/// The journal entries after `after` that touch `subjects`, leaving out seals.
+pub fn changes_after<'a>(
+    state: &'a State,
+    after: u64,
+    subjects: &BTreeSet<Id>,
+) -> Vec<&'a JournalEntry> {
+    state
+        .journal
+        .range(after + 1..)
+        .map(|(_, e)| e)
+        .filter(|e| e.kind != "report.sealed" && e.subjects.iter().any(|s| subjects.contains(s)))
+        .collect()
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let ledger = Ledger::open(&ctx.ledger)?;
+    let seal = find_seal(&ledger, args.seal)?.def;
+    let state = replay(&ledger, KnownAt::Now)?;
+    let subjects = report_subjects(&state, &seal.follow_up, seal.body.as_ref());
+    let changes = changes_after(&state, seal.head_seq, &subjects);
+    match args.format {
+        Format::Json => {
+            let list: Vec<Change> = changes.iter().map(|entry| Change { entry }).collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&list).map_err(std::io::Error::other)?
+            )?;
+        }
+        Format::Text => {
+            if changes.is_empty() {
+                writeln!(
+                    out,
+                    "no change since seal {} (made from position {})",
+                    args.seal, seal.head_seq
+                )?;
+            }
+            for e in changes {
+                write!(out, "{}", render_change(e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One change as text: position, time, actor, kind, subject, decision, old → new per field.
+pub fn render_change(e: &JournalEntry) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let subject = e.subjects.first().map_or("", |i| i.as_str());
+    let _ = write!(
+        s,
+        "{:>6}  {}  {}  {}  {subject}",
+        e.prov.seq, e.prov.time, e.prov.actor, e.kind
+    );
+    if let Some(d) = &e.basis.decision {
+        let _ = write!(s, "  ({d})");
+    }
+    if let Some(r) = &e.basis.reason {
+        let _ = write!(s, "  reason: {r}");
+    }
+    let _ = writeln!(s);
+    for c in &e.changes {
+        let _ = writeln!(
+            s,
+            "        {}: {} → {}",
+            c.field,
+            c.old.as_deref().unwrap_or("–"),
+            c.new.as_deref().unwrap_or("–")
+        );
+    }
+    s
+}

@@ -1,0 +1,82 @@
+//! `malbok report`: a follow-up report in Swedish, as the ledger knew it at a position.
+
+use super::state::{KnownAt, replay_to};
+use super::{CliError, Context};
+use crate::domain::{Id, State};
+use crate::import::InputError;
+use crate::ledger::Ledger;
+use crate::report::render::{ReportFormat, render};
+use crate::report::{Source, build, find_follow_up};
+use std::io::Write;
+
+/// Print the report of a follow-up, shaped like the published document: the table Nämndmål ·
+/// Indikator · Tidpunkter · Kommentar, the summary sentences, computed and published figures
+/// side by side, the method in force, and the ledger head it was made from.
+///
+/// Example: malbok report --follow-up "Delår 2021" --org ekero --body ekero.sn --format md
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The follow-up, by name ("Delår 2021") or id.
+    #[arg(long)]
+    follow_up: String,
+    /// The organisation, when several have a follow-up of that name.
+    #[arg(long)]
+    org: Option<String>,
+    /// Only the goals this body is responsible for, with its assessments.
+    #[arg(long)]
+    body: Option<String>,
+    /// As known at this ledger position (e.g. 1042) or ledger time (RFC 3339).
+    #[arg(long)]
+    known_at: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let known = KnownAt::parse(args.known_at.as_deref())?;
+    let ledger = Ledger::open(&ctx.ledger)?;
+    let (state, head) = replay_to(&ledger, known)?;
+    let follow_up = find_follow_up(&state, &args.follow_up, args.org.as_deref())
+        .map_err(|reason| InputError::new("--follow-up", None, None, reason))?;
+    let body = parse_body(args.body.as_deref())?;
+    let source = Source {
+        ledger_id: ledger.ledger_id().to_string(),
+        head_seq: head.0.0,
+        head_hash: head.1.to_hex(),
+    };
+    let bytes = make(&state, &follow_up, body.as_ref(), source, args.format)?;
+    match args.out {
+        Some(path) => std::fs::write(&path, &bytes).map_err(|e| {
+            InputError::new(
+                &path.display().to_string(),
+                None,
+                None,
+                format!("cannot write: {e}"),
+            )
+        })?,
+        None => out.write_all(&bytes)?,
+    }
+    Ok(())
+}
+
+/// Reads `--body`.
+pub fn parse_body(body: Option<&str>) -> Result<Option<Id>, InputError> {
+    body.map(|b| Id::parse(b).map_err(|reason| InputError::new("--body", None, None, reason)))
+        .transpose()
+}
+
+/// The report's bytes: the one path `report`, `seal` and `reproduce` share.
+pub fn make(
+    state: &State,
+    follow_up: &Id,
+    body: Option<&Id>,
+    source: Source,
+    format: ReportFormat,
+) -> Result<Vec<u8>, InputError> {
+    let report = build(state, follow_up, body, source)
+        .map_err(|reason| InputError::new("--follow-up", None, None, reason))?;
+    Ok(render(&report, format))
+}

@@ -1,0 +1,173 @@
+//! Applying a method: indicator grades → goal means → goal grades and an overall index, in
+//! exact rational arithmetic (a mean of thirds never passes through a rounded decimal), with the
+//! rounding rule the method names applied once, at the end. See `events/METHODS.md`.
+
+use super::GoalRow;
+use crate::domain::{Aggregation, Dec, Id, Method, MethodDefined, Rounding};
+use num_rational::Ratio;
+use num_traits::{Signed, Zero};
+use serde::Serialize;
+
+type Q = Ratio<i128>;
+
+/// What a method computes for a report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Computed {
+    pub method: MethodDefined,
+    /// The ledger position that defined the method.
+    pub method_seq: u64,
+    /// Per goal, in report order.
+    pub goals: Vec<GoalResult>,
+    /// Goals per computed grade, in the method's order (best first), zeros left out.
+    pub counts: Vec<(Id, u64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexResult>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GoalResult {
+    pub goal: Id,
+    /// The mean score of the goal's graded indicators, as an exact fraction ("2/3").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Id>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexResult {
+    /// Rounded by the method's rule to its decimals, e.g. "0.87".
+    pub value: String,
+    /// Before rounding, as an exact fraction, e.g. "7/8".
+    pub exact: String,
+}
+
+fn q(d: Dec) -> Q {
+    Q::new(d.0.mantissa(), 10i128.pow(d.0.scale()))
+}
+
+fn show(x: Q) -> String {
+    if x.is_integer() {
+        x.to_integer().to_string()
+    } else {
+        format!("{}/{}", x.numer(), x.denom())
+    }
+}
+
+/// Rounds `x` to `decimals` by `rule` and writes it with exactly that many decimals.
+pub fn round(x: Q, decimals: u32, rule: Rounding) -> String {
+    let scaled = x * Q::from_integer(10i128.pow(decimals));
+    let floor = scaled.floor();
+    let rest = scaled - floor;
+    let half = Q::new(1, 2);
+    let n = match rule {
+        Rounding::Truncate => scaled.trunc(),
+        Rounding::HalfUp if scaled.is_negative() => -((-scaled) + half).floor(),
+        Rounding::HalfUp => (scaled + half).floor(),
+        Rounding::HalfEven if rest > half => floor + Q::from_integer(1),
+        Rounding::HalfEven if rest < half => floor,
+        Rounding::HalfEven if (floor.to_integer() % 2).is_zero() => floor,
+        Rounding::HalfEven => floor + Q::from_integer(1),
+    }
+    .to_integer();
+    let digits = n.unsigned_abs().to_string();
+    let sign = if n < 0 { "-" } else { "" };
+    if decimals == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = decimals as usize + 1);
+    let (int, frac) = padded.split_at(padded.len() - decimals as usize);
+    format!("{sign}{int}.{frac}")
+}
+
+/// Applies `method` to the goals of a report.
+pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
+    let def = &method.def;
+    let score = |code: &Id| {
+        def.scores
+            .iter()
+            .find(|s| &s.grade == code)
+            .map(|s| q(s.score))
+    };
+    let mut results = Vec::new();
+    let mut goal_means = Vec::new();
+    let mut all_scores = Vec::new();
+    for goal in goals {
+        let scores: Vec<Q> = goal
+            .indicators
+            .iter()
+            .filter_map(|i| i.grade.as_ref().and_then(|g| score(&g.code)))
+            .collect();
+        all_scores.extend(&scores);
+        let mean = (!scores.is_empty()).then(|| {
+            scores.iter().fold(Q::zero(), |a, b| a + b) / Q::from_integer(scores.len() as i128)
+        });
+        let grade = mean.and_then(|m| {
+            def.goal_grades
+                .iter()
+                .find(|g| m >= q(g.min))
+                .map(|g| g.grade.clone())
+        });
+        goal_means.extend(mean);
+        results.push(GoalResult {
+            goal: goal.id.clone(),
+            mean: mean.map(show),
+            grade,
+        });
+    }
+    let values = match def.index.aggregation {
+        Aggregation::MeanOfGoalMeans => &goal_means,
+        Aggregation::MeanOfIndicators => &all_scores,
+    };
+    let index = (!values.is_empty()).then(|| {
+        let exact =
+            values.iter().fold(Q::zero(), |a, b| a + b) / Q::from_integer(values.len() as i128);
+        let decimals = def.index.decimals.0.mantissa() as u32;
+        IndexResult {
+            value: round(exact, decimals, def.index.rounding),
+            exact: show(exact),
+        }
+    });
+    let counts = def
+        .goal_grades
+        .iter()
+        .map(|g| {
+            let n = results
+                .iter()
+                .filter(|r| r.grade.as_ref() == Some(&g.grade))
+                .count() as u64;
+            (g.grade.clone(), n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Computed {
+        method: def.clone(),
+        method_seq: method.prov.seq,
+        goals: results,
+        counts,
+        index,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_rules_are_named_and_exact() {
+        let x = Q::new(7, 8); // 0.875
+        assert_eq!(round(x, 2, Rounding::Truncate), "0.87");
+        assert_eq!(round(x, 2, Rounding::HalfUp), "0.88");
+        assert_eq!(round(x, 2, Rounding::HalfEven), "0.88");
+        let y = Q::new(173, 200); // 0.865
+        assert_eq!(round(y, 2, Rounding::HalfEven), "0.86");
+        assert_eq!(round(y, 2, Rounding::HalfUp), "0.87");
+        assert_eq!(round(Q::new(2, 3), 2, Rounding::HalfUp), "0.67");
+        assert_eq!(round(Q::new(2, 3), 2, Rounding::Truncate), "0.66");
+        assert_eq!(round(Q::new(-7, 8), 2, Rounding::HalfUp), "-0.88");
+        assert_eq!(round(Q::new(-7, 8), 2, Rounding::Truncate), "-0.87");
+        assert_eq!(round(Q::new(5, 2), 0, Rounding::HalfEven), "2");
+        assert_eq!(round(Q::new(1, 200), 2, Rounding::Truncate), "0.00");
+        assert_eq!(round(Q::new(12, 1), 1, Rounding::Truncate), "12.0");
+    }
+}

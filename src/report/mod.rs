@@ -1,0 +1,370 @@
+//! Follow-up reports: the model (what a report states, computed from the replayed state with the
+//! method in force) and its renderers. Pure: no I/O, no clock, no locale, exact arithmetic, so
+//! the same events always give the same bytes.
+
+pub mod method;
+pub mod render;
+
+use crate::domain::{
+    Assessment, Date, FollowUpKind, Goal, Id, IndicatorVersion, Method, State, in_force,
+};
+use method::{Computed, compute};
+use serde::Serialize;
+
+/// Where a report was made from: the ledger and the head of the prefix replayed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Source {
+    pub ledger_id: String,
+    pub head_seq: u64,
+    pub head_hash: String,
+}
+
+/// A follow-up report for one organisation (and optionally one body).
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub organisation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    pub follow_up: FollowUpView,
+    pub goals: Vec<GoalRow>,
+    /// Goal counts per grade as assessed (published) by the body, in scale order.
+    pub published_counts: Vec<GradeCount>,
+    /// The same, per plan the goals were taken from (Ekerö: the platform's 12 goals).
+    pub published_counts_by_source: Vec<SourceCounts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_summary: Option<PublishedSummary>,
+    /// What the method in force computes, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Computed>,
+    /// Every place where computed and published disagree.
+    pub disagreements: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FollowUpView {
+    pub id: Id,
+    pub name: String,
+    pub kind: FollowUpKind,
+    pub cut_off: Date,
+}
+
+/// A grade as printed: code, label, symbol, and how it reads after a count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GradeView {
+    pub code: Id,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+    pub plural: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GoalRow {
+    pub id: Id,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_plan: Option<Id>,
+    /// The body's grade of the goal at this follow-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<GradeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<String>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IndicatorRow {
+    pub id: Id,
+    pub text: String,
+    /// The body's grade of the indicator at this follow-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<GradeView>,
+    /// "Tidpunkter": the deadline of the target in force at the cut-off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    /// "Kommentar": the body's analysis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GradeCount {
+    pub grade: GradeView,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceCounts {
+    pub plan: Id,
+    pub title: String,
+    pub goals: u64,
+    pub counts: Vec<GradeCount>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PublishedSummary {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    pub seq: u64,
+}
+
+/// Finds a follow-up by id, or by name within `org` (or the whole ledger).
+pub fn find_follow_up(state: &State, name: &str, org: Option<&str>) -> Result<Id, String> {
+    if let Some((id, _)) = state.follow_ups.get_key_value(name) {
+        return Ok(id.clone());
+    }
+    let found: Vec<&Id> = state
+        .follow_ups
+        .iter()
+        .filter(|(_, f)| f.def.name == name && org.is_none_or(|o| f.def.organisation.as_str() == o))
+        .map(|(id, _)| id)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(format!("no follow-up is named or has the id {name:?}")),
+        many => Err(format!(
+            "{name:?} names several follow-ups ({}); give --org or the follow-up's id",
+            many.iter()
+                .map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The latest assessment among `seqs` at `follow_up` by `body` (any body when `None`).
+fn latest<'a>(
+    state: &'a State,
+    seqs: &[u64],
+    follow_up: &Id,
+    body: Option<&Id>,
+) -> Option<&'a Assessment> {
+    seqs.iter()
+        .rev()
+        .filter_map(|s| state.assessments.get(s))
+        .find(|a| &a.def.follow_up == follow_up && body.is_none_or(|b| &a.def.body == b))
+}
+
+fn grade_view(state: &State, a: &Assessment) -> Option<GradeView> {
+    let scale = state.scales.get(a.def.scale.as_ref()?)?;
+    let g = scale.grade(a.def.grade.as_ref()?)?;
+    Some(GradeView {
+        code: g.code.clone(),
+        label: g.label.clone(),
+        symbol: g.symbol.clone(),
+        plural: g.plural.clone().unwrap_or_else(|| g.label.to_lowercase()),
+    })
+}
+
+/// The method of `org` in force at `cut_off`: the latest effective date, then the latest
+/// appended.
+fn method_in_force<'a>(state: &'a State, org: &Id, cut_off: Date) -> Option<&'a Method> {
+    state
+        .methods
+        .values()
+        .filter(|m| &m.def.organisation == org && m.def.effective <= cut_off)
+        .max_by_key(|m| (m.def.effective, m.prov.seq))
+}
+
+/// Counts goals per grade, in the order of the scale of the first graded goal.
+fn count(state: &State, goals: &[&GoalRow]) -> Vec<GradeCount> {
+    let mut counts: Vec<GradeCount> = Vec::new();
+    for g in goals.iter().filter_map(|g| g.published.as_ref()) {
+        match counts.iter_mut().find(|c| c.grade.code == g.code) {
+            Some(c) => c.count += 1,
+            None => counts.push(GradeCount {
+                grade: g.clone(),
+                count: 1,
+            }),
+        }
+    }
+    // Scale order (best first), not order of appearance.
+    let order = |code: &Id| {
+        state
+            .scales
+            .values()
+            .find_map(|s| s.def.grades.iter().position(|x| &x.code == code))
+            .unwrap_or(usize::MAX)
+    };
+    counts.sort_by_key(|c| order(&c.grade.code));
+    counts
+}
+
+/// Builds the report of `follow_up` (for `body`'s goals when given) from `state`.
+pub fn build(
+    state: &State,
+    follow_up: &Id,
+    body: Option<&Id>,
+    source: Source,
+) -> Result<Report, String> {
+    let f = state
+        .follow_ups
+        .get(follow_up)
+        .ok_or_else(|| format!("unknown follow-up {follow_up}"))?;
+    let org = &f.def.organisation;
+    let cut_off = f.def.cut_off;
+    let organisation = state
+        .organisations
+        .get(org)
+        .map_or_else(|| org.to_string(), |o| o.def.name.clone());
+    let body_name = match body {
+        Some(b) => Some(
+            state
+                .bodies
+                .get(b)
+                .map(|x| x.def.name.clone())
+                .ok_or_else(|| format!("unknown body {b}"))?,
+        ),
+        None => None,
+    };
+    let live =
+        |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
+
+    let mut goals = Vec::new();
+    for plan in state.plans.values().filter(|p| &p.organisation == org) {
+        for goal_id in &plan.goals {
+            let Some(goal) = state.goals.get(goal_id) else {
+                continue;
+            };
+            let Some(version) = in_force(&goal.versions, cut_off) else {
+                continue;
+            };
+            if !live(goal.retired.as_ref()) || body.is_some_and(|b| !version.bodies.contains(b)) {
+                continue;
+            }
+            goals.push(goal_row(
+                state, goal, version, follow_up, body, cut_off, &live,
+            ));
+        }
+    }
+
+    let all: Vec<&GoalRow> = goals.iter().collect();
+    let published_counts = count(state, &all);
+    let mut published_counts_by_source = Vec::new();
+    let sources: std::collections::BTreeSet<&Id> = goals
+        .iter()
+        .filter_map(|g| g.source_plan.as_ref())
+        .collect();
+    for plan in sources {
+        let rows: Vec<&GoalRow> = goals
+            .iter()
+            .filter(|g| g.source_plan.as_ref() == Some(plan))
+            .collect();
+        let title = state
+            .plans
+            .get(plan)
+            .and_then(|p| p.versions.last())
+            .map_or_else(|| plan.to_string(), |v| v.title.clone());
+        published_counts_by_source.push(SourceCounts {
+            plan: plan.clone(),
+            title,
+            goals: rows.len() as u64,
+            counts: count(state, &rows),
+        });
+    }
+    let published_summary = state
+        .summaries
+        .values()
+        .filter(|s| &s.def.follow_up == follow_up && body.is_none_or(|b| &s.def.body == b))
+        .max_by_key(|s| s.prov.seq)
+        .map(|s| PublishedSummary {
+            text: s.def.text.clone(),
+            index: s.def.index.map(|i| i.to_string()),
+            seq: s.prov.seq,
+        });
+    let computed = method_in_force(state, org, cut_off).map(|m| compute(m, &goals));
+
+    let mut disagreements = Vec::new();
+    if let Some(c) = &computed {
+        for (goal, result) in goals.iter().zip(&c.goals) {
+            let published = goal.published.as_ref().map(|g| &g.code);
+            if result.grade.as_ref() != published {
+                disagreements.push(format!(
+                    "mål {}: beräknat {}, publicerat {}",
+                    goal.id,
+                    result.grade.as_ref().map_or("–", |g| g.as_str()),
+                    published.map_or("–", |g| g.as_str())
+                ));
+            }
+        }
+        if let (Some(computed_index), Some(published_index)) = (
+            &c.index,
+            published_summary.as_ref().and_then(|s| s.index.as_ref()),
+        ) && &computed_index.value != published_index
+        {
+            disagreements.push(format!(
+                "index: beräknat {}, publicerat {published_index}",
+                computed_index.value
+            ));
+        }
+    }
+
+    Ok(Report {
+        title: format!("Uppföljning av politiska mål – {}", f.def.name),
+        organisation,
+        body: body_name,
+        follow_up: FollowUpView {
+            id: follow_up.clone(),
+            name: f.def.name.clone(),
+            kind: f.def.kind,
+            cut_off,
+        },
+        goals,
+        published_counts,
+        published_counts_by_source,
+        published_summary,
+        computed,
+        disagreements,
+        source,
+    })
+}
+
+fn goal_row(
+    state: &State,
+    goal: &Goal,
+    version: &crate::domain::GoalVersion,
+    follow_up: &Id,
+    body: Option<&Id>,
+    cut_off: Date,
+    live: &dyn Fn(Option<&crate::domain::Retirement>) -> bool,
+) -> GoalRow {
+    let assessment = latest(state, &goal.assessments, follow_up, body);
+    let indicators = goal
+        .indicators
+        .iter()
+        .filter_map(|id| state.indicators.get(id))
+        .filter(|i| live(i.retired.as_ref()))
+        .filter_map(|i| {
+            let v: &IndicatorVersion = in_force(&i.versions, cut_off)?;
+            let a = latest(state, &i.assessments, follow_up, body);
+            let deadline = i
+                .targets
+                .iter()
+                .filter_map(|t| state.targets.get(t))
+                .filter_map(|t| in_force(&t.versions, cut_off))
+                .max_by_key(|t| (t.effective, t.prov.seq))
+                .and_then(|t| t.deadline);
+            Some(IndicatorRow {
+                id: i.id.clone(),
+                text: v.text.clone(),
+                grade: a.and_then(|a| grade_view(state, a)),
+                deadline,
+                comment: a.and_then(|a| a.def.analysis.clone()),
+            })
+        })
+        .collect();
+    GoalRow {
+        id: goal.id.clone(),
+        number: version.number.clone(),
+        text: version.text.clone(),
+        source_plan: version.source_plan.clone(),
+        published: assessment.and_then(|a| grade_view(state, a)),
+        analysis: assessment.and_then(|a| a.def.analysis.clone()),
+        indicators,
+    }
+}

@@ -1,0 +1,315 @@
+//! Renderers: the report model to Markdown, JSON or CSV bytes. Swedish text, decimal comma,
+//! dates as YYYY-MM-DD; every user-supplied text is escaped for its format.
+
+use super::{GradeCount, Report};
+use std::fmt::Write as _;
+
+/// Output formats of `malbok report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
+    Csv,
+}
+
+impl ReportFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "md",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ReportFormat> {
+        [ReportFormat::Md, ReportFormat::Json, ReportFormat::Csv]
+            .into_iter()
+            .find(|f| f.name() == name)
+    }
+}
+
+/// The report's bytes in `format`.
+pub fn render(report: &Report, format: ReportFormat) -> Vec<u8> {
+    match format {
+        ReportFormat::Md => markdown(report).into_bytes(),
+        ReportFormat::Json => {
+            let mut out = serde_json::to_vec_pretty(report).expect("a report serializes");
+            out.push(b'\n');
+            out
+        }
+        ReportFormat::Csv => csv(report),
+    }
+}
+
+/// "0.87" → "0,87".
+pub fn decimal_comma(s: &str) -> String {
+    s.replace('.', ",")
+}
+
+/// "12 mål uppnådda och 3 delvis uppnådda" (`noun` = "mål "), or "9 uppnådda och 3 delvis
+/// uppnådda" (`noun` = "").
+fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let noun = if i == 0 { noun } else { "" };
+            format!("{} {noun}{}", c.count, c.grade.plural)
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => format!("inga {noun}bedömda"),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} och {last}", init.join(", ")),
+    }
+}
+
+/// Text in a Markdown table cell or paragraph: no HTML, no table breaks, paragraphs kept.
+fn md(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
+}
+
+fn markdown(r: &Report) -> String {
+    let mut out = String::new();
+    let cut_off = r.follow_up.cut_off;
+    let _ = writeln!(out, "# {}\n", md(&r.title));
+    let who = match &r.body {
+        Some(body) => format!("{}, {}", md(body), md(&r.organisation)),
+        None => md(&r.organisation),
+    };
+    let _ = writeln!(
+        out,
+        "{who}. Uppföljningstillfälle {} per {cut_off}.\n",
+        md(&r.follow_up.name)
+    );
+
+    let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
+    let _ = writeln!(out, "| Nämndmål | Indikator | Tidpunkter | Kommentar |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for goal in &r.goals {
+        let goal_text = match &goal.number {
+            Some(n) => format!("{}. {}", md(n), md(&goal.text)),
+            None => md(&goal.text),
+        };
+        if goal.indicators.is_empty() {
+            let _ = writeln!(out, "| {goal_text} | | | |");
+        }
+        for (i, ind) in goal.indicators.iter().enumerate() {
+            let symbol = ind
+                .grade
+                .as_ref()
+                .map(|g| g.symbol.clone().unwrap_or_else(|| g.label.clone()) + " ")
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {} | {symbol}{} | {} | {} |",
+                if i == 0 { goal_text.as_str() } else { "" },
+                md(&ind.text),
+                ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                ind.comment.as_deref().map(md).unwrap_or_default()
+            );
+        }
+    }
+
+    let _ = writeln!(out, "\n## Sammanfattning\n");
+    let _ = write!(
+        out,
+        "Per {cut_off} är {}.",
+        counts_sentence(&r.published_counts, "mål ")
+    );
+    for s in &r.published_counts_by_source {
+        let _ = write!(
+            out,
+            " Av de {} mål som härrör från {} är {}.",
+            s.goals,
+            md(&s.title),
+            counts_sentence(&s.counts, "")
+        );
+    }
+    let _ = writeln!(out);
+    if let Some(c) = &r.computed
+        && let Some(index) = &c.index
+    {
+        let basis = match c.method.index.aggregation {
+            crate::domain::Aggregation::MeanOfGoalMeans => {
+                "räknat på indikatorerna för samtliga mål"
+            }
+            crate::domain::Aggregation::MeanOfIndicators => {
+                "räknat som medelvärdet av samtliga indikatorer"
+            }
+        };
+        let _ = writeln!(
+            out,
+            "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
+            decimal_comma(&index.value)
+        );
+    }
+
+    let _ = writeln!(out, "\n### Beräknat och publicerat\n");
+    let _ = writeln!(out, "| | Beräknat enligt metoden | Publicerat |");
+    let _ = writeln!(out, "|---|---|---|");
+    for g in &r.published_counts {
+        let computed = r.computed.as_ref().map_or("–".to_string(), |c| {
+            c.counts
+                .iter()
+                .find(|(code, _)| *code == g.grade.code)
+                .map_or("0".into(), |(_, n)| n.to_string())
+        });
+        let _ = writeln!(out, "| {} | {computed} | {} |", md(&g.grade.label), g.count);
+    }
+    let computed_index = r
+        .computed
+        .as_ref()
+        .and_then(|c| c.index.as_ref())
+        .map_or("–".to_string(), |i| decimal_comma(&i.value));
+    let published_index = r
+        .published_summary
+        .as_ref()
+        .and_then(|s| s.index.as_deref())
+        .map_or("–".to_string(), decimal_comma);
+    let _ = writeln!(out, "| Index | {computed_index} | {published_index} |");
+    if r.disagreements.is_empty() {
+        let _ = writeln!(out, "\nBeräknat och publicerat stämmer överens.");
+    } else {
+        let _ = writeln!(out, "\n**Avvikelser mellan beräknat och publicerat:**\n");
+        for d in &r.disagreements {
+            let _ = writeln!(out, "- {}", md(d));
+        }
+    }
+
+    if let Some(s) = &r.published_summary {
+        let _ = writeln!(
+            out,
+            "\n### Publicerad sammanfattning (position {})\n",
+            s.seq
+        );
+        let quoted: Vec<String> = s
+            .text
+            .split("\n\n")
+            .map(|p| format!("> {}", md(p)))
+            .collect();
+        let _ = writeln!(out, "{}", quoted.join("\n>\n"));
+    }
+
+    if let Some(c) = &r.computed {
+        let m = &c.method;
+        let _ = writeln!(out, "\n## Metod\n");
+        let _ = writeln!(
+            out,
+            "{} ({}, position {}, gäller från {}).\n",
+            md(&m.name),
+            m.id,
+            c.method_seq,
+            m.effective
+        );
+        let scores: Vec<String> = m
+            .scores
+            .iter()
+            .map(|s| format!("{} = {}", s.grade, decimal_comma(&s.score.to_string())))
+            .collect();
+        let grades: Vec<String> = m
+            .goal_grades
+            .iter()
+            .map(|g| format!("{} från {}", g.grade, decimal_comma(&g.min.to_string())))
+            .collect();
+        let rounding = match m.index.rounding {
+            crate::domain::Rounding::Truncate => "avkortat",
+            crate::domain::Rounding::HalfUp => "avrundat (5 uppåt)",
+            crate::domain::Rounding::HalfEven => "avrundat (5 till jämn siffra)",
+        };
+        let _ = writeln!(out, "- Poäng per indikator: {}.", scores.join(", "));
+        let _ = writeln!(
+            out,
+            "- Målets grad ur medelpoängen av dess indikatorer: {}.",
+            grades.join(", ")
+        );
+        let aggregation = match m.index.aggregation {
+            crate::domain::Aggregation::MeanOfGoalMeans => "medelvärdet av målens medelpoäng",
+            crate::domain::Aggregation::MeanOfIndicators => {
+                "medelvärdet av alla indikatorers poäng"
+            }
+        };
+        let exact = c
+            .index
+            .as_ref()
+            .map_or(String::new(), |i| format!(" (exakt {})", i.exact));
+        let _ = writeln!(
+            out,
+            "- Index: {aggregation}{exact}, {rounding} till {} decimaler.",
+            m.index.decimals
+        );
+        if let Some(d) = &m.definition {
+            let _ = writeln!(out, "\n> {}", md(d));
+        }
+        let _ = writeln!(out, "\n| Mål | Medelpoäng | Beräknat | Publicerat |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for (goal, result) in r.goals.iter().zip(&c.goals) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                goal.id,
+                result.mean.as_deref().unwrap_or("–"),
+                result.grade.as_ref().map_or("–", |g| g.as_str()),
+                goal.published.as_ref().map_or("–", |g| g.code.as_str())
+            );
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\n---\n\nFramtagen ur huvudbok {} per position {} (hash {}).",
+        r.source.ledger_id, r.source.head_seq, r.source.head_hash
+    );
+    out
+}
+
+fn csv(r: &Report) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "mål_id",
+        "nämndmål",
+        "målets_grad",
+        "beräknad_grad",
+        "indikator_id",
+        "indikator",
+        "grad",
+        "symbol",
+        "tidpunkt",
+        "kommentar",
+    ];
+    let _ = w.write_record(header);
+    for (i, goal) in r.goals.iter().enumerate() {
+        let computed = r
+            .computed
+            .as_ref()
+            .and_then(|c| c.goals.get(i))
+            .and_then(|g| g.grade.as_ref())
+            .map_or(String::new(), |g| g.to_string());
+        let published = goal
+            .published
+            .as_ref()
+            .map_or(String::new(), |g| g.code.to_string());
+        for ind in &goal.indicators {
+            let _ = w.write_record([
+                goal.id.as_str(),
+                &goal.text,
+                &published,
+                &computed,
+                ind.id.as_str(),
+                &ind.text,
+                ind.grade.as_ref().map_or("", |g| g.code.as_str()),
+                ind.grade
+                    .as_ref()
+                    .and_then(|g| g.symbol.as_deref())
+                    .unwrap_or(""),
+                &ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                ind.comment.as_deref().unwrap_or(""),
+            ]);
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}

@@ -3,13 +3,18 @@
 
 mod append;
 mod demo;
+mod diff;
 mod export;
 mod head;
 mod history;
 mod import;
 mod init;
 mod log;
+mod people;
+mod report;
+mod reproduce;
 mod restore;
+mod seal;
 pub mod state;
 mod status;
 mod verify;
@@ -65,7 +70,17 @@ pub enum Command {
     Restore(restore::Args),
     Status(status::Args),
     History(history::Args),
+    Report(report::Args),
+    Seal(seal::Args),
+    Reproduce(reproduce::Args),
+    Diff(diff::Args),
     Demo(demo::Args),
+    Goal(people::goal::Args),
+    Indicator(people::indicator::Args),
+    Target(people::target::Args),
+    Reading(people::reading::Args),
+    Assess(people::assess::Args),
+    FollowUp(people::follow_up::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -150,7 +165,17 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Restore(args) => restore::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
         Command::History(args) => history::run(args, ctx, out),
+        Command::Report(args) => report::run(args, ctx, out),
+        Command::Seal(args) => seal::run(args, ctx, out),
+        Command::Reproduce(args) => reproduce::run(args, ctx, out),
+        Command::Diff(args) => diff::run(args, ctx, out),
         Command::Demo(args) => demo::run(args, ctx, out),
+        Command::Goal(args) => people::goal::run(args, ctx, out),
+        Command::Indicator(args) => people::indicator::run(args, ctx, out),
+        Command::Target(args) => people::target::run(args, ctx, out),
+        Command::Reading(args) => people::reading::run(args, ctx, out),
+        Command::Assess(args) => people::assess::run(args, ctx, out),
+        Command::FollowUp(args) => people::follow_up::run(args, ctx, out),
     }
 }
 

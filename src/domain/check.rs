@@ -58,8 +58,12 @@ impl State {
                 Ok(())
             }
             DomainEvent::IndicatorRevised(p) => {
-                self.live_indicator(&p.indicator, "payload.indicator")?;
-                Ok(())
+                let ind = self.live_indicator(&p.indicator, "payload.indicator")?;
+                not_before(
+                    "indicator",
+                    ind.versions.first().and_then(|v| v.effective),
+                    p.effective,
+                )
             }
             DomainEvent::IndicatorRetired(p) => {
                 self.live_indicator(&p.subject, "payload.indicator")?;
@@ -75,6 +79,11 @@ impl State {
                     return Err(self.unknown("target", &p.target, "payload.target", "target.set"));
                 };
                 let ind = self.live_indicator(&target.indicator, "payload.target")?;
+                not_before(
+                    "target",
+                    target.versions.first().map(|v| v.effective),
+                    p.effective,
+                )?;
                 match &p.levels {
                     Some(levels) => self.check_levels(ind.versions.last().map(|v| v.unit), levels),
                     None => Ok(()),
@@ -181,10 +190,23 @@ impl State {
 
     /// An error for a reference to an id that names nothing of the expected kind.
     fn unknown(&self, what: &str, id: &Id, field: &str, create_with: &str) -> FieldError {
+        let a = |noun: &str| {
+            let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {noun}")
+        };
         match self.space_of(id.as_str()) {
             Some((space, seq)) => fe(
                 field,
-                format!("`{id}` is a {space} (seq {seq}), not a {what}; give the id of a {what}"),
+                format!(
+                    "`{id}` is {} (seq {seq}), not {}; give the id of {}",
+                    a(space),
+                    a(what),
+                    a(what)
+                ),
             ),
             None => fe(
                 field,
@@ -284,6 +306,11 @@ impl State {
 
     fn check_goal_revised(&self, p: &GoalRevised) -> Check {
         let goal = self.live_goal(&p.goal, "payload.goal")?;
+        not_before(
+            "goal",
+            goal.versions.first().and_then(|v| v.effective),
+            p.effective,
+        )?;
         let Some(org) = self.goal_organisation(&goal.id) else {
             return Ok(());
         };
@@ -558,5 +585,19 @@ impl State {
             ));
         }
         Ok(())
+    }
+}
+
+/// A revision cannot take effect before the thing it revises applies: it would put a version
+/// in force at dates when there was nothing to revise.
+fn not_before(what: &str, first: Option<Date>, effective: Date) -> Check {
+    match first {
+        Some(first) if effective < first => Err(fe(
+            "payload.effective",
+            format!(
+                "{effective} is before the {what} applies ({first}); a revision takes effect on or after that date"
+            ),
+        )),
+        _ => Ok(()),
     }
 }

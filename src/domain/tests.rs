@@ -348,7 +348,7 @@ fn validation_errors_name_the_field() {
         vec![],
         target("k.t", "k.g1"),
         "payload.indicator",
-        "is a goal (seq 4), not a indicator",
+        "is a goal (seq 4), not an indicator",
     );
     refused(
         vec![],

@@ -1,0 +1,64 @@
+//! `malbok follow-up add`: `follow_up.defined`.
+
+use super::{Payload, append, derive_id};
+use crate::cli::{CliError, Context, Format};
+use crate::ledger::Ledger;
+use std::io::Write;
+
+/// Define the occasions at which goals are followed up.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    Add(Add),
+}
+
+/// Define a follow-up of an organisation (follow_up.defined): a delårsrapport (interim) or an
+/// årsredovisning (annual). The cut-off is required: it is the valid date of the follow-up's
+/// assessments, so no default would be right. Without --id, one is derived from the
+/// organisation and the name and printed.
+///
+/// Example: malbok follow-up add --organisation ekero --name "Delår 2021" --kind interim --cut-off 2021-08-31
+///
+/// It prints `appended 59 <hash> at <time>` and `id: ekero.delar-2021`.
+#[derive(Debug, clap::Args)]
+struct Add {
+    /// The follow-up's id; default: derived from --organisation and --name (printed).
+    #[arg(long)]
+    id: Option<String>,
+    /// The organisation.
+    #[arg(long, visible_alias = "org")]
+    organisation: String,
+    /// Its name, e.g. "Delår 2021", "Årsredovisning 2021".
+    #[arg(long)]
+    name: String,
+    /// interim or annual.
+    #[arg(long)]
+    kind: String,
+    /// The cut-off date, YYYY-MM-DD.
+    #[arg(long)]
+    cut_off: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let Command::Add(a) = args.command;
+    let id = match a.id {
+        Some(id) => id,
+        None => derive_id(&ledger, &a.organisation, &a.name)?,
+    };
+    let payload = Payload::default()
+        .put("id", id.as_str())
+        .put("organisation", a.organisation)
+        .put("name", a.name)
+        .put("kind", a.kind)
+        .put("cut_off", a.cut_off);
+    let kind = "follow_up.defined";
+    append(&mut ledger, ctx, kind, payload, Some(&id), a.format, out)
+}

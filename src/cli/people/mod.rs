@@ -1,0 +1,300 @@
+//! Commands for people: `goal`, `indicator`, `target`, `reading`, `assess`, `follow-up`.
+//!
+//! Each builds one event from flags named after its payload fields (`--follow-up` for
+//! `follow_up`) and appends it through the same checks as `import` (`new_event`, then
+//! `append_checked`), so a command and the equivalent import line store the same payload and
+//! are refused for the same reasons. Refusals name the flag, e.g. `--grade: ...`.
+
+pub mod assess;
+pub mod follow_up;
+pub mod goal;
+pub mod indicator;
+pub mod reading;
+pub mod target;
+
+use super::state::{KnownAt, replay};
+use super::{CliError, Context, Format};
+use crate::import::InputError;
+use crate::import::jsonl::{Line, new_event};
+use crate::ledger::Ledger;
+use serde_json::{Map, Value};
+use std::io::Write;
+
+/// A payload under construction, in the catalogue's field names. Absent options are left out,
+/// because the catalogue refuses `null`.
+#[derive(Default)]
+struct Payload(Map<String, Value>);
+
+impl Payload {
+    fn put(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.0.insert(key.to_string(), value.into());
+        self
+    }
+
+    fn opt(self, key: &str, value: Option<impl Into<Value>>) -> Self {
+        match value {
+            Some(v) => self.put(key, v),
+            None => self,
+        }
+    }
+
+    /// A list, left out when empty.
+    fn list(self, key: &str, values: Vec<String>) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        self.put(key, values)
+    }
+
+    /// A nested object, left out when none of its fields was given.
+    fn object(self, key: &str, inner: Payload) -> Self {
+        if inner.0.is_empty() {
+            return self;
+        }
+        self.put(key, Value::Object(inner.0))
+    }
+}
+
+/// `--decision` and `--reason`: why a change was made.
+#[derive(Debug, clap::Args)]
+struct BasisArgs {
+    /// The decision, as `<body> <YYYY-MM-DD> § <n>`, e.g. "SN 2021-10-20 § 90".
+    #[arg(long)]
+    decision: Option<String>,
+    /// Why, in words, verbatim (when there is no decision to cite, or in addition to it).
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+impl BasisArgs {
+    fn add_to(self, payload: Payload) -> Payload {
+        payload
+            .opt("decision", self.decision)
+            .opt("reason", self.reason)
+    }
+}
+
+/// `--source-*`: where a reading comes from (`source` of `reading.recorded`).
+#[derive(Debug, clap::Args)]
+struct ReadingSourceArgs {
+    /// kolada, survey, internal, document or other.
+    #[arg(long)]
+    source_kind: Option<String>,
+    /// The source in words; required unless the kind is kolada.
+    #[arg(long)]
+    source_description: Option<String>,
+    /// Kolada: the KPI, e.g. N31805.
+    #[arg(long)]
+    source_kolada_kpi: Option<String>,
+    /// Kolada: the municipality the value is for, e.g. 1471.
+    #[arg(long)]
+    source_kolada_municipality: Option<String>,
+    /// Where the value was fetched (Kolada needs --source-url or --source-file).
+    #[arg(long)]
+    source_url: Option<String>,
+    /// The file the value was read from.
+    #[arg(long)]
+    source_file: Option<String>,
+    /// When it was fetched, RFC 3339, e.g. 2023-04-02T08:15:00Z (required for Kolada).
+    #[arg(long)]
+    source_fetched_at: Option<String>,
+}
+
+impl ReadingSourceArgs {
+    fn payload(self) -> Payload {
+        Payload::default()
+            .opt("kind", self.source_kind)
+            .opt("description", self.source_description)
+            .opt("kolada_kpi", self.source_kolada_kpi)
+            .opt("kolada_municipality", self.source_kolada_municipality)
+            .opt("url", self.source_url)
+            .opt("file", self.source_file)
+            .opt("fetched_at", self.source_fetched_at)
+    }
+}
+
+/// A period from `--from` and `--to`, as the catalogue writes it.
+fn period(from: String, to: String) -> Payload {
+    Payload::default().put("from", from).put("to", to)
+}
+
+/// The valid date of `--effective` and the like: as given, or today when omitted. Today is
+/// said on stderr, because valid time is never chosen silently.
+fn date_or_today(given: Option<String>, flag: &str, ctx: &Context) -> Result<String, CliError> {
+    match given {
+        Some(text) => Ok(text),
+        None => {
+            let today = super::status::valid_date(None, flag, ctx)?;
+            Ok(today.format("%Y-%m-%d").to_string())
+        }
+    }
+}
+
+/// A readable, unused id under `prefix` for `text`, for a defining command given no `--id`.
+fn derive_id(ledger: &Ledger, prefix: &str, text: &str) -> Result<String, CliError> {
+    let state = replay(ledger, KnownAt::Now)?;
+    Ok(crate::domain::derive_id(prefix, text, |id| {
+        state.contains_id(id)
+    }))
+}
+
+/// Reads a target level written `NAME`, or `NAME COMPARISON THRESHOLD` with one of `>=`, `>`,
+/// `<=`, `<`, `=` (spaces around the comparison are optional): "Uppnått >= 90".
+/// Whether the parts are valid is left to the catalogue's checks, like any payload.
+fn level(text: &str) -> Value {
+    let Some(at) = text.find(['<', '>', '=']) else {
+        return serde_json::json!({ "name": text.trim() });
+    };
+    let rest = &text[at..];
+    let width = if rest.starts_with(">=") || rest.starts_with("<=") {
+        2
+    } else {
+        1
+    };
+    serde_json::json!({
+        "name": text[..at].trim(),
+        "comparison": &rest[..width],
+        "threshold": rest[width..].trim(),
+    })
+}
+
+/// The flag a refused payload field came from, and what is left of the path below it:
+/// `payload.period.to` is `--to`, `payload.levels[1].threshold` is `--level #2` and
+/// `threshold`. Fields with no flag of their own keep their payload path.
+fn flag_of(field: &str) -> (String, Option<String>) {
+    let Some(path) = field.strip_prefix("payload.") else {
+        return (field.to_string(), None);
+    };
+    let (name, below) = match path.find(['.', '[']) {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    let below = below.trim_start_matches('.');
+    let flag = |name: &str| format!("--{}", name.replace('_', "-"));
+    let first = |s: &str| s.split(['.', '[']).next().unwrap_or("").to_string();
+    match name {
+        "period" => (flag(if below == "to" { "to" } else { "from" }), None),
+        "baseline" => match below {
+            "period.from" => ("--baseline-from".into(), None),
+            "period.to" => ("--baseline-to".into(), None),
+            _ => ("--baseline".into(), None),
+        },
+        "source" if below.starts_with("kolada_kpis") => ("--source-kolada-kpi".into(), None),
+        "source" if below.is_empty() => ("--source-kind".into(), None),
+        "source" => (flag(&format!("source_{}", first(below))), None),
+        "bodies" => ("--body".into(), None),
+        "levels" => {
+            // `[1].threshold`: the second --level, its threshold.
+            let index = below
+                .strip_prefix('[')
+                .and_then(|s| s.split_once(']'))
+                .and_then(|(n, rest)| Some((n.parse::<usize>().ok()?, rest)));
+            match index {
+                Some((n, rest)) => {
+                    let rest = rest.trim_start_matches('.');
+                    let part = (!rest.is_empty()).then(|| rest.to_string());
+                    (format!("--level #{}", n + 1), part)
+                }
+                None => ("--level".into(), None),
+            }
+        }
+        _ => (flag(name), None),
+    }
+}
+
+/// A refusal of one event given on the command line: no line number, the flag for the field
+/// (or the kind, for the rare refusal of no particular field).
+fn refusal(kind: &str, field: Option<&str>, reason: String) -> InputError {
+    match field {
+        Some(field) => {
+            let (flag, below) = flag_of(field);
+            InputError::new(&flag, None, below.as_deref(), reason)
+        }
+        None => InputError::new(kind, None, None, reason),
+    }
+}
+
+/// Checks one event exactly as `import` checks a line, appends it and prints its position and
+/// hash, and `id: <id>` for an event that defines something.
+fn append(
+    ledger: &mut Ledger,
+    ctx: &Context,
+    kind: &str,
+    payload: Payload,
+    id: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let event = new_event(kind.to_string(), Value::Object(payload.0))
+        .map_err(|(field, reason)| refusal(kind, field.as_deref(), reason))?;
+    let line = Line { line: 1, event };
+    let appended =
+        super::import::append_checked(ledger, ctx, kind, vec![line]).map_err(|e| match e {
+            CliError::Refused(r) => CliError::Refused(refusal(kind, r.field.as_deref(), r.reason)),
+            other => other,
+        })?;
+    match format {
+        Format::Text => {
+            super::import::report(&appended, format, out)?;
+            if let Some(id) = id {
+                writeln!(out, "id: {id}")?;
+            }
+        }
+        Format::Json => {
+            // The same fields as `append --format json`, plus the id.
+            let mut buf = Vec::new();
+            super::import::report(&appended, format, &mut buf)?;
+            let mut report: Value = serde_json::from_slice(&buf).map_err(std::io::Error::other)?;
+            if let (Some(id), Value::Object(map)) = (id, &mut report) {
+                map.insert("id".into(), id.into());
+            }
+            writeln!(out, "{report}")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_read_name_comparison_threshold() {
+        assert_eq!(
+            level("Uppnått 2023 >= 80"),
+            serde_json::json!({"name": "Uppnått 2023", "comparison": ">=", "threshold": "80"})
+        );
+        assert_eq!(
+            level("På rätt väg<5.5"),
+            serde_json::json!({"name": "På rätt väg", "comparison": "<", "threshold": "5.5"})
+        );
+        assert_eq!(level("Uppnått"), serde_json::json!({"name": "Uppnått"}));
+    }
+
+    #[test]
+    fn fields_name_their_flags() {
+        let f = |p: &str| flag_of(p);
+        assert_eq!(f("payload.value"), ("--value".into(), None));
+        assert_eq!(f("payload.follow_up"), ("--follow-up".into(), None));
+        assert_eq!(f("payload.period.to"), ("--to".into(), None));
+        assert_eq!(f("payload.period.from"), ("--from".into(), None));
+        assert_eq!(
+            f("payload.source.fetched_at"),
+            ("--source-fetched-at".into(), None)
+        );
+        assert_eq!(
+            f("payload.source.kolada_kpis[0]"),
+            ("--source-kolada-kpi".into(), None)
+        );
+        assert_eq!(f("payload.bodies[1]"), ("--body".into(), None));
+        assert_eq!(
+            f("payload.levels[1].threshold"),
+            ("--level #2".into(), Some("threshold".into()))
+        );
+        assert_eq!(f("payload.levels"), ("--level".into(), None));
+        assert_eq!(
+            f("payload.baseline.period.to"),
+            ("--baseline-to".into(), None)
+        );
+    }
+}

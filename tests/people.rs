@@ -1,0 +1,421 @@
+//! The commands for people (`goal`, `indicator`, `target`, `reading`, `assess`, `follow-up`)
+//! through the real binary: each stores exactly the payload the equivalent import line stores,
+//! derives and prints ids, says which valid date it defaulted, and refuses bad input like
+//! import does, naming the flag and storing nothing.
+
+mod common;
+
+use common::TestEnv;
+use serde_json::Value;
+
+/// The organisations, bodies, plan, scale and follow-up the commands refer to.
+const CONTEXT: &str = r#"{"kind":"organisation.registered","payload":{"id":"ekero","name":"Ekerö kommun","kolada_id":"0125"}}
+{"kind":"organisation.registered","payload":{"id":"gotene","name":"Götene kommun"}}
+{"kind":"body.registered","payload":{"id":"ekero.kf","organisation":"ekero","name":"Kommunfullmäktige","abbreviation":"KF"}}
+{"kind":"body.registered","payload":{"id":"ekero.sn","organisation":"ekero","name":"Socialnämnden","abbreviation":"SN"}}
+{"kind":"body.registered","payload":{"id":"gotene.kf","organisation":"gotene","name":"Kommunfullmäktige"}}
+{"kind":"plan.adopted","payload":{"id":"ekero.kf.2019","organisation":"ekero","body":"ekero.kf","title":"11 övergripande mål","period":{"from":"2019-01-01","to":"2022-12-31"},"decision":"KF 2019-04-09 § 34"}}
+{"kind":"plan.adopted","payload":{"id":"ekero.sn.2019","organisation":"ekero","body":"ekero.sn","title":"Socialnämndens mål","period":{"from":"2019-01-01","to":"2022-12-31"},"reason":"Antagna i maj 2019."}}
+{"kind":"scale.defined","payload":{"id":"ekero.tregradig","organisation":"ekero","name":"Tregradig skala","grades":[{"code":"uppnatt","label":"Uppnått"},{"code":"delvis","label":"Delvis uppnått"},{"code":"ej_uppnatt","label":"Ej uppnått"}]}}
+{"kind":"follow_up.defined","payload":{"id":"ekero.delar-2021","organisation":"ekero","name":"Delår 2021","kind":"interim","cut_off":"2021-08-31"}}
+"#;
+
+/// A goal, an indicator with a reading at seq 13, and an indicator retired from 2021-01-01,
+/// for the refusals.
+const GOALS: &str = r#"{"kind":"goal.defined","payload":{"id":"ekero.sn.2019.m07","plan":"ekero.sn.2019","text":"Större valfrihet.","bodies":["ekero.sn"]}}
+{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m07.i1","goal":"ekero.sn.2019.m07","text":"Andel som fått välja utförare.","unit":"percent","direction":"increase"}}
+{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m07.i1","period":{"from":"2021-01-01","to":"2021-08-31"},"value":"87","source":{"kind":"survey","description":"Brukarundersökningen"}}}
+{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m07.old","goal":"ekero.sn.2019.m07","text":"Gammal indikator.","unit":"count","direction":"increase"}}
+{"kind":"indicator.retired","payload":{"indicator":"ekero.sn.2019.m07.old","effective":"2021-01-01","reason":"Ersatt."}}
+"#;
+
+/// A ledger holding `jsonl`, imported.
+fn ledger_with(jsonl: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.init();
+    env.write("context.jsonl", jsonl.as_bytes());
+    env.run(&["import", "context.jsonl"]);
+    env
+}
+
+/// The stored events after position `after`, as (kind, payload).
+fn stored_after(env: &TestEnv, after: u64) -> Vec<(String, Value)> {
+    env.run(&["log", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json line")["event"].clone())
+        .filter(|e| e["seq"].as_u64().expect("seq") > after)
+        .map(|e| {
+            (
+                e["kind"].as_str().expect("kind").to_string(),
+                e["payload"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Each command, the import line that must store the same event, and the id it must print
+/// (when it defines something). Run in order: later commands refer to what earlier ones made.
+#[rustfmt::skip]
+const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
+    (
+        &["goal", "add", "--plan", "ekero.kf.2019", "--number", "7", "--text", "Ekerö ska vara en trygg kommun.", "--body", "ekero.kf"],
+        r#"{"kind":"goal.defined","payload":{"id":"ekero.kf.2019.ekero-ska-vara-en-trygg-kommun","plan":"ekero.kf.2019","number":"7","text":"Ekerö ska vara en trygg kommun.","bodies":["ekero.kf"]}}"#,
+        Some("ekero.kf.2019.ekero-ska-vara-en-trygg-kommun"),
+    ),
+    (
+        &["goal", "add", "--id", "ekero.sn.2019.m06", "--plan", "ekero.sn.2019", "--text", "Bryta den ofrivilliga ensamheten.", "--description", "Äldre ska ha någon att prata med.", "--area", "Självständigt liv", "--parent", "ekero.kf.2019.ekero-ska-vara-en-trygg-kommun", "--body", "ekero.sn,ekero.kf", "--source-plan", "ekero.kf.2019", "--effective", "2019-05-01", "--decision", "SN 2019-05-22 § 41"],
+        r#"{"kind":"goal.defined","payload":{"id":"ekero.sn.2019.m06","plan":"ekero.sn.2019","text":"Bryta den ofrivilliga ensamheten.","description":"Äldre ska ha någon att prata med.","area":"Självständigt liv","parent":"ekero.kf.2019.ekero-ska-vara-en-trygg-kommun","bodies":["ekero.sn","ekero.kf"],"source_plan":"ekero.kf.2019","effective":"2019-05-01","decision":"SN 2019-05-22 § 41"}}"#,
+        Some("ekero.sn.2019.m06"),
+    ),
+    (
+        &["goal", "revise", "--goal", "ekero.sn.2019.m06", "--effective", "2021-01-01", "--text", "Minska den ofrivilliga ensamheten.", "--body", "ekero.sn", "--reason", "Omformulerat."],
+        r#"{"kind":"goal.revised","payload":{"goal":"ekero.sn.2019.m06","effective":"2021-01-01","text":"Minska den ofrivilliga ensamheten.","bodies":["ekero.sn"],"reason":"Omformulerat."}}"#,
+        None,
+    ),
+    (
+        &["indicator", "add", "--goal", "ekero.sn.2019.m06", "--text", "Andel ensamma", "--area", "Äldreomsorg", "--unit", "percent", "--direction", "decrease", "--source-kind", "kolada", "--source-kolada-kpi", "N31848", "--source-kolada-kpi", "N01951", "--baseline", "-3.5", "--baseline-from", "2020-01-01", "--baseline-to", "2020-12-31"],
+        r#"{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m06.andel-ensamma","goal":"ekero.sn.2019.m06","text":"Andel ensamma","area":"Äldreomsorg","unit":"percent","direction":"decrease","source":{"kind":"kolada","kolada_kpis":["N31848","N01951"]},"baseline":{"value":"-3.5","period":{"from":"2020-01-01","to":"2020-12-31"}}}}"#,
+        Some("ekero.sn.2019.m06.andel-ensamma"),
+    ),
+    (
+        &["indicator", "revise", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--effective", "2021-06-01", "--unit", "other", "--unit-label", "personer per enkät", "--source-kind", "survey", "--source-description", "Egen enkät", "--decision", "SN 2021-05-19 § 50"],
+        r#"{"kind":"indicator.revised","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","effective":"2021-06-01","unit":"other","unit_label":"personer per enkät","source":{"kind":"survey","description":"Egen enkät"},"decision":"SN 2021-05-19 § 50"}}"#,
+        None,
+    ),
+    (
+        &["target", "set", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--text", "Målnivåer", "--level", "På rätt väg <= 30", "--level", "Uppnått<20", "--level", "Helt uppnått", "--deadline", "2022-12-31", "--effective", "2021-01-01", "--reason", "Satt av nämnden."],
+        r#"{"kind":"target.set","payload":{"id":"ekero.sn.2019.m06.andel-ensamma.t","indicator":"ekero.sn.2019.m06.andel-ensamma","text":"Målnivåer","levels":[{"name":"På rätt väg","comparison":"<=","threshold":"30"},{"name":"Uppnått","comparison":"<","threshold":"20"},{"name":"Helt uppnått"}],"deadline":"2022-12-31","effective":"2021-01-01","reason":"Satt av nämnden."}}"#,
+        Some("ekero.sn.2019.m06.andel-ensamma.t"),
+    ),
+    (
+        &["target", "revise", "--target", "ekero.sn.2019.m06.andel-ensamma.t", "--effective", "2022-01-01", "--level", "Uppnått=15", "--deadline", "2023-12-31", "--decision", "SN 2021-12-15 § 120"],
+        r#"{"kind":"target.revised","payload":{"target":"ekero.sn.2019.m06.andel-ensamma.t","effective":"2022-01-01","levels":[{"name":"Uppnått","comparison":"=","threshold":"15"}],"deadline":"2023-12-31","decision":"SN 2021-12-15 § 120"}}"#,
+        None,
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "24.50", "--source-kind", "survey", "--source-description", "Egen enkät 2021", "--comment", "Svarsfrekvens 61 %."],
+        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2021-01-01","to":"2021-08-31"},"value":"24.50","source":{"kind":"survey","description":"Egen enkät 2021"},"comment":"Svarsfrekvens 61 %."}}"#,
+        None,
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2020-01-01", "--to", "2020-12-31", "--value", "-2", "--source-kind", "kolada", "--source-kolada-kpi", "N31805", "--source-kolada-municipality", "0125", "--source-url", "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020", "--source-fetched-at", "2021-04-02T08:15:00Z"],
+        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2020-01-01","to":"2020-12-31"},"value":"-2","source":{"kind":"kolada","kolada_kpi":"N31805","kolada_municipality":"0125","url":"https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020","fetched_at":"2021-04-02T08:15:00Z"}}}"#,
+        None,
+    ),
+    (
+        // Corrects the first reading above: context (10) + 7 events before it = seq 18.
+        &["reading", "correct", "--corrects", "18", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--value", "25", "--source-kind", "survey", "--source-file", "enkat-2021-v2.xlsx", "--source-description", "Egen enkät 2021, rättad", "--decision", "SN 2021-10-20 § 90", "--reason", "Felräknat."],
+        r#"{"kind":"reading.corrected","payload":{"corrects":18,"indicator":"ekero.sn.2019.m06.andel-ensamma","value":"25","source":{"kind":"survey","description":"Egen enkät 2021, rättad","file":"enkat-2021-v2.xlsx"},"decision":"SN 2021-10-20 § 90","reason":"Felräknat."}}"#,
+        None,
+    ),
+    (
+        &["reading", "not-measurable", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2019-01-01", "--to", "2019-12-31", "--reason", "Enkäten genomfördes inte.", "--comment", "Pandemin."],
+        r#"{"kind":"reading.not_measurable","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2019-01-01","to":"2019-12-31"},"reason":"Enkäten genomfördes inte.","comment":"Pandemin."}}"#,
+        None,
+    ),
+    (
+        &["follow-up", "add", "--org", "ekero", "--name", "Årsredovisning 2021", "--kind", "annual", "--cut-off", "2021-12-31"],
+        r#"{"kind":"follow_up.defined","payload":{"id":"ekero.arsredovisning-2021","organisation":"ekero","name":"Årsredovisning 2021","kind":"annual","cut_off":"2021-12-31"}}"#,
+        Some("ekero.arsredovisning-2021"),
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--scale", "ekero.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar men målet nås inte.", "--trend", "improved"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.andel-ensamma","follow_up":"ekero.delar-2021","scale":"ekero.tregradig","grade":"delvis","analysis":"Andelen minskar men målet nås inte.","trend":"improved"}}"#,
+        None,
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--analysis", "Omprövad bedömning.", "--decision", "SN 2021-10-20 § 91"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.andel-ensamma","follow_up":"ekero.delar-2021","analysis":"Omprövad bedömning.","decision":"SN 2021-10-20 § 91"}}"#,
+        None,
+    ),
+    (
+        &["assess", "--body", "ekero.kf", "--follow-up", "ekero.arsredovisning-2021", "--goal", "ekero.kf.2019.ekero-ska-vara-en-trygg-kommun", "--scale", "ekero.tregradig", "--grade", "uppnatt"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.kf","goal":"ekero.kf.2019.ekero-ska-vara-en-trygg-kommun","follow_up":"ekero.arsredovisning-2021","scale":"ekero.tregradig","grade":"uppnatt"}}"#,
+        None,
+    ),
+    (
+        &["indicator", "retire", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--effective", "2023-01-01", "--reason", "Ersätts."],
+        r#"{"kind":"indicator.retired","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","effective":"2023-01-01","reason":"Ersätts."}}"#,
+        None,
+    ),
+    (
+        &["goal", "retire", "--goal", "ekero.sn.2019.m06", "--effective", "2023-01-01", "--decision", "SN 2022-12-14 § 130"],
+        r#"{"kind":"goal.retired","payload":{"goal":"ekero.sn.2019.m06","effective":"2023-01-01","decision":"SN 2022-12-14 § 130"}}"#,
+        None,
+    ),
+];
+
+#[test]
+fn each_command_stores_what_the_import_line_stores() {
+    let people = ledger_with(CONTEXT);
+    let imported = ledger_with(CONTEXT);
+    let context_head = 10;
+    let mut lines = String::new();
+    for (i, (args, line, id)) in SCRIPT.iter().enumerate() {
+        let out = people.malbok().args(*args).output().expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "malbok {args:?}: {stderr}");
+        // Every valid date was given, so nothing was defaulted.
+        assert_eq!(stderr, "", "malbok {args:?}");
+        let seq = context_head + 1 + i;
+        let head: Value =
+            serde_json::from_str(&people.run(&["head", "--format", "json"])).expect("head");
+        let mut expected = format!(
+            "appended {seq} {} at 2021-09-01T10:00:00.000000Z\n",
+            head["hash"].as_str().expect("hash")
+        );
+        if let Some(id) = id {
+            expected += &format!("id: {id}\n");
+        }
+        assert_eq!(stdout, expected, "malbok {args:?}");
+        lines += line;
+        lines += "\n";
+    }
+    imported.write("script.jsonl", lines.as_bytes());
+    imported.run(&["import", "script.jsonl"]);
+    let by_people = stored_after(&people, context_head as u64);
+    let by_import = stored_after(&imported, context_head as u64);
+    assert_eq!(by_people.len(), SCRIPT.len());
+    for (i, (a, b)) in by_people.iter().zip(&by_import).enumerate() {
+        assert_eq!(a, b, "malbok {:?}", SCRIPT[i].0);
+    }
+    people.run(&["verify"]);
+}
+
+#[test]
+fn an_omitted_valid_date_is_today_and_said_on_stderr() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let out = env
+        .malbok()
+        .args(["target", "set", "--indicator", "ekero.sn.2019.m07.i1"])
+        .args(["--level", "Uppnått >= 90", "--format", "json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "malbok: --effective not given; using today, 2021-09-01\n"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(report["id"], "ekero.sn.2019.m07.i1.t");
+    assert_eq!(report["count"], 1);
+    let (kind, payload) = stored_after(&env, 15).pop().expect("stored");
+    assert_eq!(kind, "target.set");
+    assert_eq!(payload["effective"], "2021-09-01");
+    assert_eq!(
+        env.head(),
+        format!(
+            "{}:{}",
+            report["head"]["seq"],
+            report["head"]["hash"].as_str().expect("hash")
+        )
+    );
+
+    // A definition without --effective applies from the start: nothing is defaulted.
+    let out = env
+        .malbok()
+        .args([
+            "goal",
+            "add",
+            "--plan",
+            "ekero.sn.2019",
+            "--text",
+            "Nytt mål",
+            "--body",
+            "ekero.sn",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let (_, payload) = stored_after(&env, 16).pop().expect("stored");
+    assert!(payload.get("effective").is_none(), "{payload}");
+}
+
+#[test]
+fn derived_ids_are_unique_and_printed() {
+    let env = ledger_with(CONTEXT);
+    let add = [
+        "follow-up",
+        "add",
+        "--org",
+        "ekero",
+        "--name",
+        "Delår 2021",
+        "--kind",
+        "interim",
+        "--cut-off",
+        "2021-08-31",
+    ];
+    // `ekero.delar-2021` is taken by the context.
+    assert!(env.run(&add).ends_with("id: ekero.delar-2021-2\n"));
+    assert!(env.run(&add).ends_with("id: ekero.delar-2021-3\n"));
+}
+
+/// Each refusal: the arguments and what stderr must contain. All exit 2 and store nothing.
+#[rustfmt::skip]
+const REFUSALS: &[(&[&str], &str)] = &[
+    (
+        &["goal", "add", "--plan", "ekero.sn.2018", "--text", "X", "--body", "ekero.sn"],
+        "malbok: --plan: unknown plan `ekero.sn.2018`",
+    ),
+    (
+        &["goal", "add", "--plan", "ekero.sn.2019", "--text", "X", "--body", "gotene.kf"],
+        "malbok: --body: body `gotene.kf` belongs to organisation `gotene`, not `ekero`",
+    ),
+    (
+        &["goal", "add", "--id", "ekero.sn", "--plan", "ekero.sn.2019", "--text", "X", "--body", "ekero.sn"],
+        "malbok: --id: `ekero.sn` is already used by a body",
+    ),
+    (
+        &["goal", "revise", "--goal", "ekero.sn.2019.m99", "--effective", "2021-01-01", "--text", "X", "--reason", "R"],
+        "malbok: --goal: unknown goal `ekero.sn.2019.m99`",
+    ),
+    (
+        &["goal", "revise", "--goal", "ekero.sn.2019.m07", "--effective", "2021-01-01", "--text", "X"],
+        "malbok: --decision: is required, or a \"reason\"",
+    ),
+    (
+        &["goal", "retire", "--goal", "ekero.sn.2019.m07", "--effective", "2021-02-29", "--reason", "R"],
+        "malbok: --effective: `2021-02-29` is not a date in the calendar",
+    ),
+    (
+        &["indicator", "add", "--goal", "ekero.sn.2019.m99", "--text", "X", "--unit", "percent", "--direction", "increase"],
+        "malbok: --goal: unknown goal `ekero.sn.2019.m99`",
+    ),
+    (
+        &["indicator", "add", "--goal", "ekero.sn.2019.m07", "--text", "X", "--unit", "procent", "--direction", "increase"],
+        "malbok: --unit: `procent` is not a unit; use one of: percent",
+    ),
+    (
+        &["indicator", "revise", "--indicator", "ekero.sn.2019.m07.old", "--effective", "2021-06-01", "--text", "X", "--reason", "R"],
+        "malbok: --indicator: indicator `ekero.sn.2019.m07.old` was retired from 2021-01-01",
+    ),
+    (
+        &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "På väg >= 50", "--level", "Uppnått >= 9,5", "--effective", "2021-01-01"],
+        "malbok: --level #2: threshold: `9,5` is not a decimal",
+    ),
+    (
+        &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "Uppnått", "--effective", "2021-01-01", "--deadline", "2020-12-31"],
+        "malbok: --deadline: 2020-12-31 is before the target takes effect (2021-01-01)",
+    ),
+    (
+        &["target", "revise", "--target", "ekero.sn.2019.m07.i1", "--effective", "2021-01-01", "--deadline", "2022-12-31", "--reason", "R"],
+        "malbok: --target: `ekero.sn.2019.m07.i1` is a",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2022-01-01", "--to", "2022-02-29", "--value", "1", "--source-kind", "survey", "--source-description", "S"],
+        "malbok: --to: `2022-02-29` is not a date in the calendar",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2022-01-01", "--to", "2022-12-31", "--value", "87,5", "--source-kind", "survey", "--source-description", "S"],
+        "malbok: --value: `87,5` is not a decimal",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2022-01-01", "--to", "2022-12-31", "--value", "1", "--source-kind", "survey"],
+        "malbok: --source-description: is required unless the source is Kolada",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.old", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "3", "--source-kind", "survey", "--source-description", "S"],
+        "malbok: --indicator: indicator `ekero.sn.2019.m07.old` was retired from 2021-01-01",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "3", "--source-kind", "survey", "--source-description", "S"],
+        "malbok: --from: indicator `ekero.sn.2019.m07.i1` already has a reading for 2021-01-01..2021-08-31 (seq 13)",
+    ),
+    (
+        &["reading", "correct", "--corrects", "13", "--indicator", "ekero.sn.2019.m07.i1", "--value", "85", "--decision", "SN 2021-10-20 §90"],
+        "malbok: --decision: `SN 2021-10-20 §90` has no \" § \" paragraph",
+    ),
+    (
+        &["reading", "correct", "--corrects", "12", "--indicator", "ekero.sn.2019.m07.i1", "--value", "85", "--reason", "R"],
+        "malbok: --corrects: seq 12 is a indicator.defined event, not a reading",
+    ),
+    (
+        &["reading", "correct", "--corrects", "13", "--indicator", "ekero.sn.2019.m07.old", "--value", "85", "--reason", "R"],
+        "malbok: --indicator: the reading at seq 13 is of indicator `ekero.sn.2019.m07.i1`",
+    ),
+    (
+        &["reading", "not-measurable", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2021-08-31", "--to", "2021-01-01", "--reason", "R"],
+        "malbok: --to: 2021-01-01 is before the start of the period 2021-08-31",
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--goal", "ekero.sn.2019.m07", "--scale", "ekero.tregradig", "--grade", "bra"],
+        "malbok: --grade: `bra` is not a grade on scale `ekero.tregradig`",
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--goal", "ekero.sn.2019.m99", "--analysis", "A"],
+        "malbok: --goal: unknown goal `ekero.sn.2019.m99`",
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2020", "--goal", "ekero.sn.2019.m07", "--analysis", "A"],
+        "malbok: --follow-up: unknown follow-up `ekero.delar-2020`",
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m07.old", "--analysis", "A"],
+        "malbok: --indicator: it was retired from 2021-01-01",
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--goal", "ekero.sn.2019.m07", "--analysis", "A", "--trend", "better"],
+        "malbok: --trend: `better` is not a trend",
+    ),
+    (
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--goal", "ekero.sn.2019.m07", "--indicator", "ekero.sn.2019.m07.i1", "--analysis", "A"],
+        "cannot be used with",
+    ),
+    (
+        &["follow-up", "add", "--org", "ekero", "--name", "Delår 2022", "--kind", "quarterly", "--cut-off", "2022-08-31"],
+        "malbok: --kind: `quarterly` is not a follow-up kind",
+    ),
+    (
+        &["follow-up", "add", "--org", "ekero", "--name", "Delår 2022", "--kind", "interim", "--cut-off", "2022-8-31"],
+        "malbok: --cut-off: `2022-8-31` is not a date",
+    ),
+    (
+        &["follow-up", "add", "--org", "ekero", "--name", "Delår 2022", "--kind", "interim"],
+        "--cut-off <CUT_OFF>",
+    ),
+];
+
+#[test]
+fn bad_input_is_refused_naming_the_flag_and_nothing_is_stored() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let head = env.head();
+    for (args, message) in REFUSALS {
+        let out = env.malbok().args(*args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "malbok {args:?}: {stderr}");
+        assert!(stderr.contains(message), "malbok {args:?}:\n{stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "", "malbok {args:?}");
+    }
+    assert_eq!(env.head(), head);
+}
+
+#[test]
+fn every_command_shows_an_example_in_its_help() {
+    let env = TestEnv::new();
+    for command in [
+        "goal add",
+        "goal revise",
+        "goal retire",
+        "indicator add",
+        "indicator revise",
+        "indicator retire",
+        "target set",
+        "target revise",
+        "reading add",
+        "reading correct",
+        "reading not-measurable",
+        "assess",
+        "follow-up add",
+    ] {
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let help = env.run(&args);
+        assert!(
+            help.contains(&format!("Example: malbok {command} --")),
+            "{command}:\n{help}"
+        );
+    }
+}

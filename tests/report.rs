@@ -167,6 +167,19 @@ fn a_sealed_report_reproduces_after_a_correction_and_diff_lists_it() {
         published
     );
 
+    // A report made today marks the same change, after the sealed report's content.
+    let today = report(&env, "md");
+    assert!(
+        today.contains(&format!(
+            "## Ändrat sedan publiceringen\n\nRapporten förseglades vid position {id}"
+        )),
+        "{today}"
+    );
+    assert!(
+        today.contains("reading.corrected ekero.sn.2019.m07.i1 (SN 2021-10-12 § 88); reading["),
+        "{today}"
+    );
+
     let diff = env.run(&["diff", &id]);
     assert!(diff.contains("2021-10-15T09:00:00.000000Z  ekero.controller  reading.corrected  ekero.sn.2019.m07.i1  (SN 2021-10-12 § 88)"), "{diff}");
     assert!(

@@ -3,6 +3,7 @@
 use super::{CliError, Context, Format};
 use crate::import::jsonl;
 use crate::ledger::Ledger;
+use crate::report::render::ReportFormat;
 use std::io::Write;
 
 /// The seed municipalities, compiled in so the demo runs from any directory.
@@ -22,7 +23,8 @@ pub const FIXTURES: &[(&str, &str)] = &[
 ];
 
 /// Build a ledger from the seed fixtures (Ekerö, Götene, Enköping) in a new directory (--keep,
-/// or a temporary one), verify it, and print Ekerö socialnämnden's status at Delår 2021.
+/// or a temporary one), verify it, and print Ekerö socialnämnden's report "Uppföljning av
+/// politiska mål – Delår 2021" as published.
 ///
 /// Example: malbok demo
 #[derive(Debug, clap::Args)]
@@ -44,15 +46,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let verified = ledger.verify(None);
     super::verify::print(&verified, Format::Text, out)?;
     verified.map_err(CliError::VerifyFailed)?;
-    let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
-    let at = chrono::NaiveDate::from_ymd_opt(2021, 8, 31).expect("a real date");
-    let filter = crate::query::StatusFilter {
-        body: Some("ekero.sn".into()),
-        ..Default::default()
+    // The main job: Ekerö socialnämnden's Delår 2021 report, as published.
+    let (state, (seq, hash)) = super::state::replay_to(&ledger, super::state::KnownAt::Now)?;
+    let source = crate::report::Source {
+        ledger_id: ledger.ledger_id().to_string(),
+        head_seq: seq.0,
+        head_hash: hash.to_hex(),
     };
+    let follow_up = crate::domain::Id::parse("ekero.delar-2021").expect("a valid id");
+    let body = crate::domain::Id::parse("ekero.sn").expect("a valid id");
+    let report = super::report::make(&state, &follow_up, Some(&body), source, ReportFormat::Md)?;
     writeln!(out)?;
-    out.write_all(
-        crate::query::render_status_text(&crate::query::status(&state, at, &filter)).as_bytes(),
-    )?;
+    out.write_all(&report)?;
     Ok(())
 }

@@ -3,10 +3,10 @@
 use super::reproduce::find_seal;
 use super::state::{KnownAt, replay};
 use super::{CliError, Context, Format};
-use crate::domain::{Id, JournalEntry, State};
+use crate::domain::JournalEntry;
 use crate::ledger::Ledger;
+use crate::report::changes::{changes_after, report_subjects};
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::io::Write;
 
 /// List every event appended after the sealed head that touches what the report shows — its
@@ -26,61 +26,6 @@ pub struct Args {
 struct Change<'a> {
     #[serde(flatten)]
     entry: &'a JournalEntry,
-}
-
-/// The ids a report of `follow_up` (for `body`) shows, as they stand in `state`.
-pub fn report_subjects(state: &State, follow_up: &Id, body: Option<&Id>) -> BTreeSet<Id> {
-    let mut ids = BTreeSet::from([follow_up.clone()]);
-    ids.extend(body.cloned());
-    let Some(f) = state.follow_ups.get(follow_up) else {
-        return ids;
-    };
-    for plan in state
-        .plans
-        .values()
-        .filter(|p| p.organisation == f.def.organisation)
-    {
-        for goal in plan.goals.iter().filter_map(|g| state.goals.get(g)) {
-            let responsible = goal
-                .versions
-                .last()
-                .is_some_and(|v| body.is_none_or(|b| v.bodies.contains(b)));
-            if !responsible {
-                continue;
-            }
-            ids.insert(goal.id.clone());
-            for ind in goal
-                .indicators
-                .iter()
-                .filter_map(|i| state.indicators.get(i))
-            {
-                ids.insert(ind.id.clone());
-                ids.extend(ind.targets.iter().cloned());
-            }
-        }
-    }
-    ids.extend(
-        state
-            .methods
-            .values()
-            .filter(|m| m.def.organisation == f.def.organisation)
-            .map(|m| m.def.id.clone()),
-    );
-    ids
-}
-
-/// The journal entries after `after` that touch `subjects`, leaving out seals.
-pub fn changes_after<'a>(
-    state: &'a State,
-    after: u64,
-    subjects: &BTreeSet<Id>,
-) -> Vec<&'a JournalEntry> {
-    state
-        .journal
-        .range(after + 1..)
-        .map(|(_, e)| e)
-        .filter(|e| e.kind != "report.sealed" && e.subjects.iter().any(|s| subjects.contains(s)))
-        .collect()
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {

@@ -68,7 +68,7 @@ pub fn parse_body(body: Option<&str>) -> Result<Option<Id>, InputError> {
         .transpose()
 }
 
-/// The report's bytes: the one path `report`, `seal` and `reproduce` share.
+/// The report's bytes: the one path `report`, `seal`, `reproduce` and `demo` share.
 pub fn make(
     state: &State,
     follow_up: &Id,

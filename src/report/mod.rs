@@ -2,6 +2,7 @@
 //! method in force) and its renderers. Pure: no I/O, no clock, no locale, exact arithmetic, so
 //! the same events always give the same bytes.
 
+pub mod changes;
 pub mod method;
 pub mod render;
 
@@ -39,7 +40,20 @@ pub struct Report {
     pub computed: Option<Computed>,
     /// Every place where computed and published disagree.
     pub disagreements: Vec<String>,
+    /// When this report was sealed before: what changed after that seal's head.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_seal: Option<SinceSeal>,
     pub source: Source,
+}
+
+/// The changes made after the latest seal of the same report.
+#[derive(Clone, Debug, Serialize)]
+pub struct SinceSeal {
+    /// The seal's ledger position.
+    pub seal: u64,
+    /// The head the sealed report was made from.
+    pub head_seq: u64,
+    pub changes: Vec<crate::domain::JournalEntry>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -304,6 +318,23 @@ pub fn build(
         }
     }
 
+    let since_seal = state
+        .seals
+        .iter()
+        .rev()
+        .find(|(_, s)| &s.def.follow_up == follow_up && s.def.body.as_ref() == body)
+        .map(|(seq, s)| {
+            let subjects = changes::report_subjects(state, follow_up, body);
+            SinceSeal {
+                seal: *seq,
+                head_seq: s.def.head_seq,
+                changes: changes::changes_after(state, s.def.head_seq, &subjects)
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+            }
+        });
+
     Ok(Report {
         title: format!("Uppföljning av politiska mål – {}", f.def.name),
         organisation,
@@ -320,6 +351,7 @@ pub fn build(
         published_summary,
         computed,
         disagreements,
+        since_seal,
         source,
     })
 }

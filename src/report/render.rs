@@ -259,6 +259,46 @@ fn markdown(r: &Report) -> String {
         }
     }
 
+    if let Some(since) = &r.since_seal {
+        let _ = writeln!(
+            out,
+            "\n## Ändrat sedan publiceringen\n\nRapporten förseglades vid position {} (gjord ur position {}). Därefter:\n",
+            since.seal, since.head_seq
+        );
+        if since.changes.is_empty() {
+            let _ = writeln!(out, "Inga ändringar som rör rapporten.");
+        }
+        for e in &since.changes {
+            let subject = e.subjects.first().map_or("", |i| i.as_str());
+            let basis = match (&e.basis.decision, &e.basis.reason) {
+                (Some(d), _) => format!(" ({d})"),
+                (None, Some(r)) => format!(" (skäl: {})", md(r)),
+                (None, None) => String::new(),
+            };
+            let fields: Vec<String> = e
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} → {}",
+                        md(&c.field),
+                        md(c.old.as_deref().unwrap_or("–")),
+                        md(c.new.as_deref().unwrap_or("–"))
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "- position {}, {}, {}: {} {subject}{basis}; {}",
+                e.prov.seq,
+                e.prov.time,
+                md(&e.prov.actor),
+                e.kind,
+                fields.join("; ")
+            );
+        }
+    }
+
     let _ = writeln!(
         out,
         "\n---\n\nFramtagen ur huvudbok {} per position {} (hash {}).",

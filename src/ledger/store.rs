@@ -451,11 +451,25 @@ fn read_head(events: &sled::Tree, path: &Path) -> Result<Option<Head>, LedgerErr
     }))
 }
 
+/// How long to wait for sled's lock before saying the ledger is in use. A ledger just closed
+/// (sled's background thread lets go of the file a moment after the handle is dropped) or just
+/// left by a killed process can hold the lock briefly; another live process holds it for good.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+
 fn open_sled(path: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), LedgerError> {
-    let db = sled::Config::new()
-        .path(path)
-        .open()
-        .map_err(|e| storage_error(path, e))?;
+    let started = std::time::Instant::now();
+    let db = loop {
+        match sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| storage_error(path, e))
+        {
+            Err(LedgerError::InUse(_)) if started.elapsed() < LOCK_PATIENCE => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other?,
+        }
+    };
     let events = db.open_tree("events").map_err(|e| storage_error(path, e))?;
     let meta = db.open_tree("meta").map_err(|e| storage_error(path, e))?;
     Ok((db, events, meta))

@@ -190,7 +190,7 @@ KINDS = {
                              **BASIS},
                             "What a body published about a follow-up as a whole: summary text and index."),
     "report.sealed": obj(["follow_up", "format", "head_seq", "head_hash", "report_hash"],
-                         {"follow_up": R("id"), "body": R("id"), "format": {"enum": ["md", "json", "csv"]},
+                         {"follow_up": R("id"), "body": R("id"), "format": {"enum": ["md", "json", "csv", "html"]},
                           "head_seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
                           "head_hash": R("hash"), "report_hash": R("hash")},
                          "A report was published: the ledger head it was made from and the hash of its bytes."),

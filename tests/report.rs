@@ -255,3 +255,42 @@ fn the_same_events_give_the_same_bytes_under_any_time_zone_and_locale() {
         assert_eq!(bytes, first, "{format} differs between environments");
     }
 }
+
+#[test]
+fn an_annual_report_shows_each_interim_forecast_beside_the_outcome() {
+    let env = ekero();
+    let assess = |goal: &str, grade: &str| {
+        format!(
+            "{{\"kind\":\"assessment.recorded\",\"payload\":{{\"body\":\"ekero.sn\",\"goal\":\"{goal}\",\"follow_up\":\"ekero.ar-2021\",\"scale\":\"ekero.tregradig\",\"grade\":\"{grade}\"}}}}\n"
+        )
+    };
+    let lines = String::from(
+        "{\"kind\":\"follow_up.defined\",\"payload\":{\"id\":\"ekero.ar-2021\",\"organisation\":\"ekero\",\"name\":\"Årsredovisning 2021\",\"kind\":\"annual\",\"cut_off\":\"2021-12-31\"}}\n",
+    ) + &assess("ekero.sn.2019.m01", "uppnatt")
+        + &assess("ekero.sn.2019.m07", "uppnatt")
+        + &assess("ekero.sn.2019.m10", "delvis");
+    env.write("annual.jsonl", lines.as_bytes());
+    env.run(&["import", "annual.jsonl"]);
+    let md = env.run(&[
+        "report",
+        "--follow-up",
+        "Årsredovisning 2021",
+        "--body",
+        "ekero.sn",
+    ]);
+    assert!(md.contains("## Prognos och utfall"), "{md}");
+    assert!(
+        md.contains("1 av 3 mål fick ett annat utfall än prognosen."),
+        "{md}"
+    );
+    assert!(
+        md.contains("| ekero.sn.2019.m07 | ◆ Delvis uppnått | ● Uppnått | avviker |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| ekero.sn.2019.m10 | ◆ Delvis uppnått | ◆ Delvis uppnått |  |"),
+        "{md}"
+    );
+    // An interim report has no such section.
+    assert!(!report(&env, "md").contains("Prognos och utfall"));
+}

@@ -1233,8 +1233,8 @@ impl FromJson for ReportSealed {
             report_hash: o.req("report_hash")?,
         };
         o.finish()?;
-        if !["md", "json", "csv"].contains(&p.format.as_str()) {
-            return Err(fe(&o.path("format"), "must be one of: md, json, csv"));
+        if !["md", "json", "csv", "html"].contains(&p.format.as_str()) {
+            return Err(fe(&o.path("format"), "must be one of: md, json, csv, html"));
         }
         let hex64 = |s: &str| {
             s.len() == 64

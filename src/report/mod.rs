@@ -3,6 +3,7 @@
 //! the same events always give the same bytes.
 
 pub mod changes;
+pub mod html;
 pub mod method;
 pub mod render;
 
@@ -40,10 +41,100 @@ pub struct Report {
     pub computed: Option<Computed>,
     /// Every place where computed and published disagree.
     pub disagreements: Vec<String>,
+    /// For an annual follow-up: each goal's interim forecast beside the year's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<Forecast>,
     /// When this report was sealed before: what changed after that seal's head.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_seal: Option<SinceSeal>,
     pub source: Source,
+}
+
+/// An interim assessment is a forecast ("bedöms bli uppnått") that the annual report settles:
+/// per goal, the grade at the year's last interim follow-up beside the annual grade.
+#[derive(Clone, Debug, Serialize)]
+pub struct Forecast {
+    /// The interim follow-up compared with.
+    pub interim: FollowUpView,
+    pub goals: Vec<ForecastRow>,
+    /// How many goals' outcome differs from their forecast.
+    pub differing: u64,
+    /// How many goals had both a forecast and an outcome.
+    pub compared: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ForecastRow {
+    pub goal: Id,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<GradeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<GradeView>,
+    pub differs: bool,
+}
+
+/// The interim follow-up of the same organisation and year that an annual follow-up settles:
+/// the latest one with a cut-off before the annual's.
+fn interim_of<'a>(
+    state: &'a State,
+    annual: &crate::domain::FollowUp,
+) -> Option<(&'a Id, &'a crate::domain::FollowUp)> {
+    use chrono::Datelike;
+    let year = annual.def.cut_off.0.year();
+    state
+        .follow_ups
+        .iter()
+        .filter(|(_, f)| {
+            f.def.kind == FollowUpKind::Interim
+                && f.def.organisation == annual.def.organisation
+                && f.def.cut_off.0.year() == year
+                && f.def.cut_off < annual.def.cut_off
+        })
+        .max_by_key(|(_, f)| (f.def.cut_off, f.prov.seq))
+}
+
+fn forecast(
+    state: &State,
+    annual: &crate::domain::FollowUp,
+    goals: &[GoalRow],
+    body: Option<&Id>,
+) -> Option<Forecast> {
+    if annual.def.kind != FollowUpKind::Annual {
+        return None;
+    }
+    let (interim_id, interim) = interim_of(state, annual)?;
+    let rows: Vec<ForecastRow> = goals
+        .iter()
+        .map(|g| {
+            let forecast = state
+                .goals
+                .get(&g.id)
+                .and_then(|goal| latest(state, &goal.assessments, interim_id, body))
+                .and_then(|a| grade_view(state, a));
+            let differs =
+                matches!((&forecast, &g.published), (Some(f), Some(o)) if f.code != o.code);
+            ForecastRow {
+                goal: g.id.clone(),
+                forecast,
+                outcome: g.published.clone(),
+                differs,
+            }
+        })
+        .collect();
+    Some(Forecast {
+        interim: FollowUpView {
+            id: interim_id.clone(),
+            name: interim.def.name.clone(),
+            kind: interim.def.kind,
+            cut_off: interim.def.cut_off,
+        },
+        differing: rows.iter().filter(|r| r.differs).count() as u64,
+        compared: rows
+            .iter()
+            .filter(|r| r.forecast.is_some() && r.outcome.is_some())
+            .count() as u64,
+        goals: rows,
+    })
 }
 
 /// The changes made after the latest seal of the same report.
@@ -103,6 +194,27 @@ pub struct IndicatorRow {
     /// "Kommentar": the body's analysis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The measured values of periods ending on or before the cut-off, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<ReadingPoint>,
+    /// The threshold of the most ambitious level with a number, of the target in force at the
+    /// cut-off, as an exact decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<String>,
+}
+
+/// One reading of an indicator as known at the report's ledger position.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReadingPoint {
+    /// The last day of the period measured.
+    pub period_to: Date,
+    /// The value in effect (after the last correction), as an exact decimal.
+    pub value: String,
+    /// Whether a correction replaced the value first recorded.
+    pub corrected: bool,
+    /// The value first recorded, when corrected (absent if it was not measurable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -318,6 +430,7 @@ pub fn build(
         }
     }
 
+    let forecast = forecast(state, f, &goals, body);
     let since_seal = state
         .seals
         .iter()
@@ -351,6 +464,7 @@ pub fn build(
         published_summary,
         computed,
         disagreements,
+        forecast,
         since_seal,
         source,
     })
@@ -374,19 +488,49 @@ fn goal_row(
         .filter_map(|i| {
             let v: &IndicatorVersion = in_force(&i.versions, cut_off)?;
             let a = latest(state, &i.assessments, follow_up, body);
-            let deadline = i
+            let target = i
                 .targets
                 .iter()
                 .filter_map(|t| state.targets.get(t))
                 .filter_map(|t| in_force(&t.versions, cut_off))
-                .max_by_key(|t| (t.effective, t.prov.seq))
-                .and_then(|t| t.deadline);
+                .max_by_key(|t| (t.effective, t.prov.seq));
+            // Readings of periods not yet ended at the cut-off are not part of this follow-up;
+            // a reading that was never measurable (and never corrected) has no point to draw.
+            let mut readings: Vec<(Date, u64, ReadingPoint)> = i
+                .readings
+                .iter()
+                .filter_map(|seq| state.readings.get(seq))
+                .filter(|r| r.period.to <= cut_off)
+                .filter_map(|r| {
+                    let value = r.value()?;
+                    let original = match &r.outcome {
+                        crate::domain::Outcome::Value { value, .. } => Some(value.to_string()),
+                        crate::domain::Outcome::NotMeasurable { .. } => None,
+                    };
+                    let corrected = !r.corrections.is_empty();
+                    let point = ReadingPoint {
+                        period_to: r.period.to,
+                        value: value.to_string(),
+                        corrected,
+                        original: original.filter(|_| corrected),
+                    };
+                    Some((r.period.to, r.prov.seq, point))
+                })
+                .collect();
+            readings.sort_by_key(|(to, seq, _)| (*to, *seq));
             Some(IndicatorRow {
                 id: i.id.clone(),
                 text: v.text.clone(),
                 grade: a.and_then(|a| grade_view(state, a)),
-                deadline,
+                deadline: target.and_then(|t| t.deadline),
                 comment: a.and_then(|a| a.def.analysis.clone()),
+                readings: readings.into_iter().map(|(_, _, p)| p).collect(),
+                threshold: target.and_then(|t| {
+                    t.levels
+                        .iter()
+                        .rev()
+                        .find_map(|l| l.threshold.map(|d| d.to_string()))
+                }),
             })
         })
         .collect();

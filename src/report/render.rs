@@ -1,7 +1,7 @@
-//! Renderers: the report model to Markdown, JSON or CSV bytes. Swedish text, decimal comma,
+//! Renderers: the report model to Markdown, JSON, CSV or HTML (`html.rs`) bytes. Swedish text, decimal comma,
 //! dates as YYYY-MM-DD; every user-supplied text is escaped for its format.
 
-use super::{GradeCount, Report};
+use super::{GradeCount, Report, html};
 use std::fmt::Write as _;
 
 /// Output formats of `malbok report`.
@@ -10,6 +10,7 @@ pub enum ReportFormat {
     Md,
     Json,
     Csv,
+    Html,
 }
 
 impl ReportFormat {
@@ -18,13 +19,19 @@ impl ReportFormat {
             ReportFormat::Md => "md",
             ReportFormat::Json => "json",
             ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
         }
     }
 
     pub fn from_name(name: &str) -> Option<ReportFormat> {
-        [ReportFormat::Md, ReportFormat::Json, ReportFormat::Csv]
-            .into_iter()
-            .find(|f| f.name() == name)
+        [
+            ReportFormat::Md,
+            ReportFormat::Json,
+            ReportFormat::Csv,
+            ReportFormat::Html,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
     }
 }
 
@@ -38,6 +45,7 @@ pub fn render(report: &Report, format: ReportFormat) -> Vec<u8> {
             out
         }
         ReportFormat::Csv => csv(report),
+        ReportFormat::Html => html::render(report).into_bytes(),
     }
 }
 
@@ -48,7 +56,7 @@ pub fn decimal_comma(s: &str) -> String {
 
 /// "12 mål uppnådda och 3 delvis uppnådda" (`noun` = "mål "), or "9 uppnådda och 3 delvis
 /// uppnådda" (`noun` = "").
-fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
+pub(super) fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
     let parts: Vec<String> = counts
         .iter()
         .enumerate()
@@ -255,6 +263,39 @@ fn markdown(r: &Report) -> String {
                 result.mean.as_deref().unwrap_or("–"),
                 result.grade.as_ref().map_or("–", |g| g.as_str()),
                 goal.published.as_ref().map_or("–", |g| g.code.as_str())
+            );
+        }
+    }
+
+    if let Some(f) = &r.forecast {
+        let _ = writeln!(
+            out,
+            "\n## Prognos och utfall\n\nBedömningen vid {} ({}) var en prognos; utfallet är årets bedömning. {} av {} mål fick ett annat utfall än prognosen.\n",
+            md(&f.interim.name),
+            f.interim.cut_off,
+            f.differing,
+            f.compared
+        );
+        let _ = writeln!(
+            out,
+            "| Mål | Prognos ({}) | Utfall | |",
+            md(&f.interim.name)
+        );
+        let _ = writeln!(out, "|---|---|---|---|");
+        let show = |g: &Option<super::GradeView>| {
+            g.as_ref().map_or("–".to_string(), |g| match &g.symbol {
+                Some(s) => format!("{s} {}", md(&g.label)),
+                None => md(&g.label),
+            })
+        };
+        for row in &f.goals {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                row.goal,
+                show(&row.forecast),
+                show(&row.outcome),
+                if row.differs { "avviker" } else { "" }
             );
         }
     }

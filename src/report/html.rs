@@ -1,0 +1,665 @@
+//! The report as one self-contained HTML document: the same content as the Markdown renderer,
+//! inline CSS that prints on A4, and an inline SVG chart per indicator with readings. No script,
+//! no URL: a Content-Security-Policy in the document refuses every fetch and script, so even a
+//! text that escaped escaping could not load anything. Deterministic: chart coordinates are
+//! exact decimals rounded to one decimal, never floats.
+
+use super::render::{counts_sentence, decimal_comma};
+use super::{GradeView, IndicatorRow, Report};
+use crate::domain::{Aggregation, Rounding};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+/// Print rules first: A4 pages, rows, figures and quotes never split across pages, headings
+/// kept with what follows them, colours kept where they carry meaning.
+const STYLE: &str = "\
+@page { size: A4; margin: 18mm; }
+* { box-sizing: border-box; }
+body { font-family: \"Liberation Sans\", Arial, Helvetica, sans-serif; font-size: 10.5pt; \
+line-height: 1.4; color: #111; background: #fff; max-width: 180mm; margin: 0 auto; padding: 8mm 0; }
+h1 { font-size: 18pt; margin: 0 0 4pt; }
+h2 { font-size: 13pt; margin: 16pt 0 6pt; }
+h3 { font-size: 11pt; margin: 12pt 0 4pt; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+table { border-collapse: collapse; width: 100%; margin: 6pt 0; }
+th, td { border: 0.5pt solid #888; padding: 3pt 5pt; text-align: left; vertical-align: top; }
+th { background: #eee; }
+thead { display: table-header-group; }
+tr, figure, blockquote, li { break-inside: avoid; page-break-inside: avoid; }
+td.tal, th.tal { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.datum { white-space: nowrap; }
+.symbol { display: inline-block; min-width: 1.2em; }
+tr.avvikelse td { background: #fde8e8; }
+.avviker { font-weight: bold; color: #a00000; }
+blockquote { border-left: 3pt solid #bbb; margin: 6pt 0; padding: 0 0 0 8pt; }
+figure { margin: 10pt 0; }
+figcaption { font-weight: bold; margin-bottom: 2pt; }
+figure p { margin: 2pt 0; font-size: 9pt; color: #333; }
+svg { max-width: 100%; height: auto; }
+footer { margin-top: 18pt; border-top: 0.5pt solid #888; padding-top: 6pt; font-size: 9pt; \
+color: #333; overflow-wrap: anywhere; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  th, tr.avvikelse td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+";
+
+/// `&<>"'` as entities: safe in text and in double- or single-quoted attributes.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escaped text with its line breaks kept.
+fn lines(text: &str) -> String {
+    esc(text).replace('\n', "<br>")
+}
+
+/// An exact decimal with a decimal comma, escaped.
+fn num(s: &str) -> String {
+    esc(&decimal_comma(s))
+}
+
+/// "● Uppnått"-style symbol of a grade, escaped (the label when the scale has no symbol).
+fn symbol(g: &GradeView) -> String {
+    esc(g.symbol.as_deref().unwrap_or(&g.label))
+}
+
+/// The whole report as an HTML document.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let cut_off = r.follow_up.cut_off;
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+        esc(&r.title)
+    );
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(&r.title));
+    let who = match &r.body {
+        Some(body) => format!("{}, {}", esc(body), esc(&r.organisation)),
+        None => esc(&r.organisation),
+    };
+    let _ = writeln!(
+        out,
+        "<p>{who}. Uppföljningstillfälle {} per {cut_off}.</p>\n</header>",
+        esc(&r.follow_up.name)
+    );
+
+    // The table as published: the goal cell spans its indicators' rows.
+    let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
+    let _ = writeln!(
+        out,
+        "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
+         <th>Tidpunkter</th><th>Kommentar</th></tr></thead>\n<tbody>"
+    );
+    for goal in &r.goals {
+        let goal_text = match &goal.number {
+            Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
+            None => lines(&goal.text),
+        };
+        if goal.indicators.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
+            );
+        }
+        for (i, ind) in goal.indicators.iter().enumerate() {
+            let goal_cell = if i == 0 {
+                format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
+            } else {
+                String::new()
+            };
+            let grade = ind.grade.as_ref().map_or(String::new(), |g| {
+                format!(
+                    "<span class=\"symbol\" title=\"{}\">{}</span> ",
+                    esc(&g.label),
+                    symbol(g)
+                )
+            });
+            let _ = writeln!(
+                out,
+                "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
+                lines(&ind.text),
+                ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                ind.comment.as_deref().map(lines).unwrap_or_default()
+            );
+        }
+    }
+    let _ = writeln!(out, "</tbody>\n</table>");
+
+    let charts: Vec<(String, &IndicatorRow, String)> = r
+        .goals
+        .iter()
+        .flat_map(|g| g.indicators.iter().map(move |i| (g, i)))
+        .filter_map(|(g, i)| {
+            let svg = chart(i)?;
+            let label = match &g.number {
+                Some(n) => format!("Mål {}: {}", esc(n), lines(&i.text)),
+                None => lines(&i.text),
+            };
+            Some((label, i, svg))
+        })
+        .collect();
+    if !charts.is_empty() {
+        let _ = writeln!(out, "\n<h2>Mätvärden över tid</h2>");
+        for (label, ind, svg) in charts {
+            let _ = writeln!(out, "<figure>\n<figcaption>{label}</figcaption>\n{svg}");
+            let mut legend = String::from("Mätvärden per periodens sista dag.");
+            if let Some(t) = &ind.threshold {
+                let _ = write!(legend, " Streckad linje: målnivån {}.", num(t));
+            }
+            for p in ind.readings.iter().filter(|p| p.corrected) {
+                let _ = write!(
+                    legend,
+                    " ◇ Rättat värde {} för perioden till {}",
+                    num(&p.value),
+                    p.period_to
+                );
+                match &p.original {
+                    Some(o) => {
+                        let _ = write!(legend, " (ursprungligen {}).", num(o));
+                    }
+                    None => legend.push_str(" (ursprungligen ej mätbart)."),
+                }
+            }
+            let _ = writeln!(out, "<p>{legend}</p>\n</figure>");
+        }
+    }
+
+    let _ = writeln!(out, "\n<h2>Sammanfattning</h2>");
+    let mut summary = format!(
+        "Per {cut_off} är {}.",
+        esc(&counts_sentence(&r.published_counts, "mål "))
+    );
+    for s in &r.published_counts_by_source {
+        let _ = write!(
+            summary,
+            " Av de {} mål som härrör från {} är {}.",
+            s.goals,
+            esc(&s.title),
+            esc(&counts_sentence(&s.counts, ""))
+        );
+    }
+    let _ = writeln!(out, "<p>{summary}</p>");
+    if let Some(c) = &r.computed
+        && let Some(index) = &c.index
+    {
+        let basis = match c.method.index.aggregation {
+            Aggregation::MeanOfGoalMeans => "räknat på indikatorerna för samtliga mål",
+            Aggregation::MeanOfIndicators => "räknat som medelvärdet av samtliga indikatorer",
+        };
+        let _ = writeln!(
+            out,
+            "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
+            num(&index.value)
+        );
+    }
+
+    let _ = writeln!(out, "\n<h3>Beräknat och publicerat</h3>");
+    let _ = writeln!(
+        out,
+        "<table class=\"jamforelse\">\n<thead><tr><th></th><th class=\"tal\">Beräknat enligt metoden</th>\
+         <th class=\"tal\">Publicerat</th><th>Avvikelse</th></tr></thead>\n<tbody>"
+    );
+    let row = |out: &mut String, label: &str, computed: &str, published: &str, differs: bool| {
+        let (class, mark) = if differs {
+            (
+                " class=\"avvikelse\"",
+                "<span class=\"avviker\">avviker</span>",
+            )
+        } else {
+            ("", "")
+        };
+        let _ = writeln!(
+            out,
+            "<tr{class}><th scope=\"row\">{label}</th><td class=\"tal\">{computed}</td>\
+             <td class=\"tal\">{published}</td><td>{mark}</td></tr>"
+        );
+    };
+    for g in &r.published_counts {
+        let computed = r.computed.as_ref().map(|c| {
+            c.counts
+                .iter()
+                .find(|(code, _)| *code == g.grade.code)
+                .map_or(0, |(_, n)| *n)
+        });
+        row(
+            &mut out,
+            &esc(&g.grade.label),
+            &computed.map_or("–".to_string(), |n| n.to_string()),
+            &g.count.to_string(),
+            computed.is_some_and(|n| n != g.count),
+        );
+    }
+    let computed_index = r
+        .computed
+        .as_ref()
+        .and_then(|c| c.index.as_ref())
+        .map(|i| i.value.as_str());
+    let published_index = r
+        .published_summary
+        .as_ref()
+        .and_then(|s| s.index.as_deref());
+    row(
+        &mut out,
+        "Index",
+        &computed_index.map_or("–".to_string(), num),
+        &published_index.map_or("–".to_string(), num),
+        matches!((computed_index, published_index), (Some(c), Some(p)) if c != p),
+    );
+    let _ = writeln!(out, "</tbody>\n</table>");
+    if r.disagreements.is_empty() {
+        let _ = writeln!(out, "<p>Beräknat och publicerat stämmer överens.</p>");
+    } else {
+        let _ = writeln!(
+            out,
+            "<p class=\"avviker\">Avvikelser mellan beräknat och publicerat:</p>\n<ul class=\"avvikelser\">"
+        );
+        for d in &r.disagreements {
+            let _ = writeln!(out, "<li>{}</li>", esc(d));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+
+    if let Some(s) = &r.published_summary {
+        let _ = writeln!(
+            out,
+            "\n<h3>Publicerad sammanfattning (position {})</h3>\n<blockquote>",
+            s.seq
+        );
+        for p in s.text.split("\n\n") {
+            let _ = writeln!(out, "<p>{}</p>", lines(p));
+        }
+        let _ = writeln!(out, "</blockquote>");
+    }
+
+    if let Some(c) = &r.computed {
+        let m = &c.method;
+        let _ = writeln!(out, "\n<h2>Metod</h2>");
+        let _ = writeln!(
+            out,
+            "<p>{} ({}, position {}, gäller från {}).</p>",
+            esc(&m.name),
+            esc(m.id.as_str()),
+            c.method_seq,
+            m.effective
+        );
+        let scores: Vec<String> = m
+            .scores
+            .iter()
+            .map(|s| format!("{} = {}", esc(s.grade.as_str()), num(&s.score.to_string())))
+            .collect();
+        let grades: Vec<String> = m
+            .goal_grades
+            .iter()
+            .map(|g| format!("{} från {}", esc(g.grade.as_str()), num(&g.min.to_string())))
+            .collect();
+        let rounding = match m.index.rounding {
+            Rounding::Truncate => "avkortat",
+            Rounding::HalfUp => "avrundat (5 uppåt)",
+            Rounding::HalfEven => "avrundat (5 till jämn siffra)",
+        };
+        let aggregation = match m.index.aggregation {
+            Aggregation::MeanOfGoalMeans => "medelvärdet av målens medelpoäng",
+            Aggregation::MeanOfIndicators => "medelvärdet av alla indikatorers poäng",
+        };
+        let exact = c
+            .index
+            .as_ref()
+            .map_or(String::new(), |i| format!(" (exakt {})", esc(&i.exact)));
+        let _ = writeln!(
+            out,
+            "<ul>\n<li>Poäng per indikator: {}.</li>\n\
+             <li>Målets grad ur medelpoängen av dess indikatorer: {}.</li>\n\
+             <li>Index: {aggregation}{exact}, {rounding} till {} decimaler.</li>\n</ul>",
+            scores.join(", "),
+            grades.join(", "),
+            m.index.decimals
+        );
+        if let Some(d) = &m.definition {
+            let _ = writeln!(out, "<blockquote><p>{}</p></blockquote>", lines(d));
+        }
+        let _ = writeln!(
+            out,
+            "<table class=\"metod\">\n<thead><tr><th>Mål</th><th class=\"tal\">Medelpoäng</th>\
+             <th>Beräknat</th><th>Publicerat</th></tr></thead>\n<tbody>"
+        );
+        for (goal, result) in r.goals.iter().zip(&c.goals) {
+            let published = goal.published.as_ref().map(|g| &g.code);
+            let differs = result.grade.as_ref() != published;
+            let _ = writeln!(
+                out,
+                "<tr{}><td>{}</td><td class=\"tal\">{}</td><td>{}</td><td>{}</td></tr>",
+                if differs { " class=\"avvikelse\"" } else { "" },
+                esc(goal.id.as_str()),
+                esc(result.mean.as_deref().unwrap_or("–")),
+                esc(result.grade.as_ref().map_or("–", |g| g.as_str())),
+                esc(published.map_or("–", |g| g.as_str()))
+            );
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
+    }
+
+    if let Some(f) = &r.forecast {
+        let _ = writeln!(
+            out,
+            "\n<h2>Prognos och utfall</h2>\n<p>Bedömningen vid {} ({}) var en prognos; utfallet är \
+             årets bedömning. {} av {} mål fick ett annat utfall än prognosen.</p>",
+            esc(&f.interim.name),
+            f.interim.cut_off,
+            f.differing,
+            f.compared
+        );
+        let _ = writeln!(
+            out,
+            "<table class=\"prognos\">\n<thead><tr><th>Mål</th><th>Prognos ({})</th><th>Utfall</th>\
+             <th></th></tr></thead>\n<tbody>",
+            esc(&f.interim.name)
+        );
+        let show = |g: &Option<GradeView>| {
+            g.as_ref().map_or("–".to_string(), |g| match &g.symbol {
+                Some(s) => format!("{} {}", esc(s), esc(&g.label)),
+                None => esc(&g.label),
+            })
+        };
+        for row in &f.goals {
+            let _ = writeln!(
+                out,
+                "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                if row.differs {
+                    " class=\"avvikelse\""
+                } else {
+                    ""
+                },
+                esc(row.goal.as_str()),
+                show(&row.forecast),
+                show(&row.outcome),
+                if row.differs {
+                    "<span class=\"avviker\">avviker</span>"
+                } else {
+                    ""
+                }
+            );
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
+    }
+
+    if let Some(since) = &r.since_seal {
+        let _ = writeln!(
+            out,
+            "\n<h2>Ändrat sedan publiceringen</h2>\n<p>Rapporten förseglades vid position {} \
+             (gjord ur position {}). Därefter:</p>",
+            since.seal, since.head_seq
+        );
+        if since.changes.is_empty() {
+            let _ = writeln!(out, "<p>Inga ändringar som rör rapporten.</p>");
+        } else {
+            let _ = writeln!(out, "<ul class=\"andringar\">");
+        }
+        for e in &since.changes {
+            let subject = e.subjects.first().map_or("", |i| i.as_str());
+            let basis = match (&e.basis.decision, &e.basis.reason) {
+                (Some(d), _) => format!(" ({})", esc(&d.to_string())),
+                (None, Some(r)) => format!(" (skäl: {})", lines(r)),
+                (None, None) => String::new(),
+            };
+            let fields: Vec<String> = e
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} → {}",
+                        esc(&c.field),
+                        lines(c.old.as_deref().unwrap_or("–")),
+                        lines(c.new.as_deref().unwrap_or("–"))
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "<li>position {}, {}, {}: {} {}{basis}; {}</li>",
+                e.prov.seq,
+                esc(&e.prov.time),
+                esc(&e.prov.actor),
+                esc(e.kind),
+                esc(subject),
+                fields.join("; ")
+            );
+        }
+        if !since.changes.is_empty() {
+            let _ = writeln!(out, "</ul>");
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\n<footer>Framtagen ur huvudbok {} per position {} (hash <code>{}</code>).</footer>\n</body>\n</html>",
+        esc(&r.source.ledger_id),
+        r.source.head_seq,
+        esc(&r.source.head_hash)
+    );
+    out
+}
+
+// The chart's drawing area in SVG user units; the text sits in the margins around it.
+const WIDTH: i64 = 560;
+const HEIGHT: i64 = 204;
+const LEFT: i64 = 64;
+const RIGHT: i64 = 470;
+const TOP: i64 = 24;
+const BOTTOM: i64 = 180;
+
+/// A coordinate rounded to one decimal: exact decimal arithmetic, so every machine writes the
+/// same digits.
+fn coord(x: Decimal) -> String {
+    x.round_dp(1).normalize().to_string()
+}
+
+/// An axis label: at most two decimals, with a decimal comma.
+fn axis_label(x: Decimal) -> String {
+    decimal_comma(&x.round_dp(2).normalize().to_string())
+}
+
+/// The chart of an indicator's readings, or `None` when it has none: the readings as a line
+/// with a point each (a diamond with the original value in its title where corrected), the
+/// target as a dashed line with its value, the range and the dates on the axes.
+fn chart(ind: &IndicatorRow) -> Option<String> {
+    // The model's decimals come from `Dec`, so they always parse; one that did not would
+    // only lose its point.
+    let points: Vec<(i64, Decimal, &super::ReadingPoint)> = ind
+        .readings
+        .iter()
+        .filter_map(|p| {
+            let day = i64::from(chrono::Datelike::num_days_from_ce(&p.period_to.0));
+            Some((day, p.value.parse::<Decimal>().ok()?, p))
+        })
+        .collect();
+    let (first, last) = (points.first()?, points.last()?);
+    let threshold = ind
+        .threshold
+        .as_deref()
+        .and_then(|t| t.parse::<Decimal>().ok());
+
+    // The value range with a margin of a tenth (at least 1 when flat), widened outwards to
+    // whole steps of a power of ten so the axis reads 86 and 91, not 86.7 and 90.3; not below
+    // zero when nothing shown is. Checked arithmetic: a value near the decimal's limits loses
+    // its chart instead of panicking.
+    let values = points.iter().map(|p| p.1).chain(threshold);
+    let lo = values.clone().min()?;
+    let hi = values.max()?;
+    let ten = Decimal::TEN;
+    let span = hi.checked_sub(lo)?;
+    let pad = if span.is_zero() {
+        (hi.abs() / ten).max(Decimal::ONE)
+    } else {
+        span / ten
+    };
+    let (low, high) = (lo.checked_sub(pad)?, hi.checked_add(pad)?);
+    let range = high.checked_sub(low)?;
+    let mut step = Decimal::ONE;
+    while step.checked_mul(ten)? <= range / Decimal::TWO {
+        step *= ten;
+    }
+    while step > range / Decimal::TWO && step > Decimal::new(1, 6) {
+        step /= ten;
+    }
+    let mut low = low.checked_div(step)?.floor().checked_mul(step)?;
+    let high = high.checked_div(step)?.ceil().checked_mul(step)?;
+    if lo >= Decimal::ZERO && low < Decimal::ZERO {
+        low = Decimal::ZERO;
+    }
+    let range = high.checked_sub(low)?;
+    let (top, bottom) = (Decimal::from(TOP), Decimal::from(BOTTOM));
+    // Fractions of the range first, so no product can exceed the range's magnitude.
+    let y = |v: Decimal| bottom - (v - low) / range * (bottom - top);
+    // Points stay clear of the axis and of the target's label.
+    let (left, right) = (Decimal::from(LEFT + 24), Decimal::from(RIGHT - 24));
+    let days = last.0 - first.0;
+    let x = |day: i64| {
+        if days == 0 {
+            (left + right) / Decimal::TWO
+        } else {
+            left + Decimal::from(day - first.0) / Decimal::from(days) * (right - left)
+        }
+    };
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        "<svg viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" \
+         height=\"{HEIGHT}\" role=\"img\" font-size=\"11\">\n<title>Mätvärden: {}</title>",
+        esc(&ind.text)
+    );
+    // Axes, and the range they span.
+    let _ = writeln!(
+        svg,
+        "<path d=\"M{LEFT} {TOP}V{BOTTOM}H{RIGHT}\" fill=\"none\" stroke=\"#444\" stroke-width=\"1\"/>"
+    );
+    for v in [low, high] {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#444\">{}</text>",
+            LEFT - 6,
+            coord(y(v) + Decimal::from(4)),
+            axis_label(v)
+        );
+    }
+    if let Some(t) = threshold {
+        let ty = coord(y(t));
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{LEFT}\" y1=\"{ty}\" x2=\"{RIGHT}\" y2=\"{ty}\" stroke=\"#a00000\" \
+             stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n\
+             <text x=\"{}\" y=\"{}\" fill=\"#a00000\">Mål {}</text>",
+            RIGHT + 6,
+            coord(y(t) + Decimal::from(4)),
+            axis_label(t)
+        );
+    }
+    let line: Vec<String> = points
+        .iter()
+        .map(|(day, v, _)| format!("{},{}", coord(x(*day)), coord(y(*v))))
+        .collect();
+    let _ = writeln!(
+        svg,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\"/>",
+        line.join(" ")
+    );
+    // Labels crowd each other beyond a handful of points; then only the ends are labelled.
+    let crowded = points.len() > 6;
+    for (n, (day, v, p)) in points.iter().enumerate() {
+        let (px, py) = (coord(x(*day)), coord(y(*v)));
+        let value = num(&p.value);
+        if p.corrected {
+            let original = p.original.as_deref().map_or("ej mätbart".to_string(), num);
+            let _ = writeln!(
+                svg,
+                "<rect class=\"rattad\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\" \
+                 transform=\"translate({px} {py}) rotate(45)\" fill=\"#fff\" stroke=\"#a00000\" \
+                 stroke-width=\"2\"><title>{}: rättat värde {value}, ursprungligen {original}</title></rect>",
+                p.period_to
+            );
+        } else {
+            let _ = writeln!(
+                svg,
+                "<circle class=\"punkt\" cx=\"{px}\" cy=\"{py}\" r=\"4\" fill=\"#1f4e79\">\
+                 <title>{}: {value}</title></circle>",
+                p.period_to
+            );
+        }
+        if crowded && n != 0 && n + 1 != points.len() {
+            continue;
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{px}\" y=\"{}\" text-anchor=\"middle\" fill=\"#1f4e79\">{value}</text>\n\
+             <text x=\"{px}\" y=\"{}\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
+            coord(y(*v) - Decimal::from(9)),
+            BOTTOM + 16,
+            p.period_to
+        );
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_every_special_character() {
+        assert_eq!(
+            esc(r#"<script>alert(1)</script> & "citat" 'x'"#),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;citat&quot; &#39;x&#39;"
+        );
+    }
+
+    #[test]
+    fn extreme_values_lose_their_chart_instead_of_panicking() {
+        let point = |value: &str| super::super::ReadingPoint {
+            period_to: crate::domain::Date::ymd(2020, 12, 31).expect("date"),
+            value: value.into(),
+            corrected: false,
+            original: None,
+        };
+        let row = IndicatorRow {
+            id: crate::domain::Id::parse("x.i1").expect("id"),
+            text: "x".into(),
+            grade: None,
+            deadline: None,
+            comment: None,
+            readings: vec![
+                point("-79228162514264337593543950335"),
+                point("79228162514264337593543950335"),
+            ],
+            threshold: None,
+        };
+        assert_eq!(chart(&row), None);
+        let flat = IndicatorRow {
+            readings: vec![point("0.000001")],
+            ..row
+        };
+        assert!(chart(&flat).is_some());
+    }
+
+    #[test]
+    fn coordinates_are_fixed_decimals() {
+        assert_eq!(coord(Decimal::from(1) / Decimal::from(3)), "0.3");
+        assert_eq!(coord(Decimal::from(60)), "60");
+        assert_eq!(axis_label("86.7".parse().expect("decimal")), "86,7");
+    }
+}

@@ -294,3 +294,39 @@ fn an_annual_report_shows_each_interim_forecast_beside_the_outcome() {
     // An interim report has no such section.
     assert!(!report(&env, "md").contains("Prognos och utfall"));
 }
+
+#[test]
+fn the_enkoping_report_rolls_up_on_its_four_level_scale() {
+    let env = TestEnv::new();
+    env.init();
+    let fixture = common::root().join("fixtures/enkoping/events.jsonl");
+    env.run(&["import", fixture.to_str().expect("utf-8 path")]);
+    let md = env.run(&["report", "--follow-up", "Delår 2021", "--org", "enkoping"]);
+    // The council's own verdicts on goals 8-10, rolled up as on the municipality's page.
+    assert!(md.contains("Per 2021-08-31 är 1 mål på rätt väg och 2 delvis på rätt väg. Ett av tre mål är på rätt väg."), "{md}");
+    // Indicators that could not be measured are reported as such, with their reason.
+    assert!(md.contains("Kan inte mätas: Det är inte möjligt att följa upp vissa av indikatorerna i delårsrapporten med anledning av att enkäterna ännu inte är genomförda"), "{md}");
+    // Several nämnder assess one council goal.
+    let others = md
+        .split("### Nämndernas bedömningar")
+        .nth(1)
+        .expect("the section");
+    assert!(
+        others.contains("- Utbildnings- och arbetsmarknadsnämnden: "),
+        "{md}"
+    );
+    assert!(others.contains("- Upplevelsenämnden: "), "{md}");
+    assert!(others.contains("- Vård- och omsorgsnämnden: "), "{md}");
+    assert!(md.contains("Ingen beräkningsmetod är registrerad"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&env.run(&[
+        "report",
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "enkoping",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert_eq!(json["rollups"][0], "Ett av tre mål är på rätt väg.");
+}

@@ -404,6 +404,10 @@ pub struct ScaleDefined {
     /// A separate "cannot be assessed" state outside the order, when kept apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_assessable: Option<Grade>,
+    /// The grade from which a goal counts as on track in roll-ups ("Två av tre mål är på rätt
+    /// väg"): this grade and every better one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_track_from: Option<Id>,
 }
 
 /// `follow_up.defined`: an occasion at which goals are followed up.
@@ -915,6 +919,7 @@ impl FromJson for ScaleDefined {
             grades: o.req("grades")?,
             not_assessable_folded_into: o.opt("not_assessable_folded_into")?,
             not_assessable: o.opt("not_assessable")?,
+            on_track_from: o.opt("on_track_from")?,
         };
         o.finish()?;
         if p.grades.len() < 2 {
@@ -955,6 +960,14 @@ impl FromJson for ScaleDefined {
                     "`{}` is already a grade; the separate state needs its own code",
                     apart.code
                 ),
+            ));
+        }
+        if let Some(code) = &p.on_track_from
+            && !p.grades.iter().any(|g| &g.code == code)
+        {
+            return Err(fe(
+                &o.path("on_track_from"),
+                format!("`{code}` is not one of the scale's grades"),
             ));
         }
         Ok(p)

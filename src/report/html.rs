@@ -134,11 +134,37 @@ pub fn render(r: &Report) -> String {
                 "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
                 lines(&ind.text),
                 ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                ind.comment.as_deref().map(lines).unwrap_or_default()
+                match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
+                    (Some(reason), None) => format!("<em>Kan inte mätas:</em> {}", lines(reason)),
+                    (Some(reason), Some(c)) =>
+                        format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
+                    (None, c) => c.unwrap_or_default(),
+                }
             );
         }
     }
     let _ = writeln!(out, "</tbody>\n</table>");
+
+    let others: Vec<&super::GoalRow> = r
+        .goals
+        .iter()
+        .filter(|g| !g.other_assessments.is_empty())
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "\n<h3>Nämndernas bedömningar</h3>");
+        for goal in others {
+            let _ = writeln!(out, "<p><strong>{}</strong></p>\n<ul>", lines(&goal.text));
+            for a in &goal.other_assessments {
+                let grade = a
+                    .grade
+                    .as_ref()
+                    .map_or(String::new(), |g| format!(" {}.", esc(&g.label)));
+                let analysis = a.analysis.as_deref().map(lines).unwrap_or_default();
+                let _ = writeln!(out, "<li>{}:{grade} {analysis}</li>", esc(&a.body_name));
+            }
+            let _ = writeln!(out, "</ul>");
+        }
+    }
 
     let charts: Vec<(String, &IndicatorRow, String)> = r
         .goals
@@ -192,6 +218,9 @@ pub fn render(r: &Report) -> String {
             esc(&s.title),
             esc(&counts_sentence(&s.counts, ""))
         );
+    }
+    for sentence in &r.rollups {
+        let _ = write!(summary, " {}", esc(sentence));
     }
     let _ = writeln!(out, "<p>{summary}</p>");
     if let Some(c) = &r.computed
@@ -261,7 +290,12 @@ pub fn render(r: &Report) -> String {
         matches!((computed_index, published_index), (Some(c), Some(p)) if c != p),
     );
     let _ = writeln!(out, "</tbody>\n</table>");
-    if r.disagreements.is_empty() {
+    if r.computed.is_none() {
+        let _ = writeln!(
+            out,
+            "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar de publicerade bedömningarna.</p>"
+        );
+    } else if r.disagreements.is_empty() {
         let _ = writeln!(out, "<p>Beräknat och publicerat stämmer överens.</p>");
     } else {
         let _ = writeln!(

@@ -36,6 +36,10 @@ pub struct Report {
     pub published_counts_by_source: Vec<SourceCounts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_summary: Option<PublishedSummary>,
+    /// "Ett av tre mål är på rätt väg": on scales that say from which grade a goal is on track,
+    /// for the report's goals and per body that graded them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollups: Vec<String>,
     /// What the method in force computes, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<Computed>,
@@ -71,6 +75,82 @@ pub struct ForecastRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<GradeView>,
     pub differs: bool,
+}
+
+/// Swedish number words for the roll-up sentences ("Två av tre"); digits from 13 up.
+fn number_word(n: u64) -> String {
+    const WORDS: [&str; 13] = [
+        "inget", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
+        "tolv",
+    ];
+    WORDS
+        .get(n as usize)
+        .map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// "Ett av tre mål är på rätt väg", for grades on a scale that names its on-track grade.
+fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
+    let scale = state.scales.values().find(|s| {
+        s.def.on_track_from.is_some()
+            && grades
+                .iter()
+                .all(|g| s.def.grades.iter().any(|x| x.code == g.code))
+    })?;
+    let from = scale.def.on_track_from.as_ref()?;
+    let limit = scale.def.grades.iter().position(|g| &g.code == from)?;
+    let on_track = grades
+        .iter()
+        .filter(|g| {
+            scale
+                .def
+                .grades
+                .iter()
+                .position(|x| x.code == g.code)
+                .is_some_and(|p| p <= limit)
+        })
+        .count() as u64;
+    let label = scale.def.grades[limit].label.to_lowercase();
+    let mut first = number_word(on_track);
+    if let Some(c) = first.get(..1) {
+        first = c.to_uppercase() + &first[1..];
+    }
+    Some(format!(
+        "{first} av {} mål är {label}",
+        number_word(grades.len() as u64)
+    ))
+}
+
+/// The roll-ups of a report: over its goals as published, then per other body that graded them.
+fn rollups(state: &State, goals: &[GoalRow]) -> Vec<String> {
+    let mut out = Vec::new();
+    let published: Vec<&GradeView> = goals.iter().filter_map(|g| g.published.as_ref()).collect();
+    if !published.is_empty()
+        && let Some(sentence) = rollup_sentence(state, &published)
+    {
+        out.push(format!("{sentence}."));
+    }
+    let mut bodies: Vec<(&Id, &str)> = goals
+        .iter()
+        .flat_map(|g| &g.other_assessments)
+        .map(|a| (&a.body, a.body_name.as_str()))
+        .collect();
+    bodies.sort();
+    bodies.dedup();
+    for (body, name) in bodies {
+        let graded: Vec<&GradeView> = goals
+            .iter()
+            .flat_map(|g| &g.other_assessments)
+            .filter(|a| &a.body == body)
+            .filter_map(|a| a.grade.as_ref())
+            .collect();
+        if let Some(sentence) = (!graded.is_empty())
+            .then(|| rollup_sentence(state, &graded))
+            .flatten()
+        {
+            out.push(format!("{name}: {sentence}."));
+        }
+    }
+    out
 }
 
 /// The interim follow-up of the same organisation and year that an annual follow-up settles:
@@ -179,6 +259,20 @@ pub struct GoalRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis: Option<String>,
     pub indicators: Vec<IndicatorRow>,
+    /// Other bodies' assessments of the same goal at this follow-up (Enköping: several nämnder
+    /// on one council goal), the latest per body.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_assessments: Vec<BodyAssessment>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BodyAssessment {
+    pub body: Id,
+    pub body_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<GradeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -201,6 +295,9 @@ pub struct IndicatorRow {
     /// cut-off, as an exact decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<String>,
+    /// Why the indicator could not be measured, when its latest reading by the cut-off says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_measurable: Option<String>,
 }
 
 /// One reading of an indicator as known at the report's ledger position.
@@ -430,6 +527,7 @@ pub fn build(
         }
     }
 
+    let rollups = rollups(state, &goals);
     let forecast = forecast(state, f, &goals, body);
     let since_seal = state
         .seals
@@ -464,6 +562,7 @@ pub fn build(
         published_summary,
         computed,
         disagreements,
+        rollups,
         forecast,
         since_seal,
         source,
@@ -479,7 +578,34 @@ fn goal_row(
     cut_off: Date,
     live: &dyn Fn(Option<&crate::domain::Retirement>) -> bool,
 ) -> GoalRow {
+    // Without --body, the body that adopted the goal's plan speaks for it.
+    let owner = state.plans.get(&goal.plan).map(|p| &p.body);
+    let body = body.or(owner);
     let assessment = latest(state, &goal.assessments, follow_up, body);
+    let mut other_assessments: Vec<BodyAssessment> = Vec::new();
+    for a in goal
+        .assessments
+        .iter()
+        .rev()
+        .filter_map(|s| state.assessments.get(s))
+    {
+        if &a.def.follow_up != follow_up
+            || Some(&a.def.body) == body
+            || other_assessments.iter().any(|o| o.body == a.def.body)
+        {
+            continue;
+        }
+        other_assessments.push(BodyAssessment {
+            body: a.def.body.clone(),
+            body_name: state
+                .bodies
+                .get(&a.def.body)
+                .map_or_else(|| a.def.body.to_string(), |b| b.def.name.clone()),
+            grade: grade_view(state, a),
+            analysis: a.def.analysis.clone(),
+        });
+    }
+    other_assessments.sort_by(|a, b| a.body.cmp(&b.body));
     let indicators = goal
         .indicators
         .iter()
@@ -518,6 +644,17 @@ fn goal_row(
                 })
                 .collect();
             readings.sort_by_key(|(to, seq, _)| (*to, *seq));
+            let not_measurable = i
+                .readings
+                .iter()
+                .filter_map(|seq| state.readings.get(seq))
+                .filter(|r| r.period.to <= cut_off)
+                .max_by_key(|r| (r.period.to, r.prov.seq))
+                .filter(|r| r.value().is_none())
+                .and_then(|r| match &r.outcome {
+                    crate::domain::Outcome::NotMeasurable { reason } => Some(reason.clone()),
+                    crate::domain::Outcome::Value { .. } => None,
+                });
             Some(IndicatorRow {
                 id: i.id.clone(),
                 text: v.text.clone(),
@@ -531,6 +668,7 @@ fn goal_row(
                         .rev()
                         .find_map(|l| l.threshold.map(|d| d.to_string()))
                 }),
+                not_measurable,
             })
         })
         .collect();
@@ -542,5 +680,6 @@ fn goal_row(
         published: assessment.and_then(|a| grade_view(state, a)),
         analysis: assessment.and_then(|a| a.def.analysis.clone()),
         indicators,
+        other_assessments,
     }
 }

@@ -72,6 +72,17 @@ pub(super) fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
     }
 }
 
+/// "Kommentar": the body's analysis, after "Kan inte mätas: <reason>" when the indicator could
+/// not be measured this period.
+fn comment_cell(ind: &super::IndicatorRow) -> String {
+    let comment = ind.comment.as_deref().map(md).unwrap_or_default();
+    match &ind.not_measurable {
+        Some(reason) if comment.is_empty() => format!("Kan inte mätas: {}", md(reason)),
+        Some(reason) => format!("Kan inte mätas: {}<br>{comment}", md(reason)),
+        None => comment,
+    }
+}
+
 /// Text in a Markdown table cell or paragraph: no HTML, no table breaks, paragraphs kept.
 fn md(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -118,8 +129,29 @@ fn markdown(r: &Report) -> String {
                 if i == 0 { goal_text.as_str() } else { "" },
                 md(&ind.text),
                 ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                ind.comment.as_deref().map(md).unwrap_or_default()
+                comment_cell(ind)
             );
+        }
+    }
+
+    let others: Vec<&super::GoalRow> = r
+        .goals
+        .iter()
+        .filter(|g| !g.other_assessments.is_empty())
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "\n### Nämndernas bedömningar\n");
+        for goal in others {
+            let _ = writeln!(out, "**{}**\n", md(&goal.text));
+            for a in &goal.other_assessments {
+                let grade = a
+                    .grade
+                    .as_ref()
+                    .map_or(String::new(), |g| format!(" {}.", md(&g.label)));
+                let analysis = a.analysis.as_deref().map(md).unwrap_or_default();
+                let _ = writeln!(out, "- {}:{grade} {analysis}", md(&a.body_name));
+            }
+            let _ = writeln!(out);
         }
     }
 
@@ -137,6 +169,9 @@ fn markdown(r: &Report) -> String {
             md(&s.title),
             counts_sentence(&s.counts, "")
         );
+    }
+    for sentence in &r.rollups {
+        let _ = write!(out, " {}", md(sentence));
     }
     let _ = writeln!(out);
     if let Some(c) = &r.computed
@@ -180,7 +215,12 @@ fn markdown(r: &Report) -> String {
         .and_then(|s| s.index.as_deref())
         .map_or("–".to_string(), decimal_comma);
     let _ = writeln!(out, "| Index | {computed_index} | {published_index} |");
-    if r.disagreements.is_empty() {
+    if r.computed.is_none() {
+        let _ = writeln!(
+            out,
+            "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar de publicerade bedömningarna."
+        );
+    } else if r.disagreements.is_empty() {
         let _ = writeln!(out, "\nBeräknat och publicerat stämmer överens.");
     } else {
         let _ = writeln!(out, "\n**Avvikelser mellan beräknat och publicerat:**\n");

@@ -681,6 +681,7 @@ mod tests {
                 point("79228162514264337593543950335"),
             ],
             threshold: None,
+            not_measurable: None,
         };
         assert_eq!(chart(&row), None);
         let flat = IndicatorRow {

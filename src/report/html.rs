@@ -4,7 +4,7 @@
 //! text that escaped escaping could not load anything. Deterministic: chart coordinates are
 //! exact decimals rounded to one decimal, never floats.
 
-use super::render::{counts_sentence, decimal_comma};
+use super::render::{change_line, counts_sentence, decimal_comma};
 use super::{GradeView, IndicatorRow, Report};
 use crate::domain::{Aggregation, Rounding};
 use rust_decimal::Decimal;
@@ -444,34 +444,7 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(out, "<ul class=\"andringar\">");
         }
         for e in &since.changes {
-            let subject = e.subjects.first().map_or("", |i| i.as_str());
-            let basis = match (&e.basis.decision, &e.basis.reason) {
-                (Some(d), _) => format!(" ({})", esc(&d.to_string())),
-                (None, Some(r)) => format!(" (skäl: {})", lines(r)),
-                (None, None) => String::new(),
-            };
-            let fields: Vec<String> = e
-                .changes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{}: {} → {}",
-                        esc(&c.field),
-                        lines(c.old.as_deref().unwrap_or("–")),
-                        lines(c.new.as_deref().unwrap_or("–"))
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "<li>position {}, {}, {}: {} {}{basis}; {}</li>",
-                e.prov.seq,
-                esc(&e.prov.time),
-                esc(&e.prov.actor),
-                esc(e.kind),
-                esc(subject),
-                fields.join("; ")
-            );
+            let _ = writeln!(out, "<li>{}</li>", change_line(e, lines));
         }
         if !since.changes.is_empty() {
             let _ = writeln!(out, "</ul>");

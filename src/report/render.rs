@@ -83,6 +83,37 @@ fn comment_cell(ind: &super::IndicatorRow) -> String {
     }
 }
 
+/// One change after a seal, in Swedish, every text passed through `escape`: "position 122,
+/// <time>, <actor>: reading.corrected <id> (<decision>); <field>: <old> → <new>".
+pub(super) fn change_line(e: &crate::domain::JournalEntry, escape: fn(&str) -> String) -> String {
+    let subject = e.subjects.first().map_or("", |i| i.as_str());
+    let basis = match (&e.basis.decision, &e.basis.reason) {
+        (Some(d), _) => format!(" ({})", escape(&d.to_string())),
+        (None, Some(r)) => format!(" (skäl: {})", escape(r)),
+        (None, None) => String::new(),
+    };
+    let fields: Vec<String> = e
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} → {}",
+                escape(&c.field),
+                escape(c.old.as_deref().unwrap_or("–")),
+                escape(c.new.as_deref().unwrap_or("–"))
+            )
+        })
+        .collect();
+    format!(
+        "position {}, {}, {}: {} {subject}{basis}; {}",
+        e.prov.seq,
+        escape(&e.prov.time),
+        escape(&e.prov.actor),
+        e.kind,
+        fields.join("; ")
+    )
+}
+
 /// Text in a Markdown table cell or paragraph: no HTML, no table breaks, paragraphs kept.
 fn md(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -350,33 +381,7 @@ fn markdown(r: &Report) -> String {
             let _ = writeln!(out, "Inga ändringar som rör rapporten.");
         }
         for e in &since.changes {
-            let subject = e.subjects.first().map_or("", |i| i.as_str());
-            let basis = match (&e.basis.decision, &e.basis.reason) {
-                (Some(d), _) => format!(" ({d})"),
-                (None, Some(r)) => format!(" (skäl: {})", md(r)),
-                (None, None) => String::new(),
-            };
-            let fields: Vec<String> = e
-                .changes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{}: {} → {}",
-                        md(&c.field),
-                        md(c.old.as_deref().unwrap_or("–")),
-                        md(c.new.as_deref().unwrap_or("–"))
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "- position {}, {}, {}: {} {subject}{basis}; {}",
-                e.prov.seq,
-                e.prov.time,
-                md(&e.prov.actor),
-                e.kind,
-                fields.join("; ")
-            );
+            let _ = writeln!(out, "- {}", change_line(e, md));
         }
     }
 

@@ -16,15 +16,8 @@ use std::io::Write;
 /// Example: malbok report --follow-up "Delår 2021" --org ekero --body ekero.sn --format md
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The follow-up, by name ("Delår 2021") or id.
-    #[arg(long)]
-    follow_up: String,
-    /// The organisation, when several have a follow-up of that name.
-    #[arg(long)]
-    org: Option<String>,
-    /// Only the goals this body is responsible for, with its assessments.
-    #[arg(long)]
-    body: Option<String>,
+    #[command(flatten)]
+    which: Which,
     /// As known at this ledger position (e.g. 1042) or ledger time (RFC 3339).
     #[arg(long)]
     known_at: Option<String>,
@@ -39,9 +32,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let known = KnownAt::parse(args.known_at.as_deref())?;
     let ledger = Ledger::open(&ctx.ledger)?;
     let (state, head) = replay_to(&ledger, known)?;
-    let follow_up = find_follow_up(&state, &args.follow_up, args.org.as_deref())
-        .map_err(|reason| InputError::new("--follow-up", None, None, reason))?;
-    let body = parse_body(args.body.as_deref())?;
+    let (follow_up, body) = args.which.resolve(&state)?;
     let source = Source {
         ledger_id: ledger.ledger_id().to_string(),
         head_seq: head.0.0,
@@ -62,10 +53,33 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     Ok(())
 }
 
-/// Reads `--body`.
-pub fn parse_body(body: Option<&str>) -> Result<Option<Id>, InputError> {
-    body.map(|b| Id::parse(b).map_err(|reason| InputError::new("--body", None, None, reason)))
-        .transpose()
+/// Which report: a follow-up, and the body whose report it is.
+#[derive(Debug, clap::Args)]
+pub struct Which {
+    /// The follow-up, by name ("Delår 2021") or id.
+    #[arg(long)]
+    follow_up: String,
+    /// The organisation, when several have a follow-up of that name.
+    #[arg(long)]
+    org: Option<String>,
+    /// Only the goals this body is responsible for, with its assessments (default: each goal's
+    /// plan's body).
+    #[arg(long)]
+    body: Option<String>,
+}
+
+impl Which {
+    /// The follow-up's id and the body's, checked against the state.
+    pub fn resolve(&self, state: &State) -> Result<(Id, Option<Id>), InputError> {
+        let follow_up = find_follow_up(state, &self.follow_up, self.org.as_deref())
+            .map_err(|reason| InputError::new("--follow-up", None, None, reason))?;
+        let body = self
+            .body
+            .as_deref()
+            .map(|b| Id::parse(b).map_err(|reason| InputError::new("--body", None, None, reason)))
+            .transpose()?;
+        Ok((follow_up, body))
+    }
 }
 
 /// The report's bytes: the one path `report`, `seal`, `reproduce` and `demo` share.

@@ -1,13 +1,13 @@
 //! `malbok seal`: publish a report: record what it was made from and the hash of its bytes.
 
-use super::report::{make, parse_body};
+use super::report::{Which, make};
 use super::state::{KnownAt, replay_to};
 use super::{CliError, Context, Format};
 use crate::import::InputError;
 use crate::import::jsonl::{Line, new_event};
 use crate::ledger::Ledger;
+use crate::report::Source;
 use crate::report::render::ReportFormat;
-use crate::report::{Source, find_follow_up};
 use serde_json::json;
 use std::io::Write;
 
@@ -16,18 +16,11 @@ use std::io::Write;
 /// Prints the seal id (its ledger position): `malbok reproduce SEAL` proves the report later,
 /// `malbok diff SEAL` lists what changed since.
 ///
-/// Example: malbok seal --follow-up "Delår 2021" --org ekero --body ekero.sn --format md
+/// Example: malbok seal --follow-up "Delår 2021" --org ekero --body ekero.sn --report-format md
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The follow-up, by name ("Delår 2021") or id.
-    #[arg(long)]
-    follow_up: String,
-    /// The organisation, when several have a follow-up of that name.
-    #[arg(long)]
-    org: Option<String>,
-    /// The body whose report this is.
-    #[arg(long)]
-    body: Option<String>,
+    #[command(flatten)]
+    which: Which,
     /// The format of the published report.
     #[arg(long, value_enum)]
     report_format: ReportFormat,
@@ -39,9 +32,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let mut ledger = Ledger::open(&ctx.ledger)?;
     let (state, (head_seq, head_hash)) = replay_to(&ledger, KnownAt::Now)?;
-    let follow_up = find_follow_up(&state, &args.follow_up, args.org.as_deref())
-        .map_err(|reason| InputError::new("--follow-up", None, None, reason))?;
-    let body = parse_body(args.body.as_deref())?;
+    let (follow_up, body) = args.which.resolve(&state)?;
     let source = Source {
         ledger_id: ledger.ledger_id().to_string(),
         head_seq: head_seq.0,

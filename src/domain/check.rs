@@ -385,6 +385,19 @@ impl State {
                 ),
             ));
         }
+        // An indicator measures its goal: a retired goal's indicators are retired with it.
+        if let Some(r) = self.goals.get(&ind.goal).and_then(|g| g.retired.as_ref())
+            && period.to >= r.effective
+        {
+            return Err(fe(
+                "payload.indicator",
+                format!(
+                    "indicator `{indicator}` belongs to goal `{}`, retired from {} (seq {}); a \
+                     reading for a period ending on or after that date is refused",
+                    ind.goal, r.effective, r.prov.seq
+                ),
+            ));
+        }
         for seq in &ind.readings {
             if let Some(existing) = self.readings.get(seq)
                 && existing.period == period

@@ -95,6 +95,12 @@ pub struct IndicatorStatus {
     pub unit_label: Option<String>,
     /// Direction.
     pub direction: Direction,
+    /// Where values come from (a survey, Kolada KPI ids, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::domain::IndicatorSource>,
+    /// The starting value the target is measured from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::domain::Baseline>,
     /// The event that produced the version in force.
     pub version: Prov,
     /// The target in force (latest effective date on or before the date).
@@ -355,6 +361,8 @@ fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<Indicato
         unit: version.unit,
         unit_label: version.unit_label.clone(),
         direction: version.direction,
+        source: version.source.clone(),
+        baseline: version.baseline.clone(),
         version: version.prov.clone(),
         target,
         reading,
@@ -597,6 +605,29 @@ pub fn render_status_text(view: &StatusView) -> String {
         }
         for i in &g.indicators {
             let _ = writeln!(out, "  Indicator {}: {}", i.id, i.text);
+            if let Some(b) = &i.baseline {
+                let period = b
+                    .period
+                    .as_ref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "    baseline {}{period}, {} {}",
+                    b.value, i.unit, i.direction
+                );
+            }
+            if let Some(src) = &i.source {
+                let kpis: Vec<String> = src.kolada_kpis.iter().map(|k| k.to_string()).collect();
+                let mut line = format!("    source: {}", src.kind);
+                if !kpis.is_empty() {
+                    line.push_str(&format!(" Kolada {}", kpis.join(", ")));
+                }
+                if let Some(d) = &src.description {
+                    line.push_str(&format!(" – {d}"));
+                }
+                let _ = writeln!(out, "{line}");
+            }
             match &i.target {
                 Some(t) => {
                     let levels: Vec<String> = t

@@ -203,7 +203,7 @@ fn the_html_report_renders_in_headless_chromium_with_its_text_escaped() {
         dom.contains("<title>2020-12-31: rättat värde 81, ursprungligen 78</title>"),
         "{dom}"
     );
-    assert!(dom.contains("(ursprungligen 78)."));
+    assert!(dom.contains("(ursprungligen 78 %)."));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! text that escaped escaping could not load anything. Deterministic: chart coordinates are
 //! exact decimals rounded to one decimal, never floats.
 
-use super::render::{change_line, counts_sentence, decimal_comma};
+use super::render::{change_line, counts_sentence, decimal_comma, value_with_unit};
 use super::{GradeView, IndicatorRow, Report};
 use crate::domain::{Aggregation, Rounding};
 use rust_decimal::Decimal;
@@ -185,18 +185,26 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(out, "<figure>\n<figcaption>{label}</figcaption>\n{svg}");
             let mut legend = String::from("Mätvärden per periodens sista dag.");
             if let Some(t) = &ind.threshold {
-                let _ = write!(legend, " Streckad linje: målnivån {}.", num(t));
+                let _ = write!(
+                    legend,
+                    " Streckad linje: målnivån {}.",
+                    esc(&value_with_unit(t, ind.unit))
+                );
             }
             for p in ind.readings.iter().filter(|p| p.corrected) {
                 let _ = write!(
                     legend,
                     " ◇ Rättat värde {} för perioden till {}",
-                    num(&p.value),
+                    esc(&value_with_unit(&p.value, ind.unit)),
                     p.period_to
                 );
                 match &p.original {
                     Some(o) => {
-                        let _ = write!(legend, " (ursprungligen {}).", num(o));
+                        let _ = write!(
+                            legend,
+                            " (ursprungligen {}).",
+                            esc(&value_with_unit(o, ind.unit))
+                        );
                     }
                     None => legend.push_str(" (ursprungligen ej mätbart)."),
                 }

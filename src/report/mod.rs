@@ -279,6 +279,8 @@ pub struct BodyAssessment {
 pub struct IndicatorRow {
     pub id: Id,
     pub text: String,
+    /// The unit of its values, for printing them ("87 %").
+    pub unit: crate::domain::Unit,
     /// The body's grade of the indicator at this follow-up.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<GradeView>,
@@ -658,6 +660,7 @@ fn goal_row(
             Some(IndicatorRow {
                 id: i.id.clone(),
                 text: v.text.clone(),
+                unit: v.unit,
                 grade: a.and_then(|a| grade_view(state, a)),
                 deadline: target.and_then(|t| t.deadline),
                 comment: a.and_then(|a| a.def.analysis.clone()),

@@ -49,6 +49,14 @@ pub fn render(report: &Report, format: ReportFormat) -> Vec<u8> {
     }
 }
 
+/// A value as Swedish reports print it: decimal comma, and "87 %" for a percentage.
+pub fn value_with_unit(value: &str, unit: crate::domain::Unit) -> String {
+    match unit {
+        crate::domain::Unit::Percent => format!("{} %", decimal_comma(value)),
+        _ => decimal_comma(value),
+    }
+}
+
 /// "0.87" → "0,87".
 pub fn decimal_comma(s: &str) -> String {
     s.replace('.', ",")
@@ -162,6 +170,35 @@ fn markdown(r: &Report) -> String {
                 ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 comment_cell(ind)
             );
+        }
+    }
+
+    let measured: Vec<&super::IndicatorRow> = r
+        .goals
+        .iter()
+        .flat_map(|g| &g.indicators)
+        .filter(|i| !i.readings.is_empty())
+        .collect();
+    if !measured.is_empty() {
+        let _ = writeln!(out, "\n### Mätvärden\n");
+        let _ = writeln!(out, "| Indikator | Period till | Värde | Målnivå |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for ind in measured {
+            for p in &ind.readings {
+                let value = match &p.original {
+                    Some(o) => format!(
+                        "{} (rättat från {})",
+                        value_with_unit(&p.value, ind.unit),
+                        value_with_unit(o, ind.unit)
+                    ),
+                    None => value_with_unit(&p.value, ind.unit),
+                };
+                let target = ind
+                    .threshold
+                    .as_deref()
+                    .map_or(String::new(), |t| value_with_unit(t, ind.unit));
+                let _ = writeln!(out, "| {} | {} | {value} | {target} |", ind.id, p.period_to);
+            }
         }
     }
 

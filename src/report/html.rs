@@ -654,6 +654,7 @@ mod tests {
         let row = IndicatorRow {
             id: crate::domain::Id::parse("x.i1").expect("id"),
             text: "x".into(),
+            unit: crate::domain::Unit::Count,
             grade: None,
             deadline: None,
             comment: None,

@@ -1,5 +1,6 @@
 //! The HTML report: one self-contained file, checked in a real headless Chromium (Debian's
-//! package, installed by `tests/browser/setup.sh`, which `.ci/run` runs before `cargo test`).
+//! package, installed by `tests/browser/setup.sh`, which these tests run when it is missing and
+//! `.ci/run` runs before `cargo test`).
 //! The Ekerö Delår 2021 report, plus a goal whose text is hostile markup and an indicator with
 //! two readings, one corrected, so that a chart with a correction marker appears.
 
@@ -93,12 +94,26 @@ fn write_html(env: &TestEnv) -> PathBuf {
     path
 }
 
+/// Installs Chromium through the project's own set-up script when it is missing, once per test
+/// process, so that `cargo test` alone works on a fresh machine.
+fn ensure_chromium() {
+    static SETUP: std::sync::Once = std::sync::Once::new();
+    SETUP.call_once(|| {
+        if !Path::new(CHROMIUM).exists() {
+            let _ = Command::new("bash")
+                .arg(common::root().join("tests/browser/setup.sh"))
+                .status();
+        }
+    });
+}
+
 /// Runs headless Chromium on `file` with `extra` flags, in a fresh profile, and returns its
-/// stdout. Fails (never skips) when Chromium is missing: CI installs it first.
+/// stdout. Fails (never skips) when Chromium is missing and cannot be installed.
 fn chromium(env: &TestEnv, name: &str, extra: &[String], file: &Path) -> String {
+    ensure_chromium();
     assert!(
         Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: run tests/browser/setup.sh (as root) to install Debian's chromium"
+        "{CHROMIUM} is missing and tests/browser/setup.sh could not install it: run it as root"
     );
     let profile = env.path(name);
     let stdout = env.path(&format!("{name}.out"));

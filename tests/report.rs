@@ -329,4 +329,9 @@ fn the_enkoping_report_rolls_up_on_its_four_level_scale() {
     ]))
     .expect("json");
     assert_eq!(json["rollups"][0], "Ett av tre mål är på rätt väg.");
+    // Per area ("uppgift"), in the words of the municipality's page.
+    assert_eq!(
+        json["rollups"][1],
+        "Självständigt liv: Ett av tre mål är på rätt väg."
+    );
 }

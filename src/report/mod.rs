@@ -129,6 +129,23 @@ fn rollups(state: &State, goals: &[GoalRow]) -> Vec<String> {
     {
         out.push(format!("{sentence}."));
     }
+    // Per area, as Enköping's page rolls up each "uppgift".
+    let mut areas: Vec<&str> = goals.iter().filter_map(|g| g.area.as_deref()).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    for area in areas {
+        let graded: Vec<&GradeView> = goals
+            .iter()
+            .filter(|g| g.area.as_deref() == Some(area))
+            .filter_map(|g| g.published.as_ref())
+            .collect();
+        if let Some(sentence) = (!graded.is_empty())
+            .then(|| rollup_sentence(state, &graded))
+            .flatten()
+        {
+            out.push(format!("{area}: {sentence}."));
+        }
+    }
     let mut bodies: Vec<(&Id, &str)> = goals
         .iter()
         .flat_map(|g| &g.other_assessments)
@@ -253,6 +270,9 @@ pub struct GoalRow {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_plan: Option<Id>,
+    /// The area ("uppgift") the goal belongs to, e.g. Enköping's "Självständigt liv".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
     /// The body's grade of the goal at this follow-up.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<GradeView>,
@@ -680,6 +700,7 @@ fn goal_row(
         number: version.number.clone(),
         text: version.text.clone(),
         source_plan: version.source_plan.clone(),
+        area: version.area.clone(),
         published: assessment.and_then(|a| grade_view(state, a)),
         analysis: assessment.and_then(|a| a.def.analysis.clone()),
         indicators,

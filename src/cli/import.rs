@@ -36,8 +36,19 @@ pub fn append_checked(
     source: &str,
     lines: Vec<jsonl::Line>,
 ) -> Result<Vec<Sealed>, CliError> {
+    let state = super::state::replay(ledger, super::state::KnownAt::Now)?;
+    append_checked_on(ledger, state, ctx, source, lines)
+}
+
+/// `append_checked` with the ledger's current state already replayed by the caller.
+pub fn append_checked_on(
+    ledger: &mut Ledger,
+    mut state: crate::domain::State,
+    ctx: &Context,
+    source: &str,
+    lines: Vec<jsonl::Line>,
+) -> Result<Vec<Sealed>, CliError> {
     let head = ledger.head()?;
-    let mut state = super::state::replay(ledger, super::state::KnownAt::Now)?;
     // The time the ledger will record: the clock, or the head's time if the clock is behind.
     let time = ctx.now.max(head.time).to_string();
     crate::import::check_against_state(

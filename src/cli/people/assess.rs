@@ -2,7 +2,6 @@
 
 use super::{BasisArgs, Payload, append};
 use crate::cli::{CliError, Context, Format};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Record a body's assessment of a goal or an indicator at a follow-up (assessment.recorded).
@@ -47,7 +46,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let session = super::open(ctx)?;
     let payload = Payload::default()
         .put("body", args.body)
         .opt("goal", args.goal)
@@ -59,5 +58,5 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         .opt("trend", args.trend);
     let payload = args.basis.add_to(payload);
     let kind = "assessment.recorded";
-    append(&mut ledger, ctx, kind, payload, None, args.format, out)
+    append(session, ctx, kind, payload, None, args.format, out)
 }

@@ -2,7 +2,6 @@
 
 use super::{Payload, append, derive_id};
 use crate::cli::{CliError, Context, Format};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Define the occasions at which goals are followed up.
@@ -47,11 +46,11 @@ struct Add {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let session = super::open(ctx)?;
     let Command::Add(a) = args.command;
     let id = match a.id {
         Some(id) => id,
-        None => derive_id(&ledger, &a.organisation, &a.name)?,
+        None => derive_id(&session.state, &a.organisation, &a.name),
     };
     let payload = Payload::default()
         .put("id", id.as_str())
@@ -60,5 +59,5 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         .put("kind", a.kind)
         .put("cut_off", a.cut_off);
     let kind = "follow_up.defined";
-    append(&mut ledger, ctx, kind, payload, Some(&id), a.format, out)
+    append(session, ctx, kind, payload, Some(&id), a.format, out)
 }

@@ -2,7 +2,6 @@
 
 use super::{BasisArgs, Payload, append, date_or_today, derive_id};
 use crate::cli::{CliError, Context, Format};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Define, revise or retire a goal of a plan.
@@ -117,12 +116,12 @@ struct Retire {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let session = super::open(ctx)?;
     match args.command {
         Command::Add(a) => {
             let id = match a.id {
                 Some(id) => id,
-                None => derive_id(&ledger, &a.plan, &a.text)?,
+                None => derive_id(&session.state, &a.plan, &a.text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())
@@ -137,7 +136,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("effective", a.effective);
             let payload = a.basis.add_to(payload);
             append(
-                &mut ledger,
+                session,
                 ctx,
                 "goal.defined",
                 payload,
@@ -157,30 +156,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("parent", a.parent)
                 .list("bodies", a.bodies);
             let payload = a.basis.add_to(payload);
-            append(
-                &mut ledger,
-                ctx,
-                "goal.revised",
-                payload,
-                None,
-                a.format,
-                out,
-            )
+            append(session, ctx, "goal.revised", payload, None, a.format, out)
         }
         Command::Retire(a) => {
             let payload = Payload::default()
                 .put("goal", a.goal)
                 .put("effective", date_or_today(a.effective, "--effective", ctx)?);
             let payload = a.basis.add_to(payload);
-            append(
-                &mut ledger,
-                ctx,
-                "goal.retired",
-                payload,
-                None,
-                a.format,
-                out,
-            )
+            append(session, ctx, "goal.retired", payload, None, a.format, out)
         }
     }
 }

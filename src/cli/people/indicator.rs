@@ -3,7 +3,6 @@
 
 use super::{BasisArgs, Payload, append, date_or_today, derive_id, period};
 use crate::cli::{CliError, Context, Format};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Define, revise or retire an indicator of a goal.
@@ -150,12 +149,12 @@ struct Retire {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let session = super::open(ctx)?;
     match args.command {
         Command::Add(a) => {
             let id = match a.id {
                 Some(id) => id,
-                None => derive_id(&ledger, &a.goal, &a.text)?,
+                None => derive_id(&session.state, &a.goal, &a.text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())
@@ -166,7 +165,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             let payload = a.fields.add_to(payload).opt("effective", a.effective);
             let payload = a.basis.add_to(payload);
             let kind = "indicator.defined";
-            append(&mut ledger, ctx, kind, payload, Some(&id), a.format, out)
+            append(session, ctx, kind, payload, Some(&id), a.format, out)
         }
         Command::Revise(a) => {
             let payload = Payload::default()
@@ -177,7 +176,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("direction", a.direction);
             let payload = a.basis.add_to(a.fields.add_to(payload));
             let kind = "indicator.revised";
-            append(&mut ledger, ctx, kind, payload, None, a.format, out)
+            append(session, ctx, kind, payload, None, a.format, out)
         }
         Command::Retire(a) => {
             let payload = Payload::default()
@@ -185,7 +184,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .put("effective", date_or_today(a.effective, "--effective", ctx)?);
             let payload = a.basis.add_to(payload);
             let kind = "indicator.retired";
-            append(&mut ledger, ctx, kind, payload, None, a.format, out)
+            append(session, ctx, kind, payload, None, a.format, out)
         }
     }
 }

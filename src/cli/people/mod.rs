@@ -14,6 +14,7 @@ pub mod target;
 
 use super::state::{KnownAt, replay};
 use super::{CliError, Context, Format};
+use crate::domain::State;
 use crate::import::InputError;
 use crate::import::jsonl::{Line, new_event};
 use crate::ledger::Ledger;
@@ -131,11 +132,21 @@ fn date_or_today(given: Option<String>, flag: &str, ctx: &Context) -> Result<Str
 }
 
 /// A readable, unused id under `prefix` for `text`, for a defining command given no `--id`.
-fn derive_id(ledger: &Ledger, prefix: &str, text: &str) -> Result<String, CliError> {
-    let state = replay(ledger, KnownAt::Now)?;
-    Ok(crate::domain::derive_id(prefix, text, |id| {
-        state.contains_id(id)
-    }))
+fn derive_id(state: &State, prefix: &str, text: &str) -> String {
+    crate::domain::derive_id(prefix, text, |id| state.contains_id(id))
+}
+
+/// The open ledger and its state, replayed once: the state serves both to derive ids and to
+/// check the event before it is appended.
+struct Session {
+    ledger: Ledger,
+    state: State,
+}
+
+fn open(ctx: &Context) -> Result<Session, CliError> {
+    let ledger = Ledger::open(&ctx.ledger)?;
+    let state = replay(&ledger, KnownAt::Now)?;
+    Ok(Session { ledger, state })
 }
 
 /// Reads a target level written `NAME`, or `NAME COMPARISON THRESHOLD` with one of `>=`, `>`,
@@ -217,7 +228,7 @@ fn refusal(kind: &str, field: Option<&str>, reason: String) -> InputError {
 /// Checks one event exactly as `import` checks a line, appends it and prints its position and
 /// hash, and `id: <id>` for an event that defines something.
 fn append(
-    ledger: &mut Ledger,
+    session: Session,
     ctx: &Context,
     kind: &str,
     payload: Payload,
@@ -225,11 +236,12 @@ fn append(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let Session { mut ledger, state } = session;
     let event = new_event(kind.to_string(), Value::Object(payload.0))
         .map_err(|(field, reason)| refusal(kind, field.as_deref(), reason))?;
     let line = Line { line: 1, event };
-    let appended =
-        super::import::append_checked(ledger, ctx, kind, vec![line]).map_err(|e| match e {
+    let appended = super::import::append_checked_on(&mut ledger, state, ctx, kind, vec![line])
+        .map_err(|e| match e {
             CliError::Refused(r) => CliError::Refused(refusal(kind, r.field.as_deref(), r.reason)),
             other => other,
         })?;

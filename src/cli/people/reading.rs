@@ -3,7 +3,6 @@
 
 use super::{BasisArgs, Payload, ReadingSourceArgs, append, period};
 use crate::cli::{CliError, Context, Format};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Record, correct, or mark as not measurable a reading (utfall) of an indicator.
@@ -104,7 +103,7 @@ struct NotMeasurable {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let session = super::open(ctx)?;
     match args.command {
         Command::Add(a) => {
             let payload = Payload::default()
@@ -114,7 +113,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .object("source", a.source.payload())
                 .opt("comment", a.comment);
             let kind = "reading.recorded";
-            append(&mut ledger, ctx, kind, payload, None, a.format, out)
+            append(session, ctx, kind, payload, None, a.format, out)
         }
         Command::Correct(a) => {
             let payload = Payload::default()
@@ -125,7 +124,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("comment", a.comment);
             let payload = a.basis.add_to(payload);
             let kind = "reading.corrected";
-            append(&mut ledger, ctx, kind, payload, None, a.format, out)
+            append(session, ctx, kind, payload, None, a.format, out)
         }
         Command::NotMeasurable(a) => {
             let payload = Payload::default()
@@ -134,7 +133,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .put("reason", a.reason)
                 .opt("comment", a.comment);
             let kind = "reading.not_measurable";
-            append(&mut ledger, ctx, kind, payload, None, a.format, out)
+            append(session, ctx, kind, payload, None, a.format, out)
         }
     }
 }

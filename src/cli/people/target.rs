@@ -2,7 +2,6 @@
 
 use super::{BasisArgs, Payload, append, date_or_today, derive_id, level};
 use crate::cli::{CliError, Context, Format};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Set or revise the target of an indicator.
@@ -92,13 +91,13 @@ fn levels(payload: Payload, levels: &[String]) -> Payload {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let session = super::open(ctx)?;
     match args.command {
         Command::Set(a) => {
             let id = match a.id {
                 Some(id) => id,
                 // Target texts are long sentences; `.t` reads better and matches the fixtures.
-                None => derive_id(&ledger, &a.indicator, "t")?,
+                None => derive_id(&session.state, &a.indicator, "t"),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())
@@ -109,7 +108,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .put("effective", date_or_today(a.effective, "--effective", ctx)?);
             let payload = a.basis.add_to(payload);
             append(
-                &mut ledger,
+                session,
                 ctx,
                 "target.set",
                 payload,
@@ -125,15 +124,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("text", a.text);
             let payload = levels(payload, &a.levels).opt("deadline", a.deadline);
             let payload = a.basis.add_to(payload);
-            append(
-                &mut ledger,
-                ctx,
-                "target.revised",
-                payload,
-                None,
-                a.format,
-                out,
-            )
+            append(session, ctx, "target.revised", payload, None, a.format, out)
         }
     }
 }

@@ -2,7 +2,7 @@
 //! swaps or cuts off events, or edits the metadata. `malbok verify` must detect each and name the
 //! right position.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use malbok::ledger::Ledger;

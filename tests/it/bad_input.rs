@@ -9,7 +9,7 @@
 //!
 //! The 10 MiB line is generated here rather than committed.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use malbok::import::jsonl::MAX_LINE_BYTES;

@@ -1,6 +1,5 @@
 //! The test environment: every test runs the real binary against its own ledger directory with
 //! the clock, actor, time zone and locale fixed, so outputs never churn.
-#![allow(dead_code)]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

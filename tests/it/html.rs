@@ -4,7 +4,7 @@
 //! The Ekerö Delår 2021 report, plus a goal whose text is hostile markup and an indicator with
 //! two readings, one corrected, so that a chart with a correction marker appears.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use malbok::cli::state::{KnownAt, replay};

@@ -10,7 +10,7 @@
 //! `fixtures/bad/domain/NAME.jsonl` is refused with the one stderr line in `NAME.expected`.
 //! After changing a message in src/, update the `.expected` files.
 
-mod common;
+use crate::common;
 
 use common::{NOW, TestEnv};
 use malbok::cli::state::{KnownAt, replay};

@@ -2,11 +2,11 @@
 //! After each kill the ledger must open, verify, hold either all or none of that import, and
 //! still hold every append that had reported success.
 //!
-//! `cargo test` runs 30 kills. `MALBOK_CRASH_CYCLES=500 cargo test --release --test crash` runs
+//! `cargo test` runs 30 kills. `MALBOK_CRASH_CYCLES=500 cargo test --release --test it crash` runs
 //! more; `MALBOK_CRASH_SEED` replays a run (the seed is printed). A ledger that fails is kept
 //! under `target/crash-repro/` for inspection.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use std::process::Stdio;

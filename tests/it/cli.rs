@@ -1,7 +1,7 @@
 //! The core commands through the real binary: exit codes, the lock, time and runs, export,
 //! restore and verify of an export.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use malbok::ledger::Ledger;

@@ -2,7 +2,7 @@
 //! snapshots of md/json/csv, seal → correction → reproduce and diff, tampering before a seal,
 //! and the same bytes under any time zone and locale.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 

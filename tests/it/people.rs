@@ -3,7 +3,7 @@
 //! derives and prints ids, says which valid date it defaulted, and refuses bad input like
 //! import does, naming the flag and storing nothing.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;

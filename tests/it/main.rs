@@ -1,0 +1,16 @@
+//! All integration tests, in one crate so that they link once (thirteen test binaries cost most
+//! of a cold `cargo test` in linking). Each module drives the real binary or the library.
+
+#[allow(dead_code)]
+mod common;
+
+mod bad_input;
+mod cli;
+mod crash;
+mod domain;
+mod golden;
+mod html;
+mod people;
+mod props;
+mod report;
+mod tamper;

@@ -5,5 +5,6 @@ pub mod cli;
 pub mod domain;
 pub mod import;
 pub mod ledger;
+pub mod projection;
 pub mod query;
 pub mod report;

@@ -24,43 +24,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let bytes = super::read_input(&args.file)?;
     let source = super::input_name(&args.file);
     let lines = jsonl::parse(source, &bytes)?;
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
     let appended = append_checked(&mut ledger, ctx, source, lines)?;
     report(&appended, args.format, out)
 }
 
-/// Checks `lines` against the domain state of the ledger and appends them, all or nothing.
+/// Checks `lines` against the projection of each event's organisation and appends them, all
+/// or nothing, with their derived data.
 pub fn append_checked(
     ledger: &mut Ledger,
     ctx: &Context,
     source: &str,
     lines: Vec<jsonl::Line>,
 ) -> Result<Vec<Sealed>, CliError> {
-    let state = super::state::replay(ledger, super::state::KnownAt::Now)?;
-    append_checked_on(ledger, state, ctx, source, lines)
-}
-
-/// `append_checked` with the ledger's current state already replayed by the caller.
-pub fn append_checked_on(
-    ledger: &mut Ledger,
-    mut state: crate::domain::State,
-    ctx: &Context,
-    source: &str,
-    lines: Vec<jsonl::Line>,
-) -> Result<Vec<Sealed>, CliError> {
-    let head = ledger.head()?;
-    // The time the ledger will record: the clock, or the head's time if the clock is behind.
-    let time = ctx.now.max(head.time).to_string();
-    crate::import::check_against_state(
-        &mut state,
-        source,
-        &lines,
-        head.seq.0 + 1,
-        &time,
-        &ctx.actor,
-    )?;
-    let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
-    Ok(ledger.append(&events, &ctx.actor, ctx.now)?)
+    Ok(crate::projection::append_checked(
+        ledger, &ctx.actor, ctx.now, source, lines,
+    )?)
 }
 
 /// Prints what an append stored: positions, run and the new head.

@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod log;
 mod people;
+mod reindex;
 mod report;
 mod reproduce;
 mod restore;
@@ -36,7 +37,8 @@ Environment:
   MALBOK_LEDGER  the ledger directory (default ./malbok.db)
   MALBOK_ACTOR   who is appending (default: the OS user)
   MALBOK_NOW     ledger time to record instead of the system clock, RFC 3339
-                 (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples";
+                 (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples
+  MALBOK_WAIT    seconds to wait for another process to let go of the ledger (default 10)";
 
 /// malbok: a tamper-evident audit ledger of goal assessments.
 #[derive(Debug, Parser)]
@@ -54,6 +56,16 @@ pub struct Cli {
     /// (`malbok --actor anna import ...`), since `log --actor` is a filter.
     #[arg(long, env = "MALBOK_ACTOR")]
     pub actor: Option<String>,
+    /// How long to wait, in seconds, for another malbok process (an import, say) to let go of
+    /// the ledger before giving up with exit 3.
+    #[arg(
+        long,
+        global = true,
+        env = "MALBOK_WAIT",
+        default_value_t = 10.0,
+        value_name = "SECS"
+    )]
+    pub wait: f64,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -68,6 +80,7 @@ pub enum Command {
     Verify(verify::Args),
     Export(export::Args),
     Restore(restore::Args),
+    Reindex(reindex::Args),
     Status(status::Args),
     History(history::Args),
     Report(report::Args),
@@ -132,6 +145,15 @@ pub fn context(cli: &Cli) -> Result<Context, InputError> {
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("LOGNAME").ok())
         .unwrap_or_else(|| "unknown".into());
+    let wait = std::time::Duration::try_from_secs_f64(cli.wait).map_err(|_| {
+        InputError::new(
+            "--wait",
+            None,
+            None,
+            format!("{} is not a number of seconds such as 10 or 0.5", cli.wait),
+        )
+    })?;
+    crate::ledger::store::set_lock_patience(wait);
     crate::ledger::envelope::check_actor(&actor)
         .map_err(|reason| InputError::new("--actor", None, None, reason))?;
     let now = match std::env::var("MALBOK_NOW") {
@@ -163,6 +185,7 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Verify(args) => verify::run(args, ctx, out),
         Command::Export(args) => export::run(args, ctx, out),
         Command::Restore(args) => restore::run(args, ctx, out),
+        Command::Reindex(args) => reindex::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
         Command::History(args) => history::run(args, ctx, out),
         Command::Report(args) => report::run(args, ctx, out),

@@ -1,9 +1,8 @@
 //! `malbok status`: every goal at a valid date, as the ledger knew it at a position or time.
 
-use super::state::{KnownAt, replay};
+use super::state::{KnownAt, scoped};
 use super::{CliError, Context, Format};
 use crate::import::InputError;
-use crate::ledger::Ledger;
 use crate::query::{StatusFilter, render_status_text, status};
 use std::io::Write;
 
@@ -36,8 +35,13 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let at = valid_date(args.at.as_deref(), "--at", ctx)?;
     let known = KnownAt::parse(args.known_at.as_deref())?;
-    let ledger = Ledger::open(&ctx.ledger)?;
-    let state = replay(&ledger, known)?;
+    let ledger = super::state::open(&ctx.ledger)?;
+    let scope = [
+        ("--org", args.org.as_deref()),
+        ("--body", args.body.as_deref()),
+        ("--goal", args.goal.as_deref()),
+    ];
+    let (state, _) = scoped(&ledger, known, scope, true)?;
     let filter = StatusFilter {
         org: args.org,
         body: args.body,

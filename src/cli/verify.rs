@@ -22,6 +22,10 @@ pub struct Args {
     /// Verify an export file instead of the ledger; needs no database.
     #[arg(long)]
     file: Option<String>,
+    /// Also rebuild the derived data (indexes) from the events in passing and prove that it
+    /// equals what is stored.
+    #[arg(long, conflicts_with = "file")]
+    deep: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -40,7 +44,28 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     };
     let result = match &args.file {
         Some(file) => export::verify_export(&super::read_input(file)?, head, |_| {}),
-        None => Ledger::open(&ctx.ledger)?.verify(head),
+        None => {
+            let ledger = Ledger::open(&ctx.ledger)?;
+            let result = ledger.verify(head);
+            match (result, args.deep) {
+                (Ok(verified), true) => match crate::projection::verify_derived(&ledger) {
+                    Ok(entries) => {
+                        if args.format == Format::Text {
+                            writeln!(
+                                out,
+                                "ok: {entries} derived entries equal those the events give"
+                            )?;
+                        }
+                        Ok(verified)
+                    }
+                    Err(what) => Err(Fault {
+                        seq: verified.head.seq.0,
+                        what: format!("derived data: {what}; `malbok reindex` rebuilds it"),
+                    }),
+                },
+                (result, _) => result,
+            }
+        }
     };
     print(&result, args.format, out)?;
     result.map(|_| ()).map_err(CliError::VerifyFailed)

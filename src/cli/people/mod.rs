@@ -12,9 +12,7 @@ pub mod indicator;
 pub mod reading;
 pub mod target;
 
-use super::state::{KnownAt, replay};
 use super::{CliError, Context, Format};
-use crate::domain::State;
 use crate::import::InputError;
 use crate::import::jsonl::{Line, new_event};
 use crate::ledger::Ledger;
@@ -132,21 +130,24 @@ fn date_or_today(given: Option<String>, flag: &str, ctx: &Context) -> Result<Str
 }
 
 /// A readable, unused id under `prefix` for `text`, for a defining command given no `--id`.
-fn derive_id(state: &State, prefix: &str, text: &str) -> String {
-    crate::domain::derive_id(prefix, text, |id| state.contains_id(id))
+/// Ids are unique across the ledger, so the ledger's id index is asked, not one projection.
+fn derive_id(session: &Session, prefix: &str, text: &str) -> String {
+    crate::domain::derive_id(prefix, text, |id| {
+        // A storage error here surfaces again when the event is checked and appended.
+        crate::projection::id_info(&session.ledger, id).is_ok_and(|info| info.is_some())
+    })
 }
 
-/// The open ledger and its state, replayed once: the state serves both to derive ids and to
-/// check the event before it is appended.
+/// The open ledger, its derived data up to date. Each event is checked against the projection
+/// of its own organisation when it is appended.
 struct Session {
     ledger: Ledger,
-    state: State,
 }
 
 fn open(ctx: &Context) -> Result<Session, CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
-    let state = replay(&ledger, KnownAt::Now)?;
-    Ok(Session { ledger, state })
+    Ok(Session {
+        ledger: super::state::open(&ctx.ledger)?,
+    })
 }
 
 /// Reads a target level written `NAME`, or `NAME COMPARISON THRESHOLD` with one of `>=`, `>`,
@@ -236,12 +237,12 @@ fn append(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let Session { mut ledger, state } = session;
+    let Session { mut ledger } = session;
     let event = new_event(kind.to_string(), Value::Object(payload.0))
         .map_err(|(field, reason)| refusal(kind, field.as_deref(), reason))?;
     let line = Line { line: 1, event };
-    let appended = super::import::append_checked_on(&mut ledger, state, ctx, kind, vec![line])
-        .map_err(|e| match e {
+    let appended =
+        super::import::append_checked(&mut ledger, ctx, kind, vec![line]).map_err(|e| match e {
             CliError::Refused(r) => CliError::Refused(refusal(kind, r.field.as_deref(), r.reason)),
             other => other,
         })?;

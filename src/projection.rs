@@ -7,8 +7,14 @@
 //! | key | value | what for |
 //! |---|---|---|
 //! | `i` ‖ id | seq (8) ‖ space ‖ 0x00 ‖ home | where an id is defined and which organisation it belongs to |
-//! | `s` ‖ id ‖ 0x00 ‖ seq (8) | — | the events that touch an id (`history`, `log --subject`, `diff`) |
-//! | `o` ‖ home ‖ 0x00 ‖ seq (8) | — | the events of one organisation (home empty: the shared definitions) |
+//! | `s` ‖ id ‖ 0x00 ‖ first (8) | positions | the events that touch an id (`history`, `log --subject`) |
+//! | `o` ‖ home ‖ 0x00 ‖ first (8) | positions | the events of one organisation (home empty: the shared definitions) |
+//!
+//! Positions are posting lists: a block of up to [`POSTINGS`] ascending positions, the first in
+//! the key (big-endian), each stored as the LEB128 difference from the one before (the first as
+//! 0). An append extends the last block of a list until it is full, so the blocks are the same
+//! however the events were appended: a rebuild gives the same bytes. One key per block instead of
+//! one per event keeps sled's key count, its memory and its opening time small.
 //!
 //! Ids never contain 0x00, so a prefix ending in 0x00 selects exactly one id. The store keeps
 //! the head the derived data reflects; [`open`] brings it up to the ledger's head after a crash
@@ -23,7 +29,7 @@ use crate::domain::{
 };
 use crate::import::{InputError, jsonl::Line};
 use crate::ledger::envelope::Sealed;
-use crate::ledger::store::DerivedEntry;
+use crate::ledger::store::{DERIVED_HEAD, DerivedEntry};
 use crate::ledger::{Event, GENESIS_KIND, Hash, Ledger, LedgerError, LedgerTime, Seq};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -100,15 +106,6 @@ fn id_key(id: &str) -> Vec<u8> {
     key
 }
 
-fn seq_key(tag: u8, name: &str, seq: u64) -> Vec<u8> {
-    let mut key = Vec::with_capacity(10 + name.len());
-    key.push(tag);
-    key.extend_from_slice(name.as_bytes());
-    key.push(0);
-    key.extend_from_slice(&seq.to_be_bytes());
-    key
-}
-
 fn seq_prefix(tag: u8, name: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(2 + name.len());
     key.push(tag);
@@ -173,21 +170,129 @@ pub fn id_info(ledger: &Ledger, id: &str) -> Result<Option<IdInfo>, LedgerError>
         })
 }
 
-/// The derived entries of one event of organisation `home` at `seq`.
-pub fn entries(seq: u64, ev: &DomainEvent, home: Option<&Id>) -> Vec<DerivedEntry> {
-    let mut out = vec![(seq_key(ORGS, home_name(home), seq), Vec::new())];
-    for id in subjects(ev) {
-        out.push((seq_key(SUBJECTS, id, seq), Vec::new()));
-    }
-    if let Some((id, space)) = defines(ev) {
-        let info = IdInfo {
-            space,
-            seq,
-            home: home.cloned(),
-        };
-        out.push((id_key(id.as_str()), encode_info(&info)));
+/// How many positions one posting block holds.
+pub const POSTINGS: usize = 4096;
+
+fn encode_postings(first: u64, seqs: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(seqs.len() * 2);
+    let mut prev = first;
+    for &seq in seqs {
+        let mut delta = seq - prev;
+        prev = seq;
+        loop {
+            let byte = (delta & 0x7f) as u8;
+            delta >>= 7;
+            if delta == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
     }
     out
+}
+
+fn decode_postings(first: u64, value: &[u8]) -> Option<Vec<u64>> {
+    let mut seqs = Vec::new();
+    let mut prev = first;
+    let mut delta = 0u64;
+    let mut shift = 0u32;
+    for &byte in value {
+        if shift > 63 {
+            return None;
+        }
+        delta |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            prev = prev.checked_add(delta)?;
+            seqs.push(prev);
+            delta = 0;
+            shift = 0;
+        }
+    }
+    (shift == 0).then_some(seqs)
+}
+
+/// The derived entries of a run of consecutive events, built in memory, then turned into the
+/// writes that continue what the ledger stores.
+#[derive(Default)]
+pub struct Build {
+    ids: Vec<DerivedEntry>,
+    /// `tag ‖ name ‖ 0x00` → positions, ascending.
+    postings: BTreeMap<Vec<u8>, Vec<u64>>,
+}
+
+impl Build {
+    /// Adds the event at `seq` of organisation `home`.
+    pub fn add(&mut self, seq: u64, ev: &DomainEvent, home: Option<&Id>) {
+        let mut post = |prefix: Vec<u8>| self.postings.entry(prefix).or_default().push(seq);
+        post(seq_prefix(ORGS, home_name(home)));
+        for id in subjects(ev) {
+            post(seq_prefix(SUBJECTS, id));
+        }
+        if let Some((id, space)) = defines(ev) {
+            let info = IdInfo {
+                space,
+                seq,
+                home: home.cloned(),
+            };
+            self.ids.push((id_key(id.as_str()), encode_info(&info)));
+        }
+    }
+
+    /// The writes: the id entries, and each posting list continuing the last stored block of
+    /// its list (read from `ledger`; `None` builds from nothing), in key order per list.
+    pub fn into_entries(self, ledger: Option<&Ledger>) -> Result<Vec<DerivedEntry>, LedgerError> {
+        let mut out = self.ids;
+        for (prefix, seqs) in self.postings {
+            let last = match ledger {
+                Some(ledger) => ledger.derived_last(&prefix)?,
+                None => None,
+            };
+            let mut block: Option<(u64, Vec<u64>)> = match last {
+                Some((key, value)) => {
+                    let first = key_first(&prefix, &key)?;
+                    let stored = decode_postings(first, &value).ok_or_else(|| unreadable())?;
+                    (stored.len() < POSTINGS).then_some((first, stored))
+                }
+                None => None,
+            };
+            for seq in seqs {
+                let (_, list) = block.get_or_insert_with(|| (seq, Vec::new()));
+                list.push(seq);
+                if list.len() == POSTINGS {
+                    let (first, list) = block.take().expect("just filled");
+                    out.push(posting_entry(&prefix, first, &list));
+                }
+            }
+            if let Some((first, list)) = block {
+                out.push(posting_entry(&prefix, first, &list));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn posting_entry(prefix: &[u8], first: u64, seqs: &[u64]) -> DerivedEntry {
+    let mut key = prefix.to_vec();
+    key.extend_from_slice(&first.to_be_bytes());
+    (key, encode_postings(first, seqs))
+}
+
+fn unreadable() -> LedgerError {
+    LedgerError::Damaged {
+        seq: 0,
+        why: "a derived index entry cannot be read; run `malbok reindex`".into(),
+    }
+}
+
+/// The first position of a posting block, from its key.
+fn key_first(prefix: &[u8], key: &[u8]) -> Result<u64, LedgerError> {
+    let tail: [u8; 8] = key
+        .get(prefix.len()..)
+        .and_then(|t| t.try_into().ok())
+        .ok_or_else(unreadable)?;
+    Ok(u64::from_be_bytes(tail))
 }
 
 /// Ids defined by events not yet stored (earlier in the same batch or chunk), looked up before
@@ -211,6 +316,15 @@ impl Pending {
             HomeRef::Shared => Some(None),
             HomeRef::Via(id) => self.lookup(ledger, id)?.map(|info| info.home),
         })
+    }
+
+    /// [`Pending::home`] from the pending ids alone (a chain rebuilt from its genesis).
+    fn home_in(&self, ev: &DomainEvent) -> Option<Option<Id>> {
+        match home_ref(ev) {
+            HomeRef::Org(org) => Some(Some(org.clone())),
+            HomeRef::Shared => Some(None),
+            HomeRef::Via(id) => self.0.get(id).map(|info| info.home.clone()),
+        }
     }
 
     fn define(&mut self, seq: u64, ev: &DomainEvent, home: Option<&Id>) {
@@ -250,7 +364,7 @@ fn meta(event: &Event) -> Meta {
 /// derived head it reaches.
 fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
     let mut pending = Pending::default();
-    let mut chunk = Vec::new();
+    let mut build = Build::default();
     let mut count = 0u64;
     let mut last = None;
     for event in ledger.events_from(from) {
@@ -266,16 +380,17 @@ fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
                     why: "the event refers to an id that no earlier event defines".into(),
                 })?;
             pending.define(event.seq.0, &ev, home.as_ref());
-            chunk.extend(entries(event.seq.0, &ev, home.as_ref()));
+            build.add(event.seq.0, &ev, home.as_ref());
         }
         if count.is_multiple_of(CHUNK as u64) {
             let through = last.expect("an event was read");
-            ledger.write_derived(std::mem::take(&mut chunk), through)?;
+            let entries = std::mem::take(&mut build).into_entries(Some(ledger))?;
+            ledger.write_derived(entries, through)?;
             pending = Pending::default();
         }
     }
     if let Some(through) = last {
-        ledger.write_derived(chunk, through)?;
+        ledger.write_derived(build.into_entries(Some(ledger))?, through)?;
     }
     Ok(count)
 }
@@ -332,69 +447,77 @@ pub fn verify_derived(ledger: &Ledger) -> Result<u64, String> {
         }
         None => return Err("no derived data is stored; run `malbok reindex`".into()),
     }
+    // Rebuilt from nothing, the derived data must be the stored bytes exactly (the posting
+    // blocks fill the same way however the events were appended).
     let mut pending = Pending::default();
-    let mut expected = 0u64;
-    for (n, event) in ledger.events_from(Seq(1)).enumerate() {
+    let mut build = Build::default();
+    for event in ledger.events_from(Seq(1)) {
         let event = event.map_err(|e| e.to_string())?;
         if event.kind == GENESIS_KIND {
             continue;
         }
         let ev = domain_event(&event).map_err(|e| e.to_string())?;
         let home = pending
-            .home(ledger, &ev)
-            .map_err(|e| e.to_string())?
+            .home_in(&ev)
             .ok_or_else(|| format!("position {}: refers to an unknown id", event.seq))?;
         pending.define(event.seq.0, &ev, home.as_ref());
-        for (key, value) in entries(event.seq.0, &ev, home.as_ref()) {
-            expected += 1;
-            match ledger.derived_get(&key).map_err(|e| e.to_string())? {
-                Some(stored) if stored == value => {}
-                Some(_) => {
-                    return Err(format!(
-                        "position {}: the stored derived entry {} differs from the one the event gives",
-                        event.seq,
-                        String::from_utf8_lossy(&key)
-                    ));
-                }
-                None => {
-                    return Err(format!(
-                        "position {}: the derived entry {} is missing",
-                        event.seq,
-                        String::from_utf8_lossy(&key)
-                    ));
-                }
+        build.add(event.seq.0, &ev, home.as_ref());
+    }
+    let mut expected = build.into_entries(None).map_err(|e| e.to_string())?;
+    expected.sort();
+    let mut stored = ledger
+        .derived_scan(b"")
+        .filter(|item| !matches!(item, Ok((k, _)) if k == DERIVED_HEAD));
+    for (key, value) in &expected {
+        match stored.next().transpose().map_err(|e| e.to_string())? {
+            Some((k, v)) if &k == key && &v == value => {}
+            Some((k, _)) if &k == key => {
+                return Err(format!(
+                    "the stored entry {} differs from the one the events give",
+                    shown(key)
+                ));
             }
-        }
-        if n.is_multiple_of(CHUNK) {
-            pending = Pending::default();
+            Some((k, _)) if k < *key => {
+                return Err(format!(
+                    "the stored entry {} is not one the events give",
+                    shown(&k)
+                ));
+            }
+            _ => return Err(format!("the entry {} is missing", shown(key))),
         }
     }
-    let stored = ledger.derived_len() as u64 - 1;
-    if stored != expected {
+    if let Some(extra) = stored.next().transpose().map_err(|e| e.to_string())? {
         return Err(format!(
-            "{stored} derived entries are stored where the events give {expected}"
+            "the stored entry {} is not one the events give",
+            shown(&extra.0)
         ));
     }
-    Ok(expected)
+    Ok(expected.len() as u64)
+}
+
+/// A derived key for messages: its text, with the binary position tail in hex.
+fn shown(key: &[u8]) -> String {
+    match key.iter().position(|&b| b == 0) {
+        Some(at) => format!(
+            "{}/{}",
+            String::from_utf8_lossy(&key[..at]),
+            hex::encode(&key[at + 1..])
+        ),
+        None => String::from_utf8_lossy(key).into_owned(),
+    }
 }
 
 /// The positions stored under `tag ‖ name ‖ 0x00`, ascending.
 fn positions(ledger: &Ledger, tag: u8, name: &str) -> Result<Vec<Seq>, LedgerError> {
     let prefix = seq_prefix(tag, name);
-    ledger
-        .derived_scan(&prefix)
-        .map(|item| {
-            let (key, _) = item?;
-            let tail: [u8; 8] =
-                key[prefix.len()..]
-                    .try_into()
-                    .map_err(|_| LedgerError::Damaged {
-                        seq: 0,
-                        why: "a derived index entry cannot be read; run `malbok reindex`".into(),
-                    })?;
-            Ok(Seq(u64::from_be_bytes(tail)))
-        })
-        .collect()
+    let mut seqs = Vec::new();
+    for item in ledger.derived_scan(&prefix) {
+        let (key, value) = item?;
+        let first = key_first(&prefix, &key)?;
+        let block = decode_postings(first, &value).ok_or_else(unreadable)?;
+        seqs.extend(block.into_iter().map(Seq));
+    }
+    Ok(seqs)
 }
 
 /// The positions of the events that touch `id`, ascending.
@@ -631,7 +754,7 @@ impl<'a> Checker<'a> {
 /// the export's line (line N holds position N) and the field.
 pub fn check_chain(source: &str, events: &[Event]) -> Result<Vec<DerivedEntry>, Error> {
     let mut checker = Checker::new(None);
-    let mut derived = Vec::new();
+    let mut build = Build::default();
     for sealed in events.iter().filter(|e| e.kind != GENESIS_KIND) {
         let line = sealed.seq.0 as usize;
         let refuse = |e: crate::domain::FieldError| {
@@ -653,9 +776,9 @@ pub fn check_chain(source: &str, events: &[Event]) -> Result<Vec<DerivedEntry>, 
             actor: sealed.actor.clone(),
         };
         let home = checker.check(&meta, &ev)?.map_err(refuse)?;
-        derived.extend(entries(sealed.seq.0, &ev, home.as_ref()));
+        build.add(sealed.seq.0, &ev, home.as_ref());
     }
-    Ok(derived)
+    Ok(build.into_entries(None)?)
 }
 
 /// Checks `lines` (read from `source`) against the projection of each event's organisation, as
@@ -689,15 +812,15 @@ pub fn append_checked(
         parsed.push((ev, home));
     }
     drop(checker);
+    // The positions the events will get are known: head + 1, + 2, ... (the ledger is held
+    // exclusively), so their derived entries are computed before they are appended.
+    let mut build = Build::default();
+    for (i, (ev, home)) in parsed.iter().enumerate() {
+        build.add(head.seq.0 + 1 + i as u64, ev, home.as_ref());
+    }
+    let derived = build.into_entries(Some(ledger))?;
     let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
-    let sealed = ledger.append_derived(&events, actor, now, |sealed| {
-        sealed
-            .iter()
-            .zip(&parsed)
-            .flat_map(|(s, (ev, home))| entries(s.seq.0, ev, home.as_ref()))
-            .collect()
-    })?;
-    Ok(sealed)
+    Ok(ledger.append_derived(&events, actor, now, derived)?)
 }
 
 /// A stored kind as a static name, for the check's messages.
@@ -707,4 +830,19 @@ fn kind_name(kind: &str) -> &'static str {
         .find(|k| **k == kind)
         .copied()
         .unwrap_or("other")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_round_trip() {
+        let seqs = [5u64, 6, 200, 201, 100_000, 1 << 40];
+        let value = encode_postings(5, &seqs);
+        assert_eq!(decode_postings(5, &value), Some(seqs.to_vec()));
+        // A cut varint is not a list.
+        assert_eq!(decode_postings(5, &[0x80]), None);
+        assert_eq!(decode_postings(5, &[0xff; 11]), None);
+    }
 }

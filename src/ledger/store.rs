@@ -31,9 +31,6 @@ pub const DERIVED_HEAD: &[u8] = b"h";
 /// One derived entry: key and value, opaque to this layer.
 pub type DerivedEntry = (Vec<u8>, Vec<u8>);
 
-/// What computes the derived entries of newly sealed events.
-type Derive<'a> = dyn FnOnce(&[Sealed]) -> Vec<DerivedEntry> + 'a;
-
 /// A block read for `events_at`: its first position and its entries.
 type CachedBlock = (u64, Vec<(Hash, Vec<u8>)>);
 
@@ -216,8 +213,8 @@ impl Ledger {
         self.append_inner(batch, actor, now, None)
     }
 
-    /// [`Ledger::append`], with the derived data of the new events: `derive` gets the sealed
-    /// events and returns the derived entries they add. The entries and the new derived head
+    /// [`Ledger::append`], with the derived data of the new events: `derived`, computed by the
+    /// caller for the positions the events get (head + 1 on). The entries and the new derived head
     /// are written in one atomic batch right after the events and before the flush, so when
     /// this returns both are durable; after a crash between the two writes the derived head is
     /// behind the head, and the layer above brings it up to date from the events (see
@@ -227,18 +224,18 @@ impl Ledger {
         batch: &[NewEvent],
         actor: &str,
         now: LedgerTime,
-        derive: impl FnOnce(&[Sealed]) -> Vec<DerivedEntry>,
+        derived: Vec<DerivedEntry>,
     ) -> Result<Vec<Sealed>, LedgerError> {
-        self.append_inner(batch, actor, now, Some(Box::new(derive)))
+        self.append_inner(batch, actor, now, Some(derived))
     }
 
-    /// The derived data is left behind the head when `derive` is `None`.
+    /// The derived data is left behind the head when `derived` is `None`.
     fn append_inner(
         &mut self,
         batch: &[NewEvent],
         actor: &str,
         now: LedgerTime,
-        derive: Option<Box<Derive<'_>>>,
+        derived: Option<Vec<DerivedEntry>>,
     ) -> Result<Vec<Sealed>, LedgerError> {
         if batch.is_empty() {
             return Ok(Vec::new());
@@ -269,10 +266,10 @@ impl Ledger {
         let last = sealed.last().expect("batch is not empty");
         // Derived data is written only on top of derived data that is up to date; otherwise
         // the layer above catches up first (it does so when it opens the ledger).
-        if let Some(derive) = derive
+        if let Some(derived) = derived
             && self.derived_head()? == Some((head.seq, head.hash))
         {
-            self.write_derived(derive(&sealed), (last.seq, last.hash))?;
+            self.write_derived(derived, (last.seq, last.hash))?;
         }
         self.sync()?;
         self.head = Ok(Head {
@@ -443,6 +440,19 @@ impl Ledger {
     /// `flush` and fsync: makes what was written durable.
     pub fn flush(&self) -> Result<(), LedgerError> {
         self.sync()
+    }
+
+    /// The last derived entry whose key starts with `prefix` and is followed by 8 more bytes:
+    /// the last block of a posting list.
+    pub fn derived_last(&self, prefix: &[u8]) -> Result<Option<DerivedEntry>, LedgerError> {
+        let mut end = prefix.to_vec();
+        end.extend_from_slice(&[0xff; 8]);
+        self.derived
+            .range(prefix.to_vec()..=end)
+            .next_back()
+            .transpose()
+            .map(|e| e.map(|(k, v)| (k.to_vec(), v.to_vec())))
+            .map_err(|e| storage_error(&self.path, e))
     }
 
     /// One derived value.

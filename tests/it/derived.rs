@@ -95,6 +95,7 @@ fn reindex_rebuilds_the_same_derived_data_and_verify_deep_checks_it() {
     for damage in [
         b"o\x00gone".as_slice(),
         b"sekero\x00\x00\x00\x00\x00\x00\x0f\x42\x3f",
+        b"changed",
     ] {
         let ledger = Ledger::open(&env.ledger()).expect("open");
         let (key, _) = before
@@ -103,6 +104,9 @@ fn reindex_rebuilds_the_same_derived_data_and_verify_deep_checks_it() {
             .expect("a key");
         if damage.starts_with(b"o") {
             ledger.raw_derived().remove(key).expect("remove");
+        } else if damage == b"changed" {
+            // The block's first position plus 1: the list now names another event.
+            ledger.raw_derived().insert(key, vec![1u8]).expect("change");
         } else {
             ledger
                 .raw_derived()

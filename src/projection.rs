@@ -252,7 +252,7 @@ impl Build {
             let mut block: Option<(u64, Vec<u64>)> = match last {
                 Some((key, value)) => {
                     let first = key_first(&prefix, &key)?;
-                    let stored = decode_postings(first, &value).ok_or_else(|| unreadable())?;
+                    let stored = decode_postings(first, &value).ok_or_else(unreadable)?;
                     (stored.len() < POSTINGS).then_some((first, stored))
                 }
                 None => None,

@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod domain;
+mod r#gen;
 mod golden;
 mod html;
 mod people;

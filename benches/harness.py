@@ -222,12 +222,16 @@ def measure(size_name, events, seed, reps, log):
         raise WrongAnswer(f"verify after the second import said: {out}")
 
     log(f"[{size_name}] baselines")
-    _, _, out = run(["cargo", "bench", "--quiet", "--bench", "baseline", "--", export, WORK / f"{size_name}.sled"])
-    for name in ("sled_insert", "blake3_chain"):
-        m = re.search(rf"^{name} events=(\d+) seconds=([\d.]+) events_per_s=(\d+)$", out, re.M)
-        if not m or int(m.group(1)) != events + 1:
-            raise WrongAnswer(f"baseline {name} said: {out}")
-        f[name + "_eps"] = int(m.group(3))
+    figures = {"sled_insert": [], "blake3_chain": []}
+    for _ in range(reps):
+        _, _, out = run(["cargo", "bench", "--quiet", "--bench", "baseline", "--", export, WORK / f"{size_name}.sled"])
+        for name, got in figures.items():
+            m = re.search(rf"^{name} events=(\d+) seconds=([\d.]+) events_per_s=(\d+)$", out, re.M)
+            if not m or int(m.group(1)) != events + 1:
+                raise WrongAnswer(f"baseline {name} said: {out}")
+            got.append(int(m.group(3)))
+    for name, got in figures.items():
+        f[name + "_eps"] = statistics.median(got)
 
     for p in (ledger, WORK / f"{size_name}.sled"):
         shutil.rmtree(p, ignore_errors=True)
@@ -347,7 +351,14 @@ def peer_rows(small, p):
     ]
 
 
-def report(results, p, seed, command, smoke):
+def load():
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def report(results, p, seed, command, smoke, started):
     names = list(results)
     largest = names[-1]
     lines = [
@@ -360,8 +371,9 @@ def report(results, p, seed, command, smoke):
         "|---|---|",
         f"| command | `{command}` |",
         f"| date | {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} |",
-        f"| commit | `{sh('git rev-parse HEAD')}`{' (uncommitted changes)' if sh('git status --porcelain --untracked-files=no') else ''} |",
+        f"| commit | {started['commit']} |",
         f"| machine | {machine()} |",
+        f"| load average (1, 5, 15 min) | {started['load']} at the start, {load()} at the end (other work on the machine slows every figure) |",
         f"| data | `malbok gen --size SIZE --seed {seed}` (about 5,100 events per organisation) |",
         f"| mode | {'smoke (one run per command)' if smoke else 'median of 3 per command'} |",
         "",
@@ -460,13 +472,15 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     log = lambda msg: print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
     command = "bash benches/run.sh " + " ".join((["--smoke"] if smoke else []) + names)
+    dirty = " (with uncommitted changes)" if sh("git status --porcelain --untracked-files=no") else ""
+    started = {"commit": f"`{sh('git rev-parse HEAD')}`{dirty}", "load": load()}
     try:
         results = {n: measure(n, e, seed, 1 if smoke else 3, log) for n, e in sizes.items()}
     except WrongAnswer as e:
         print(f"harness: wrong answer: {e}", file=sys.stderr)
         return 1
     p = {"error": "skipped in smoke mode"} if smoke else peer(log)
-    text = report(results, p, seed, command, smoke)
+    text = report(results, p, seed, command, smoke, started)
     target = WORK / "BENCHMARKS.smoke.md" if smoke else ROOT / "BENCHMARKS.md"
     target.write_text(text, encoding="utf-8")
     log(f"wrote {target.relative_to(ROOT)}")

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod r#gen;
 pub mod import;
 pub mod ledger;
 pub mod projection;

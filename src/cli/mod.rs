@@ -5,6 +5,7 @@ mod append;
 mod demo;
 mod diff;
 mod export;
+mod r#gen;
 mod head;
 mod history;
 mod import;
@@ -94,6 +95,7 @@ pub enum Command {
     Reading(people::reading::Args),
     Assess(people::assess::Args),
     FollowUp(people::follow_up::Args),
+    Gen(r#gen::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -199,6 +201,7 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Reading(args) => people::reading::run(args, ctx, out),
         Command::Assess(args) => people::assess::run(args, ctx, out),
         Command::FollowUp(args) => people::follow_up::run(args, ctx, out),
+        Command::Gen(args) => r#gen::run(args, ctx, out),
     }
 }
 

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod derived;
 mod domain;
+mod r#gen;
 mod golden;
 mod html;
 mod people;

@@ -58,6 +58,8 @@ pub struct Ledger {
     /// Derived data (indexes, projections) written by the layer above: opaque keys and values
     /// computed from the events, with the head they reflect under [`DERIVED_HEAD`].
     derived: sled::Tree,
+    /// The newest blob file (by sled's log position) known to be fsynced.
+    synced_blobs: std::sync::atomic::AtomicU64,
     ledger_id: String,
     /// The last event, or why it cannot be read; kept as an error rather than refusing to open,
     /// so that `verify` can still walk a damaged ledger and name its first bad position.
@@ -118,6 +120,7 @@ impl Ledger {
             events,
             meta,
             derived,
+            synced_blobs: newest_blob(path).into(),
             ledger_id,
             head,
         })
@@ -177,6 +180,7 @@ impl Ledger {
             events: events_tree,
             meta,
             derived,
+            synced_blobs: 0.into(),
             ledger_id: ledger_id.to_string(),
             head: Ok(Head {
                 seq: last.seq,
@@ -390,7 +394,12 @@ impl Ledger {
     /// `flush`, then fsync every file and directory of the database.
     fn sync(&self) -> Result<(), LedgerError> {
         self.db.flush().map_err(|e| storage_error(&self.path, e))?;
-        fsync_tree(&self.path).map_err(|e| LedgerError::storage(&self.path, e))
+        let synced = self.synced_blobs.load(std::sync::atomic::Ordering::Relaxed);
+        let newest =
+            fsync_new(&self.path, synced).map_err(|e| LedgerError::storage(&self.path, e))?;
+        self.synced_blobs
+            .store(newest, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// The head (position and hash) the stored derived data reflects, if any is stored.
@@ -728,22 +737,61 @@ fn storage_error(path: &Path, e: sled::Error) -> LedgerError {
     }
 }
 
-/// fsyncs every regular file under `dir`, then the directories themselves, so that what sled
-/// flushed survives a power loss and not only a process crash.
-fn fsync_tree(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            fsync_tree(&entry.path())?;
-        } else if kind.is_file() {
-            // sled's background thread may remove an old snapshot while we walk.
+/// fsyncs what a flush may have left only in the page cache, so that it survives a power loss
+/// and not only a process crash: sled's log file (`db`, written with `sync_file_range`), the
+/// blob files sled wrote since `synced` (sled names them by their log position and never
+/// fsyncs them), every other top-level file (the config, snapshots), and the directories.
+/// Returns the newest blob position now synced. Blobs from before `synced` were fsynced by the
+/// append that wrote them, so an append costs a few fsyncs however large the ledger is.
+fn fsync_new(dir: &Path, synced: u64) -> std::io::Result<u64> {
+    let mut newest = synced;
+    let blobs = dir.join("blobs");
+    if blobs.is_dir() {
+        for entry in std::fs::read_dir(&blobs)? {
+            let entry = entry?;
+            let Some(lsn) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            if lsn <= synced {
+                continue;
+            }
+            newest = newest.max(lsn);
+            // sled may remove a blob it no longer needs while we walk.
             match std::fs::File::open(entry.path()) {
                 Ok(file) => file.sync_all()?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
         }
+        std::fs::File::open(&blobs)?.sync_all()?;
     }
-    std::fs::File::open(dir)?.sync_all()
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        // sled's background thread may remove an old snapshot while we walk.
+        match std::fs::File::open(entry.path()) {
+            Ok(file) => file.sync_all()?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(newest)
+}
+
+/// The newest blob position present: what an earlier process already fsynced.
+fn newest_blob(dir: &Path) -> u64 {
+    std::fs::read_dir(dir.join("blobs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u64>().ok()))
+        .max()
+        .unwrap_or(0)
 }

@@ -415,6 +415,88 @@ pub fn open_checkpoint(
     })
 }
 
+/// The first line of a C2SP tlog-proof.
+pub const TLOG_PROOF_HEADER: &str = "c2sp.org/tlog-proof@v1";
+
+/// A C2SP tlog-proof: an inclusion proof bundled with the signed checkpoint it leads to.
+/// malbok puts the event's canonical bytes in `extra`, so the leaf hash can be recomputed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlogProof {
+    pub extra: Option<Vec<u8>>,
+    /// The 0-based leaf index (malbok: seq − 1).
+    pub index: u64,
+    pub path: Vec<TreeHash>,
+    /// The signed checkpoint note, verbatim.
+    pub checkpoint: String,
+}
+
+impl TlogProof {
+    pub fn encode(&self) -> String {
+        let mut out = format!("{TLOG_PROOF_HEADER}\n");
+        if let Some(extra) = &self.extra {
+            out.push_str(&format!("extra {}\n", B64.encode(extra)));
+        }
+        out.push_str(&format!("index {}\n", self.index));
+        for h in &self.path {
+            out.push_str(&B64.encode(h.0));
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&self.checkpoint);
+        out
+    }
+
+    /// Parses a tlog-proof strictly; the checkpoint is returned verbatim, not yet checked.
+    pub fn parse(bytes: &[u8]) -> Result<TlogProof, NoteError> {
+        let bad =
+            |line: usize, why: &str| NoteError::Malformed(format!("tlog-proof line {line}: {why}"));
+        let text = std::str::from_utf8(bytes).map_err(|_| bad(1, "not UTF-8"))?;
+        let (head, checkpoint) = text
+            .split_once("\n\n")
+            .ok_or_else(|| bad(1, "no blank line before the checkpoint"))?;
+        let mut lines = head
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| (i + 1, l))
+            .peekable();
+        if lines.next().map(|(_, l)| l) != Some(TLOG_PROOF_HEADER) {
+            return Err(bad(1, "expected c2sp.org/tlog-proof@v1"));
+        }
+        let mut extra = None;
+        if let Some((n, l)) = lines.next_if(|(_, l)| l.starts_with("extra ")) {
+            extra = Some(
+                B64.decode(&l[6..])
+                    .map_err(|_| bad(n, "extra is not standard base64"))?,
+            );
+        }
+        let (n, l) = lines.next().ok_or_else(|| bad(2, "no index line"))?;
+        let index = l
+            .strip_prefix("index ")
+            .filter(|d| {
+                !d.is_empty()
+                    && d.bytes().all(|b| b.is_ascii_digit())
+                    && (*d == "0" || !d.starts_with('0'))
+            })
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| bad(n, "expected index N (decimal, no leading zeros)"))?;
+        let mut path = Vec::new();
+        for (n, l) in lines {
+            let h = B64
+                .decode(l)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(|| bad(n, "not the base64 of a 32-byte hash"))?;
+            path.push(TreeHash(h));
+        }
+        Ok(TlogProof {
+            extra,
+            index,
+            path,
+            checkpoint: checkpoint.to_string(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +552,28 @@ mod tests {
                 assert!(!ok, "flip at byte {i} bit {bit} accepted");
             }
         }
+    }
+
+    #[test]
+    fn tlog_proofs_round_trip() {
+        let p = TlogProof {
+            extra: Some(b"{}".to_vec()),
+            index: 4,
+            path: vec![TreeHash([1; 32]), TreeHash([2; 32])],
+            checkpoint:
+                "o\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\u{2014} o AAAAAAA=\n".into(),
+        };
+        assert_eq!(TlogProof::parse(p.encode().as_bytes()).unwrap(), p);
+        let no_extra = TlogProof {
+            extra: None,
+            path: vec![],
+            ..p
+        };
+        assert_eq!(
+            TlogProof::parse(no_extra.encode().as_bytes()).unwrap(),
+            no_extra
+        );
+        assert!(TlogProof::parse(b"c2sp.org/tlog-proof@v1\nindex 01\n\nx").is_err());
     }
 
     #[test]

@@ -33,6 +33,7 @@ enum Proof {
         origin: Option<String>,
         size: u64,
         index: u64,
+        root: Option<TreeHash>,
         event: Option<Vec<u8>>,
         leaf_hash: Option<TreeHash>,
         path: Vec<TreeHash>,
@@ -68,6 +69,7 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
             origin: Some(cp.origin),
             size: cp.size,
             index: p.index,
+            root: None,
             event: p.extra,
             leaf_hash: None,
             path: p.path,
@@ -125,12 +127,18 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
         Proof::Inclusion {
             size,
             index,
+            root: stated_root,
             event,
             leaf_hash,
             path,
             ..
         } => {
             let root = root_of(size)?;
+            if stated_root.is_some_and(|r| r != root) {
+                return Err(CliError::ProofFailed(
+                    "the proof's root is not the root the checkpoint signs".into(),
+                ));
+            }
             let leaf = match (&event, leaf_hash) {
                 (Some(bytes), stated) => {
                     let leaf = merkle::leaf_hash(bytes);
@@ -246,8 +254,41 @@ fn from_json(
             checkpoints.push((format!("{name} ({field})"), text.as_bytes().to_vec()));
         }
     }
-    match obj.get("type").and_then(Value::as_str) {
+    let kind = obj.get("type").and_then(Value::as_str);
+    let allowed: &[&str] = match kind {
+        Some("inclusion") => &[
+            "type",
+            "origin",
+            "tree_size",
+            "seq",
+            "leaf_index",
+            "event",
+            "leaf_hash",
+            "root",
+            "path",
+            "checkpoint",
+        ],
+        _ => &[
+            "type",
+            "origin",
+            "old_size",
+            "new_size",
+            "old_root",
+            "new_root",
+            "path",
+            "old_checkpoint",
+            "new_checkpoint",
+        ],
+    };
+    if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(bad(k, "not a member of this kind of proof"));
+    }
+    match kind {
         Some("inclusion") => {
+            let index = size("leaf_index")?;
+            if obj.get("seq").is_some() && size("seq")? != index.wrapping_add(1) {
+                return Err(bad("seq", "is not leaf_index + 1"));
+            }
             let event = match obj.get("event") {
                 None => None,
                 Some(e) => Some(
@@ -260,7 +301,8 @@ fn from_json(
             Ok(Proof::Inclusion {
                 origin,
                 size: size("tree_size")?,
-                index: size("leaf_index")?,
+                index,
+                root: opt_hash("root")?,
                 event,
                 leaf_hash: opt_hash("leaf_hash")?,
                 path: path()?,

@@ -11,6 +11,7 @@ mod domain;
 mod golden;
 mod html;
 mod people;
+mod proofs;
 mod props;
 mod report;
 mod tamper;

@@ -332,9 +332,49 @@ fn proofs_verify_without_the_ledger_and_any_flipped_bit_fails() {
 
 #[test]
 fn a_seal_bundle_holds_the_seal_event_its_inclusion_and_a_checkpoint() {
-    let env = ledger_with_key(4);
+    let env = TestEnv::new();
+    env.init();
+    let fixture = common::root().join("fixtures/ekero/events.jsonl");
+    env.run(&["import", fixture.to_str().expect("utf-8 path")]);
+    env.run(&["keygen", "--name", "malbok.test"]);
+    let sealed = env.run(&[
+        "seal",
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "ekero",
+        "--body",
+        "ekero.sn",
+        "--report-format",
+        "md",
+        "--format",
+        "json",
+    ]);
+    let sealed: serde_json::Value = serde_json::from_str(&sealed).expect("json");
+    let seal = sealed["seal"].as_u64().expect("seal id").to_string();
+    let report_head = sealed["head"]["seq"].as_u64().expect("head");
     let err = fails(&env, &["prove", "seal", "3", "--key", "malbok.key"], 2);
     assert!(err.contains("not a report.sealed"), "{err}");
+    let bundle = env.run(&["prove", "seal", &seal, "--key", "malbok.key"]);
+    env.write("seal.json", bundle.as_bytes());
+    let bundle: serde_json::Value = serde_json::from_str(&bundle).expect("json");
+    // The seal event records the tree of the report's head: the same root a checkpoint of that
+    // size signs.
+    let event: serde_json::Value =
+        serde_json::from_str(bundle["event"].as_str().expect("event bytes")).expect("event");
+    assert_eq!(event["kind"], "report.sealed");
+    assert_eq!(event["payload"]["tree_size"], report_head);
+    let cp = env.run(&["checkpoint", "--size", &report_head.to_string()]);
+    let root_b64 = cp.lines().nth(2).expect("root line");
+    use base64::Engine;
+    let root = base64::engine::general_purpose::STANDARD
+        .decode(root_b64)
+        .expect("b64");
+    assert_eq!(event["payload"]["tree_root"], hex::encode(root));
+    std::fs::remove_dir_all(env.ledger()).expect("remove ledger");
+    let ok = env.run(&["verify-proof", "seal.json", "--key", "malbok.pub"]);
+    assert!(ok.contains(&format!("ok: event {seal} (leaf")), "{ok}");
+    assert!(ok.contains("\"kind\":\"report.sealed\""), "{ok}");
 }
 
 /// Export of the test ledger, each event changed by `edit` from `from` on and the whole chain

@@ -544,3 +544,100 @@ fn rewritten_rehashed_or_cut_off_ledgers_fail_an_older_checkpoint() {
         1,
     );
 }
+
+/// An export of a genesis event at `time` and, if given, one more event with `payload`, built
+/// byte by byte as ENCODING.md says (not through malbok's encoder).
+fn crafted(time: &str, payload: Option<&str>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut prev = Hash::ZERO;
+    let genesis = r#""kind":"ledger.genesis","kind_v":1,"payload":{"ledger_id":"0123456789abcdef0123456789abcdef"}"#;
+    let events = [
+        Some(genesis.to_string()),
+        payload.map(|p| format!(r#""kind":"x.y","kind_v":1,"payload":{p}"#)),
+    ];
+    for (i, body) in events.into_iter().flatten().enumerate() {
+        let seq = i + 1;
+        let bytes = format!(
+            r#"{{"actor":"a",{body},"prev":"{prev}","run":{seq},"seq":{seq},"time":"{time}","v":1}}"#
+        );
+        let hash = malbok::ledger::envelope::hash_event(&prev, bytes.as_bytes());
+        export::write_line(&mut out, bytes.as_bytes(), &hash);
+        prev = hash;
+    }
+    out
+}
+
+#[test]
+fn encoding_edges_are_decided_as_the_spec_says() {
+    let env = TestEnv::new();
+    let t = "2021-09-01T10:00:00.000000Z";
+    let nested =
+        |depth: usize| format!("{}1{}", "{\"a\":".repeat(depth - 1), "}".repeat(depth - 1));
+    let verify = |name: &str, bytes: &[u8]| {
+        env.write(name, bytes);
+        env.malbok()
+            .args(["verify", "--file", name])
+            .output()
+            .expect("run")
+    };
+    // Payload at level 2: 127 levels in all is the deepest valid event.
+    assert!(
+        verify("d127", &crafted(t, Some(&nested(127))))
+            .status
+            .success()
+    );
+    let out = verify("d128", &crafted(t, Some(&nested(128))));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("position 2"));
+    for (time, ok) in [
+        ("0000-01-01T00:00:00.000000Z", false),
+        ("0001-01-01T00:00:00.000000Z", true),
+        ("2016-12-31T23:59:60.000000Z", false),
+        ("2021-09-01T24:00:00.000000Z", false),
+        ("2021-02-29T00:00:00.000000Z", false),
+        ("2020-02-29T00:00:00.000000Z", true),
+    ] {
+        assert_eq!(
+            verify("t", &crafted(time, None)).status.success(),
+            ok,
+            "{time}"
+        );
+    }
+    // Positions in an export file.
+    let good = crafted(t, Some("{}"));
+    let lines: Vec<&[u8]> = good.split_inclusive(|&b| b == b'\n').collect();
+    let at = |bytes: Vec<u8>| -> String {
+        let out = verify("p", &bytes);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        err.split("position ")
+            .nth(1)
+            .and_then(|s| s.split(':').next())
+            .expect("position")
+            .to_string()
+    };
+    assert_eq!(at(Vec::new()), "1");
+    assert_eq!(at([lines[0], b"\n", lines[1]].concat()), "2");
+    assert_eq!(at([&good[..], b"\n"].concat()), "3");
+    assert_eq!(at([&b"\xef\xbb\xbf"[..], &good].concat()), "1");
+    assert_eq!(
+        at([lines[0], &lines[1][..lines[1].len() - 1], b"\r\n"].concat()),
+        "2"
+    );
+    assert_eq!(at(good[..good.len() - 1].to_vec()), "2");
+    // A head is exactly [1-9][0-9]*:[0-9a-f]{64}.
+    env.write("ok", &good);
+    let hash = good
+        .rsplit(|&b| b == b'"')
+        .nth(1)
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .expect("hash");
+    env.run(&["verify", "--file", "ok", "--head", &format!("2:{hash}")]);
+    for bad in [
+        format!("+2:{hash}"),
+        format!("02:{hash}"),
+        format!("2:{}", hash.to_uppercase()),
+    ] {
+        fails(&env, &["verify", "--file", "ok", "--head", &bad], 2);
+    }
+}

@@ -202,9 +202,8 @@ fn check_seq(bytes: &[u8], index: u64) -> Result<(), CliError> {
         .ok()
         .and_then(|v| v.get("seq").and_then(Value::as_u64));
     match seq {
-        Some(s) if s != index + 1 => Err(CliError::ProofFailed(format!(
-            "the event has seq {s} but the proof is for leaf {index} (seq {})",
-            index + 1
+        Some(s) if Some(s) != index.checked_add(1) => Err(CliError::ProofFailed(format!(
+            "the event has seq {s} but the proof is for leaf {index}"
         ))),
         _ => Ok(()),
     }

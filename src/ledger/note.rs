@@ -576,6 +576,34 @@ mod tests {
         assert!(TlogProof::parse(b"c2sp.org/tlog-proof@v1\nindex 01\n\nx").is_err());
     }
 
+    proptest::proptest! {
+        /// Whatever the bytes, parsing answers with a value or an error, never a panic.
+        #[test]
+        fn parsers_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let _ = Note::parse(&bytes);
+            let _ = TlogProof::parse(&bytes);
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = Checkpoint::parse(&text);
+            let _ = VerifierKey::parse(&text);
+            let _ = SignerKey::parse(&text);
+        }
+
+        /// A valid note with any one byte replaced still never panics and is never accepted
+        /// with a different checkpoint.
+        #[test]
+        fn edited_notes_never_pass(at in 0usize..200, byte in proptest::prelude::any::<u8>()) {
+            let log = signer("log.example", 1);
+            let cp = Checkpoint { origin: "o".into(), size: 5, root: TreeHash([3; 32]), extensions: vec![] };
+            let mut note = sign(&cp.text(), &[&log]).unwrap().into_bytes();
+            let at = at % note.len();
+            let changed = note[at] != byte;
+            note[at] = byte;
+            if let Ok(c) = open_checkpoint(&note, &[log.verifier()]) {
+                proptest::prop_assert!(!changed || c.accepted().is_err() || c.checkpoint == cp);
+            }
+        }
+    }
+
     #[test]
     fn checkpoint_text_is_strict() {
         for bad in [

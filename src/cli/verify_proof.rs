@@ -1,10 +1,10 @@
 //! `malbok verify-proof`: check a proof file against signed checkpoints, with no ledger.
 
-use super::{CliError, Context};
+use super::{CliError, Context, Format};
 use crate::import::InputError;
 use crate::ledger::merkle::{self, TreeHash};
 use crate::ledger::note::{self, TLOG_PROOF_HEADER, TlogProof};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -25,6 +25,9 @@ pub struct Args {
     /// A verifier key file, NAME+HASH+KEYDATA per line (repeatable).
     #[arg(long, required = true)]
     key: Vec<String>,
+    /// text, or json: {"ok", "signatures": [{checkpoint, name, key_id, status}], "proof" | "error"}.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 /// A proof read from a file, whichever its form.
@@ -48,6 +51,28 @@ enum Proof {
 }
 
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let (mut sigs, mut proven) = (Vec::new(), Value::Null);
+    if args.format == Format::Text {
+        return check(&args, out, &mut sigs, &mut proven);
+    }
+    let result = check(&args, &mut std::io::sink(), &mut sigs, &mut proven);
+    let mut v = json!({"ok": result.is_ok(), "signatures": sigs});
+    match &result {
+        Ok(()) => v["proof"] = proven,
+        Err(e) => v["error"] = json!(e.to_string()),
+    }
+    writeln!(out, "{v}")?;
+    result
+}
+
+/// Checks the proof, writing text lines to `out` and collecting each signature's status and
+/// what was proven for the JSON form.
+fn check(
+    args: &Args,
+    out: &mut dyn Write,
+    sigs: &mut Vec<Value>,
+    proven: &mut Value,
+) -> Result<(), CliError> {
     let keys = super::keygen::read_verifiers(&args.key)?;
     let name = super::input_name(&args.file).to_string();
     let bytes = super::read_input(&args.file)?;
@@ -85,6 +110,15 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
         let checked = note::open_checkpoint(cbytes, &keys)
             .map_err(|e| InputError::new(cname, None, None, e.to_string()))?;
         super::checkpoint::report(cname, &checked, out)?;
+        for (sig, status) in &checked.signatures {
+            let status = match status {
+                note::SigStatus::Ok => "ok",
+                note::SigStatus::Bad => "bad",
+                note::SigStatus::Unverified => "unverified",
+            };
+            sigs.push(json!({"checkpoint": cname, "name": sig.name,
+                             "key_id": format!("{:08x}", sig.id), "status": status}));
+        }
         checked
             .accepted()
             .map_err(|why| CliError::ProofFailed(format!("checkpoint {cname}: {why}")))?;
@@ -167,8 +201,12 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
                 "ok: event {} (leaf {index}) is in {origin} at tree size {size}",
                 index + 1
             )?;
+            *proven = json!({"type": "inclusion", "origin": origin, "tree_size": size,
+                             "leaf_index": index, "seq": index + 1, "root": root.to_hex()});
             if let Some(bytes) = event {
-                writeln!(out, "event: {}", String::from_utf8_lossy(&bytes))?;
+                let text = String::from_utf8_lossy(&bytes);
+                writeln!(out, "event: {text}")?;
+                proven["event"] = json!(text);
             }
         }
         Proof::Consistency {
@@ -191,6 +229,8 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
                 out,
                 "ok: {origin} at tree size {new} extends tree size {old}"
             )?;
+            *proven = json!({"type": "consistency", "origin": origin, "old_size": old,
+                             "new_size": new, "old_root": old_root.to_hex(), "new_root": new_root.to_hex()});
         }
     }
     Ok(())

@@ -250,6 +250,18 @@ fn proofs_verify_without_the_ledger_and_any_flipped_bit_fails() {
     let ok = env.run(&["verify-proof", "inc.json", "--key", "malbok.pub"]);
     assert!(ok.contains("ok: event 13 (leaf 12)"), "{ok}");
     env.run(&["verify-proof", "inc.tlog", "--key", "malbok.pub"]);
+    let json: serde_json::Value = serde_json::from_str(&env.run(&[
+        "verify-proof",
+        "inc.json",
+        "--key",
+        "malbok.pub",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["proof"]["seq"], 13);
+    assert_eq!(json["signatures"][0]["status"], "ok");
     env.run(&[
         "verify-proof",
         "inc.json",

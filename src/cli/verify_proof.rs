@@ -25,6 +25,9 @@ pub struct Args {
     /// A verifier key file, NAME+HASH+KEYDATA per line (repeatable).
     #[arg(long, required = true)]
     key: Vec<String>,
+    /// A published report: the proven event must be its report.sealed, with the report's BLAKE3.
+    #[arg(long)]
+    report: Option<String>,
     /// text, or json: {"ok", "signatures": [{checkpoint, name, key_id, status}], "proof" | "error"}.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -182,6 +185,9 @@ fn check(
                         ));
                     }
                     check_seq(bytes, index)?;
+                    if let Some(report) = &args.report {
+                        check_report(report, bytes)?;
+                    }
                     leaf
                 }
                 (None, Some(stated)) => stated,
@@ -232,6 +238,25 @@ fn check(
             *proven = json!({"type": "consistency", "origin": origin, "old_size": old,
                              "new_size": new, "old_root": old_root.to_hex(), "new_root": new_root.to_hex()});
         }
+    }
+    Ok(())
+}
+
+/// The event must seal the report: a report.sealed whose report_hash is the report's BLAKE3.
+fn check_report(report: &str, event: &[u8]) -> Result<(), CliError> {
+    let bytes = super::read_input(report)?;
+    let v: Value = serde_json::from_slice(event).unwrap_or(Value::Null);
+    if v["kind"] != "report.sealed" {
+        return Err(CliError::ProofFailed(
+            "--report: the proven event is not a report.sealed".into(),
+        ));
+    }
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    if v["payload"]["report_hash"] != hash.as_str() {
+        return Err(CliError::ProofFailed(format!(
+            "--report: {report} has BLAKE3 {hash}, the seal says {}",
+            v["payload"]["report_hash"]
+        )));
     }
     Ok(())
 }

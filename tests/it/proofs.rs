@@ -367,6 +367,21 @@ fn a_seal_bundle_holds_the_seal_event_its_inclusion_and_a_checkpoint() {
     let report_head = sealed["head"]["seq"].as_u64().expect("head");
     let err = fails(&env, &["prove", "seal", "3", "--key", "malbok.key"], 2);
     assert!(err.contains("not a report.sealed"), "{err}");
+    env.write(
+        "published.md",
+        env.run(&[
+            "report",
+            "--follow-up",
+            "Delår 2021",
+            "--org",
+            "ekero",
+            "--body",
+            "ekero.sn",
+            "--known-at",
+            &report_head.to_string(),
+        ])
+        .as_bytes(),
+    );
     let bundle = env.run(&["prove", "seal", &seal, "--key", "malbok.key"]);
     env.write("seal.json", bundle.as_bytes());
     let bundle: serde_json::Value = serde_json::from_str(&bundle).expect("json");
@@ -387,6 +402,30 @@ fn a_seal_bundle_holds_the_seal_event_its_inclusion_and_a_checkpoint() {
     let ok = env.run(&["verify-proof", "seal.json", "--key", "malbok.pub"]);
     assert!(ok.contains(&format!("ok: event {seal} (leaf")), "{ok}");
     assert!(ok.contains("\"kind\":\"report.sealed\""), "{ok}");
+    // With the published report: its BLAKE3 is the one sealed; any other report is refused.
+    env.run(&[
+        "verify-proof",
+        "seal.json",
+        "--key",
+        "malbok.pub",
+        "--report",
+        "published.md",
+    ]);
+    let mut other = std::fs::read(env.path("published.md")).expect("report");
+    other.push(b'\n');
+    env.write("other.md", &other);
+    fails(
+        &env,
+        &[
+            "verify-proof",
+            "seal.json",
+            "--key",
+            "malbok.pub",
+            "--report",
+            "other.md",
+        ],
+        1,
+    );
 }
 
 /// Export of the test ledger, each event changed by `edit` from `from` on and the whole chain

@@ -2,6 +2,7 @@
 //! actor, clock), and the mapping of errors to exit codes. One file per command.
 
 mod append;
+mod checkpoint;
 mod demo;
 mod diff;
 mod export;
@@ -10,8 +11,10 @@ mod head;
 mod history;
 mod import;
 mod init;
+mod keygen;
 mod log;
 mod people;
+mod prove;
 mod reindex;
 mod report;
 mod reproduce;
@@ -20,6 +23,7 @@ mod seal;
 pub mod state;
 mod status;
 mod verify;
+mod verify_proof;
 
 use crate::import::InputError;
 use crate::ledger::{LedgerError, LedgerTime};
@@ -96,6 +100,10 @@ pub enum Command {
     Assess(people::assess::Args),
     FollowUp(people::follow_up::Args),
     Gen(r#gen::Args),
+    Keygen(keygen::Args),
+    Checkpoint(checkpoint::Args),
+    Prove(prove::Args),
+    VerifyProof(verify_proof::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -119,6 +127,9 @@ pub struct Context {
 pub enum CliError {
     #[error("verification failed at {0}")]
     VerifyFailed(crate::ledger::Fault),
+    /// A proof or checkpoint that does not verify (no ledger position to name).
+    #[error("verification failed: {0}")]
+    ProofFailed(String),
     #[error("{0}")]
     Refused(#[from] InputError),
     #[error("{0}")]
@@ -130,7 +141,7 @@ pub enum CliError {
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::VerifyFailed(_) => 1,
+            CliError::VerifyFailed(_) | CliError::ProofFailed(_) => 1,
             CliError::Refused(_) => 2,
             CliError::Ledger(LedgerError::NotEmpty(_) | LedgerError::Invalid { .. }) => 2,
             CliError::Ledger(_) => 3,
@@ -202,6 +213,10 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Assess(args) => people::assess::run(args, ctx, out),
         Command::FollowUp(args) => people::follow_up::run(args, ctx, out),
         Command::Gen(args) => r#gen::run(args, ctx, out),
+        Command::Keygen(args) => keygen::run(args, ctx, out),
+        Command::Checkpoint(args) => checkpoint::run(args, ctx, out),
+        Command::Prove(args) => prove::run(args, ctx, out),
+        Command::VerifyProof(args) => verify_proof::run(args, ctx, out),
     }
 }
 

@@ -45,12 +45,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         args.report_format,
     )?;
     let report_hash = blake3::hash(&bytes).to_hex().to_string();
+    // The tree root at the report's head ties the seal to any checkpoint of that size or later.
+    let tree_root = crate::ledger::merkle::tree_hash(
+        head_seq.0,
+        &mut crate::ledger::merkle::LedgerHashes { ledger: &ledger },
+    )?;
     let mut payload = json!({
         "follow_up": follow_up.as_str(),
         "format": args.report_format.name(),
         "head_seq": head_seq.0,
         "head_hash": head_hash.to_hex(),
         "report_hash": report_hash,
+        "tree_size": head_seq.0,
+        "tree_root": tree_root.to_hex(),
     });
     if let Some(body) = &body {
         payload["body"] = json!(body.as_str());

@@ -28,6 +28,12 @@ pub struct Args {
     deep: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// A published signed checkpoint: the ledger (or --file) must extend it (events/PROOFS.md).
+    #[arg(long, requires = "key")]
+    checkpoint: Option<String>,
+    /// The verifier key(s) of the checkpoint, NAME+HASH+KEYDATA (repeatable).
+    #[arg(long, requires = "checkpoint")]
+    key: Vec<String>,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -42,6 +48,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             )
         })?),
     };
+    if let Some(cp) = &args.checkpoint {
+        return super::checkpoint::verify_against(
+            cp,
+            &args.key,
+            args.file.as_deref(),
+            head,
+            ctx,
+            out,
+        );
+    }
     let result = match &args.file {
         Some(file) => export::verify_export(&super::read_input(file)?, head, |_| {}),
         None => {

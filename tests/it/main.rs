@@ -13,6 +13,7 @@ mod r#gen;
 mod golden;
 mod html;
 mod people;
+mod proofs;
 mod props;
 mod report;
 mod tamper;

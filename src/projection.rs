@@ -395,6 +395,45 @@ fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
     Ok(count)
 }
 
+/// Takes back the derived data that `staged` (events after the committed head, in order)
+/// added: their positions leave the posting lists and the ids they defined leave the id index.
+/// The derived head returns to the committed head.
+fn roll_back(ledger: &Ledger, staged: &[Event]) -> Result<(), LedgerError> {
+    let head = ledger.committed_head()?;
+    let mut build = Build::default();
+    let pending = Pending::default();
+    for event in staged.iter().filter(|e| e.kind != GENESIS_KIND) {
+        let ev = domain_event(event)?;
+        // A staged event's home is found as when it was staged (ids it defined are indexed).
+        let home = pending.home(ledger, &ev)?.unwrap_or(None);
+        build.add(event.seq.0, &ev, home.as_ref());
+    }
+    let mut remove = Vec::new();
+    let mut insert = Vec::new();
+    for (key, _) in build.ids {
+        let id = String::from_utf8_lossy(&key[1..]).into_owned();
+        if id_info(ledger, &id)?.is_some_and(|info| info.seq > head.seq.0) {
+            remove.push(key);
+        }
+    }
+    for prefix in build.postings.keys() {
+        for item in ledger.derived_scan(prefix) {
+            let (key, value) = item?;
+            let first = key_first(prefix, &key)?;
+            if first > head.seq.0 {
+                remove.push(key);
+                continue;
+            }
+            let seqs = decode_postings(first, &value).ok_or_else(unreadable)?;
+            let kept = seqs.partition_point(|s| *s <= head.seq.0);
+            if kept < seqs.len() {
+                insert.push((key, encode_postings(first, &seqs[..kept])));
+            }
+        }
+    }
+    ledger.rewrite_derived(remove, insert, (head.seq, head.hash))
+}
+
 /// Rebuilds all derived data from the events; returns how many events were read.
 pub fn reindex(ledger: &Ledger) -> Result<u64, LedgerError> {
     ledger.clear_derived()?;
@@ -417,6 +456,19 @@ pub fn catch_up(ledger: &Ledger) -> Result<(), LedgerError> {
     let head = ledger.head()?;
     match ledger.derived_head()? {
         Some(at) if at == (head.seq, head.hash) => {}
+        // An import that staged events and their derived data but never committed (a crash, or
+        // a refusal that could not clean up): take back what its events added.
+        Some((seq, hash)) if seq > head.seq => {
+            let staged = ledger.uncommitted()?;
+            let upto = staged.iter().position(|e| e.seq == seq);
+            match upto {
+                Some(at) if staged[at].hash == hash => roll_back(ledger, &staged[..=at])?,
+                _ => {
+                    reindex(ledger)?;
+                }
+            }
+            ledger.flush()?;
+        }
         Some((seq, hash)) if seq < head.seq && stored_hash(ledger, seq)? == Some(hash) => {
             index_from(ledger, Seq(seq.0 + 1))?;
             ledger.flush()?;
@@ -642,27 +694,35 @@ pub fn home_of(ledger: &Ledger, id: &str, flag: &str) -> Result<Option<Id>, Erro
 /// Checks events one after the other against the projection of each event's organisation, as
 /// if each earlier one were already applied: the projections are loaded from the ledger (if
 /// there is one) the first time an organisation is met, then advanced in memory.
-pub struct Checker<'a> {
-    ledger: Option<&'a Ledger>,
+#[derive(Default)]
+pub struct Checker {
     states: BTreeMap<Option<Id>, State>,
     pending: Pending,
 }
 
-impl<'a> Checker<'a> {
-    /// A checker on top of `ledger`'s events, or of nothing (a chain checked from its genesis).
-    pub fn new(ledger: Option<&'a Ledger>) -> Checker<'a> {
-        Checker {
-            ledger,
-            states: BTreeMap::new(),
-            pending: Pending::default(),
-        }
+/// How many organisations' projections a checker keeps between parts of a streamed import.
+const KEEP_STATES: usize = 64;
+
+impl Checker {
+    /// A checker with nothing loaded yet.
+    pub fn new() -> Checker {
+        Checker::default()
     }
 
-    fn lookup(&self, id: &Id) -> Result<Option<IdInfo>, LedgerError> {
-        match (self.pending.0.get(id), self.ledger) {
+    fn lookup(&self, ledger: Option<&Ledger>, id: &Id) -> Result<Option<IdInfo>, LedgerError> {
+        match (self.pending.0.get(id), ledger) {
             (Some(info), _) => Ok(Some(info.clone())),
             (None, Some(ledger)) => id_info(ledger, id.as_str()),
             (None, None) => Ok(None),
+        }
+    }
+
+    /// After the events checked so far were staged (their ids are indexed): forgets the pending
+    /// ids and, when it holds many, the projections, which reload from the ledger when needed.
+    fn staged(&mut self) {
+        self.pending = Pending::default();
+        if self.states.len() > KEEP_STATES {
+            self.states.clear();
         }
     }
 
@@ -670,6 +730,7 @@ impl<'a> Checker<'a> {
     /// refusal. After a refusal the checker must be dropped.
     pub fn check(
         &mut self,
+        ledger: Option<&Ledger>,
         meta: &Meta,
         ev: &DomainEvent,
     ) -> Result<Result<Option<Id>, crate::domain::FieldError>, LedgerError> {
@@ -678,10 +739,10 @@ impl<'a> Checker<'a> {
         let home = match home_ref(ev) {
             HomeRef::Org(org) => Some(org.clone()),
             HomeRef::Shared => None,
-            HomeRef::Via(id) => self.lookup(id)?.and_then(|info| info.home),
+            HomeRef::Via(id) => self.lookup(ledger, id)?.and_then(|info| info.home),
         };
         if !self.states.contains_key(&home) {
-            let mut state = match self.ledger {
+            let mut state = match ledger {
                 Some(ledger) => org_state(ledger, home.as_ref(), KnownAt::Now, true)?.0,
                 None => State::lean(),
             };
@@ -703,7 +764,7 @@ impl<'a> Checker<'a> {
             .into_iter()
             .chain(references(ev));
         for id in ids {
-            if let Some(info) = self.lookup(id)?
+            if let Some(info) = self.lookup(ledger, id)?
                 && info.home.is_some()
                 && info.home != home
             {
@@ -715,7 +776,7 @@ impl<'a> Checker<'a> {
                 foreign.insert(id.clone(), foreign_id);
             }
         }
-        let corrected_kind = match (ev, self.ledger) {
+        let corrected_kind = match (ev, ledger) {
             (DomainEvent::ReadingCorrected(p), Some(ledger))
                 if p.corrects <= ledger.head()?.seq.0 =>
             {
@@ -753,7 +814,7 @@ impl<'a> Checker<'a> {
 /// as an import would have checked each event, and returns its derived entries. A refusal names
 /// the export's line (line N holds position N) and the field.
 pub fn check_chain(source: &str, events: &[Event]) -> Result<Vec<DerivedEntry>, Error> {
-    let mut checker = Checker::new(None);
+    let mut checker = Checker::new();
     let mut build = Build::default();
     for sealed in events.iter().filter(|e| e.kind != GENESIS_KIND) {
         let line = sealed.seq.0 as usize;
@@ -775,10 +836,108 @@ pub fn check_chain(source: &str, events: &[Event]) -> Result<Vec<DerivedEntry>, 
             time: sealed.time.to_string(),
             actor: sealed.actor.clone(),
         };
-        let home = checker.check(&meta, &ev)?.map_err(refuse)?;
+        let home = checker.check(None, &meta, &ev)?.map_err(refuse)?;
         build.add(sealed.seq.0, &ev, home.as_ref());
     }
     Ok(build.into_entries(None)?)
+}
+
+/// How many lines a streamed import checks and stages at a time.
+pub const IMPORT_PART: usize = 50_000;
+
+/// What an import appended: how many events, the first position, the new head and the run.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub count: u64,
+    pub first: Seq,
+    pub head: crate::ledger::Head,
+    pub run: Seq,
+}
+
+/// Imports events as they stream in, all or nothing, in bounded memory: each part of `part`
+/// lines is checked against the projections (as if every earlier line were applied), then
+/// staged with its derived data; only after the last line is the whole import committed, in one
+/// step. A refused line (or any error) rolls back what was staged, and a crash leaves the
+/// staged events uncommitted, to be ignored and cleaned up when the ledger is next opened.
+pub fn import_stream(
+    ledger: &mut Ledger,
+    actor: &str,
+    now: LedgerTime,
+    source: &str,
+    lines: impl Iterator<Item = Result<Line, InputError>>,
+    part: usize,
+) -> Result<Imported, Error> {
+    catch_up(ledger)?;
+    let committed = ledger.head()?;
+    match stage_all(ledger, actor, now, source, lines, part.max(1)) {
+        Ok(count) if count > 0 => {
+            ledger.commit()?;
+            Ok(Imported {
+                count,
+                first: Seq(committed.seq.0 + 1),
+                head: ledger.head()?,
+                run: Seq(committed.seq.0 + 1),
+            })
+        }
+        Ok(_) => Err(crate::import::jsonl::empty(source).into()),
+        Err(e) => {
+            let staged = ledger.uncommitted()?;
+            roll_back(ledger, &staged)?;
+            ledger.abort()?;
+            Err(e)
+        }
+    }
+}
+
+/// The staging half of [`import_stream`]: returns how many events were staged.
+fn stage_all(
+    ledger: &mut Ledger,
+    actor: &str,
+    now: LedgerTime,
+    source: &str,
+    mut lines: impl Iterator<Item = Result<Line, InputError>>,
+    part: usize,
+) -> Result<u64, Error> {
+    let committed = ledger.head()?;
+    // The time the ledger will record: the clock, or the head's time if the clock is behind.
+    let time = now.max(committed.time).to_string();
+    let mut checker = Checker::new();
+    let mut count = 0u64;
+    loop {
+        let base = ledger.head()?.seq.0;
+        let mut events = Vec::with_capacity(part);
+        let mut build = Build::default();
+        for line in lines.by_ref().take(part) {
+            let mut line = line?;
+            let number = line.line;
+            let refuse = |e: crate::domain::FieldError| {
+                InputError::new(source, Some(number), Some(&e.field), e.reason)
+            };
+            // The payload is lent to the domain's parser and taken back: no copy per event.
+            let payload = serde_json::Value::Object(std::mem::take(&mut line.event.payload));
+            let parsed = DomainEvent::parse(&line.event.kind, &payload);
+            if let serde_json::Value::Object(map) = payload {
+                line.event.payload = map;
+            }
+            let ev = parsed.map_err(refuse)?;
+            let seq = base + 1 + events.len() as u64;
+            let meta = Meta {
+                seq,
+                time: time.clone(),
+                actor: actor.to_string(),
+            };
+            let home = checker.check(Some(ledger), &meta, &ev)?.map_err(refuse)?;
+            build.add(seq, &ev, home.as_ref());
+            events.push(line.event);
+        }
+        if events.is_empty() {
+            return Ok(count);
+        }
+        let derived = build.into_entries(Some(ledger))?;
+        ledger.stage(&events, actor, now, Some(derived))?;
+        count += events.len() as u64;
+        checker.staged();
+    }
 }
 
 /// Checks `lines` (read from `source`) against the projection of each event's organisation, as
@@ -795,7 +954,7 @@ pub fn append_checked(
     let head = ledger.head()?;
     // The time the ledger will record: the clock, or the head's time if the clock is behind.
     let time = now.max(head.time).to_string();
-    let mut checker = Checker::new(Some(ledger));
+    let mut checker = Checker::new();
     let mut parsed = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let refuse = |e: crate::domain::FieldError| {
@@ -808,7 +967,7 @@ pub fn append_checked(
             time: time.clone(),
             actor: actor.to_string(),
         };
-        let home = checker.check(&meta, &ev)?.map_err(refuse)?;
+        let home = checker.check(Some(ledger), &meta, &ev)?.map_err(refuse)?;
         parsed.push((ev, home));
     }
     drop(checker);

@@ -2,14 +2,16 @@
 
 use super::{CliError, Context, Format};
 use crate::import::jsonl;
-use crate::ledger::Ledger;
 use crate::ledger::envelope::Sealed;
+use crate::ledger::{Hash, Ledger, LedgerTime, Seq};
 use serde_json::json;
 use std::io::Write;
 
 /// Append every event of a JSONL file (one {"kind":..,"payload":{..}} per line), all or
 /// nothing: a bad line refuses the whole file with file:line: field: reason, and the ledger
-/// does not change. All events of one import share one run id and one ledger time.
+/// does not change. All events of one import share one run id and one ledger time. The file is
+/// read as it streams, so an import of millions of lines needs little memory: each part is
+/// checked and staged, and the import is committed in one step after its last line.
 ///
 /// Example: malbok import fixtures/ekero/events.jsonl
 #[derive(Debug, clap::Args)]
@@ -21,12 +23,33 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes = super::read_input(&args.file)?;
     let source = super::input_name(&args.file);
-    let lines = jsonl::parse(source, &bytes)?;
+    let input: Box<dyn std::io::BufRead> = if args.file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(&args.file).map_err(|e| {
+            crate::import::InputError::new(source, None, None, format!("cannot read: {e}"))
+        })?;
+        Box::new(std::io::BufReader::with_capacity(1 << 20, file))
+    };
     let mut ledger = super::state::open(&ctx.ledger)?;
-    let appended = append_checked(&mut ledger, ctx, source, lines)?;
-    report(&appended, args.format, out)
+    // Tests make the parts small to stage many of them.
+    let part = std::env::var("MALBOK_IMPORT_PART")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(crate::projection::IMPORT_PART);
+    let lines = jsonl::read(source, input);
+    let imported =
+        crate::projection::import_stream(&mut ledger, &ctx.actor, ctx.now, source, lines, part)?;
+    let head = imported.head;
+    print(
+        imported.count,
+        imported.first,
+        imported.run,
+        (head.seq, head.hash, head.time),
+        args.format,
+        out,
+    )
 }
 
 /// Checks `lines` against the projection of each event's organisation and appends them, all
@@ -47,31 +70,41 @@ pub fn report(appended: &[Sealed], format: Format, out: &mut dyn Write) -> Resul
     let (Some(first), Some(last)) = (appended.first(), appended.last()) else {
         return Ok(());
     };
+    print(
+        appended.len() as u64,
+        first.seq,
+        first.run,
+        (last.seq, last.hash, last.time),
+        format,
+        out,
+    )
+}
+
+/// Prints an append: how many events from which position, the run and the new head.
+fn print(
+    count: u64,
+    first: Seq,
+    run: Seq,
+    (seq, hash, time): (Seq, Hash, LedgerTime),
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     match format {
-        Format::Text if appended.len() == 1 => {
-            writeln!(out, "appended {} {} at {}", last.seq, last.hash, last.time)?
-        }
+        Format::Text if count == 1 => writeln!(out, "appended {seq} {hash} at {time}")?,
         Format::Text => writeln!(
             out,
-            "appended {} events at {}–{} (run {}) at {}\nhead {}:{}",
-            appended.len(),
-            first.seq,
-            last.seq,
-            first.run,
-            last.time,
-            last.seq,
-            last.hash
+            "appended {count} events at {first}–{seq} (run {run}) at {time}\nhead {seq}:{hash}"
         )?,
         Format::Json => writeln!(
             out,
             "{}",
             json!({
-                "count": appended.len(),
-                "from": first.seq.0,
-                "to": last.seq.0,
-                "run": first.run.0,
-                "time": last.time.to_string(),
-                "head": {"seq": last.seq.0, "hash": last.hash.to_hex()},
+                "count": count,
+                "from": first.0,
+                "to": seq.0,
+                "run": run.0,
+                "time": time.to_string(),
+                "head": {"seq": seq.0, "hash": hash.to_hex()},
             })
         )?,
     }

@@ -17,60 +17,128 @@ pub struct Line {
 
 /// Parses a whole JSONL input. Refuses the whole input at the first bad line.
 pub fn parse(source: &str, bytes: &[u8]) -> Result<Vec<Line>, InputError> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return Err(InputError::new(
-            source,
-            Some(1),
-            None,
-            "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM",
-        ));
-    }
-    let mut lines = Vec::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let n = i + 1;
-        let refuse =
-            |field: Option<&str>, reason: String| InputError::new(source, Some(n), field, reason);
-        if raw.len() > MAX_LINE_BYTES {
-            return Err(refuse(
-                None,
-                format!(
-                    "the line is {} bytes; a line may have at most {MAX_LINE_BYTES} bytes (1 MiB)",
-                    raw.len()
-                ),
-            ));
-        }
-        if raw.ends_with(b"\r") {
-            return Err(refuse(
-                None,
-                "the line ends with CR (a Windows line ending); convert the file to LF line endings, e.g. with dos2unix".into(),
-            ));
-        }
-        let text = std::str::from_utf8(raw).map_err(|e| {
-            refuse(
-                None,
-                format!(
-                    "byte {} of the line is not valid UTF-8; save the file as UTF-8",
-                    e.valid_up_to() + 1
-                ),
-            )
-        })?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        lines.push(Line {
-            line: n,
-            event: parse_event(text).map_err(|(field, reason)| refuse(field.as_deref(), reason))?,
-        });
-    }
+    let lines = read(source, bytes).collect::<Result<Vec<_>, _>>()?;
     if lines.is_empty() {
-        return Err(InputError::new(
-            source,
-            None,
-            None,
-            "the input holds no events; a line looks like {\"kind\":\"…\",\"payload\":{…}}",
-        ));
+        return Err(empty(source));
     }
     Ok(lines)
+}
+
+/// The refusal of an input that holds no events.
+pub fn empty(source: &str) -> InputError {
+    InputError::new(
+        source,
+        None,
+        None,
+        "the input holds no events; a line looks like {\"kind\":\"…\",\"payload\":{…}}",
+    )
+}
+
+/// Reads a JSONL input line by line, as it streams in: each event with its line number, or the
+/// refusal of the first bad line (after which it ends). Blank lines are skipped.
+pub fn read<R: std::io::BufRead>(
+    source: &str,
+    mut input: R,
+) -> impl Iterator<Item = Result<Line, InputError>> {
+    let source = source.to_string();
+    let mut n = 0usize;
+    let mut done = false;
+    let mut raw = Vec::new();
+    std::iter::from_fn(move || {
+        while !done {
+            raw.clear();
+            n += 1;
+            let length = match read_line_capped(&mut input, &mut raw) {
+                Err(e) => {
+                    done = true;
+                    let reason = format!("cannot read: {e}");
+                    return Some(Err(InputError::new(&source, Some(n), None, reason)));
+                }
+                Ok(None) => {
+                    done = true;
+                    return None;
+                }
+                Ok(Some(length)) => length,
+            };
+            if length > MAX_LINE_BYTES {
+                done = true;
+                let reason = format!(
+                    "the line is {length} bytes; a line may have at most {MAX_LINE_BYTES} bytes (1 MiB)"
+                );
+                return Some(Err(InputError::new(&source, Some(n), None, reason)));
+            }
+            match line(&source, n, &raw) {
+                Ok(None) => continue,
+                Ok(Some(line)) => return Some(Ok(line)),
+                Err(e) => {
+                    done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    })
+}
+
+/// Reads one line into `raw` (without its LF), keeping at most `MAX_LINE_BYTES + 1` bytes of
+/// it, so a huge line costs no memory; returns its whole length, or `None` at the end.
+fn read_line_capped<R: std::io::BufRead>(
+    input: &mut R,
+    raw: &mut Vec<u8>,
+) -> std::io::Result<Option<usize>> {
+    let mut length = 0usize;
+    let mut any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(any.then_some(length));
+        }
+        any = true;
+        let (part, used, end) = match buf.iter().position(|&b| b == b'\n') {
+            Some(at) => (&buf[..at], at + 1, true),
+            None => (buf, buf.len(), false),
+        };
+        let room = (MAX_LINE_BYTES + 1).saturating_sub(raw.len());
+        raw.extend_from_slice(&part[..part.len().min(room)]);
+        length += part.len();
+        input.consume(used);
+        if end {
+            return Ok(Some(length));
+        }
+    }
+}
+
+/// One raw line (without its LF), numbered `n`: an event, nothing (a blank line), or why not.
+fn line(source: &str, n: usize, raw: &[u8]) -> Result<Option<Line>, InputError> {
+    let refuse =
+        |field: Option<&str>, reason: String| InputError::new(source, Some(n), field, reason);
+    if n == 1 && raw.starts_with(b"\xEF\xBB\xBF") {
+        return Err(refuse(
+            None,
+            "the file starts with a UTF-8 byte-order mark (EF BB BF); save it as UTF-8 without BOM"
+                .into(),
+        ));
+    }
+    if raw.ends_with(b"\r") {
+        return Err(refuse(
+            None,
+            "the line ends with CR (a Windows line ending); convert the file to LF line endings, e.g. with dos2unix".into(),
+        ));
+    }
+    let text = std::str::from_utf8(raw).map_err(|e| {
+        refuse(
+            None,
+            format!(
+                "byte {} of the line is not valid UTF-8; save the file as UTF-8",
+                e.valid_up_to() + 1
+            ),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let event = parse_event(text).map_err(|(field, reason)| refuse(field.as_deref(), reason))?;
+    Ok(Some(Line { line: n, event }))
 }
 
 /// Parses one line's text into an event, or the field and reason it was refused for.

@@ -28,6 +28,27 @@ const ENTRY_HEADER: usize = 32 + 4;
 /// its own keys from starting with `h`.
 pub const DERIVED_HEAD: &[u8] = b"h";
 
+/// The key, in `meta`, of the commit record: the head (seq ‖ hash ‖ RFC 3339 time) of the
+/// last append that completed.
+const HEAD_RECORD: &[u8] = b"head";
+
+fn head_record(seq: Seq, hash: Hash, time: LedgerTime) -> Vec<u8> {
+    let mut record = seq.0.to_be_bytes().to_vec();
+    record.extend_from_slice(&hash.0);
+    record.extend_from_slice(time.to_string().as_bytes());
+    record
+}
+
+fn decode_head_record(record: &[u8]) -> Option<Head> {
+    let (seq, rest) = record.split_first_chunk::<8>()?;
+    let (hash, time) = rest.split_first_chunk::<32>()?;
+    Some(Head {
+        seq: Seq(u64::from_be_bytes(*seq)),
+        hash: Hash(*hash),
+        time: LedgerTime::parse_rfc3339(std::str::from_utf8(time).ok()?)?,
+    })
+}
+
 /// One derived entry: key and value, opaque to this layer.
 pub type DerivedEntry = (Vec<u8>, Vec<u8>);
 
@@ -61,9 +82,20 @@ pub struct Ledger {
     /// The newest blob file (by sled's log position) known to be fsynced.
     synced_blobs: std::sync::atomic::AtomicU64,
     ledger_id: String,
-    /// The last event, or why it cannot be read; kept as an error rather than refusing to open,
-    /// so that `verify` can still walk a damaged ledger and name its first bad position.
+    /// The last event this process sees (committed, or staged by this process), or why it
+    /// cannot be read; kept as an error rather than refusing to open, so that `verify` can still
+    /// walk a damaged ledger and name its first bad position.
     head: Result<Head, (u64, String)>,
+    /// While an append is staged in parts ([`Ledger::stage`]): the committed head, and the run
+    /// id and ledger time every part shares.
+    staging: Option<Staging>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Staging {
+    committed: Head,
+    run: Seq,
+    time: LedgerTime,
 }
 
 impl Ledger {
@@ -108,11 +140,21 @@ impl Ledger {
             .map_err(|e| storage_error(path, e))?
             .ok_or_else(|| not_a_ledger("its metadata has no ledger id"))?;
         let ledger_id = String::from_utf8_lossy(&ledger_id).into_owned();
-        let head = match read_head(&events, path) {
-            Ok(Some(head)) => Ok(head),
-            Ok(None) => return Err(not_a_ledger("it holds no events")),
-            Err(LedgerError::Damaged { seq, why }) => Err((seq, why)),
-            Err(other) => return Err(other),
+        let record = meta.get(HEAD_RECORD).map_err(|e| storage_error(path, e))?;
+        let head = match record {
+            // The commit record: events stored beyond it belong to an append that never
+            // completed and are not part of the ledger.
+            Some(record) => decode_head_record(&record).ok_or((
+                0,
+                "the head record in the metadata cannot be read".to_string(),
+            )),
+            // A ledger written before the head record: its last stored event.
+            None => match read_head(&events, path) {
+                Ok(Some(head)) => Ok(head),
+                Ok(None) => return Err(not_a_ledger("it holds no events")),
+                Err(LedgerError::Damaged { seq, why }) => Err((seq, why)),
+                Err(other) => return Err(other),
+            },
         };
         Ok(Ledger {
             path: path.to_path_buf(),
@@ -123,6 +165,7 @@ impl Ledger {
             synced_blobs: newest_blob(path).into(),
             ledger_id,
             head,
+            staging: None,
         })
     }
 
@@ -171,6 +214,7 @@ impl Ledger {
                 tx_events.apply_batch(&batch)?;
                 tx_meta.insert("format", FORMAT_VERSION.to_string().as_bytes())?;
                 tx_meta.insert("ledger_id", ledger_id.as_bytes())?;
+                tx_meta.insert(HEAD_RECORD, head_record(last.seq, last.hash, last.time))?;
                 Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
             })
             .map_err(|e| LedgerError::storage(path, std::io::Error::other(format!("{e:?}"))))?;
@@ -187,6 +231,7 @@ impl Ledger {
                 hash: last.hash,
                 time: last.time,
             }),
+            staging: None,
         };
         ledger.sync()?;
         Ok(ledger)
@@ -214,7 +259,9 @@ impl Ledger {
         actor: &str,
         now: LedgerTime,
     ) -> Result<Vec<Sealed>, LedgerError> {
-        self.append_inner(batch, actor, now, None)
+        let sealed = self.stage(batch, actor, now, None)?;
+        self.commit()?;
+        Ok(sealed)
     }
 
     /// [`Ledger::append`], with the derived data of the new events: `derived`, computed by the
@@ -230,11 +277,18 @@ impl Ledger {
         now: LedgerTime,
         derived: Vec<DerivedEntry>,
     ) -> Result<Vec<Sealed>, LedgerError> {
-        self.append_inner(batch, actor, now, Some(derived))
+        let sealed = self.stage(batch, actor, now, Some(derived))?;
+        self.commit()?;
+        Ok(sealed)
     }
 
-    /// The derived data is left behind the head when `derived` is `None`.
-    fn append_inner(
+    /// Stores `batch` after the head without committing it: this process sees the events
+    /// (`head`, reads, derived data), a crash or [`Ledger::abort`] leaves the ledger as it was,
+    /// and [`Ledger::commit`] makes every part staged since the last commit one append, durably.
+    /// All parts share one run id and one ledger time (`now`, or the committed head's time if
+    /// the clock is behind it). `derived` are the parts' derived entries (see
+    /// [`Ledger::append_derived`]); `None` leaves the derived data behind.
+    pub fn stage(
         &mut self,
         batch: &[NewEvent],
         actor: &str,
@@ -250,17 +304,21 @@ impl Ledger {
                 .map_err(|why| LedgerError::Invalid { index, why })?;
         }
         let head = self.head()?;
-        let time = now.max(head.time);
-        let run = Seq(head.seq.0 + 1);
+        let staging = *self.staging.get_or_insert(Staging {
+            committed: head,
+            run: Seq(head.seq.0 + 1),
+            time: now.max(head.time),
+        });
         let mut prev = head.hash;
         let mut sealed = Vec::with_capacity(batch.len());
         for (i, new) in batch.iter().enumerate() {
-            let event = envelope::seal(new, Seq(run.0 + i as u64), prev, time, actor, run);
+            let seq = Seq(head.seq.0 + 1 + i as u64);
+            let event = envelope::seal(new, seq, prev, staging.time, actor, staging.run);
             prev = event.hash;
             sealed.push(event);
         }
-        let open_block = self.last_block()?;
         let mut writes = sled::Batch::default();
+        let open_block = self.cut_after(head.seq, &mut writes)?;
         for (key, block) in pack(open_block, &sealed) {
             writes.insert(&key.to_be_bytes(), block);
         }
@@ -275,13 +333,98 @@ impl Ledger {
         {
             self.write_derived(derived, (last.seq, last.hash))?;
         }
-        self.sync()?;
         self.head = Ok(Head {
             seq: last.seq,
             hash: last.hash,
             time: last.time,
         });
         Ok(sealed)
+    }
+
+    /// Commits what was staged: first everything staged is flushed, then the head record
+    /// naming the new head is written and flushed and every written file fsynced. Only then is
+    /// the append durable, and a crash before the head record reaches the disk leaves the
+    /// ledger as it was.
+    pub fn commit(&mut self) -> Result<(), LedgerError> {
+        if self.staging.take().is_none() {
+            return Ok(());
+        }
+        let head = self.head()?;
+        self.db.flush().map_err(|e| storage_error(&self.path, e))?;
+        self.meta
+            .insert(HEAD_RECORD, head_record(head.seq, head.hash, head.time))
+            .map_err(|e| storage_error(&self.path, e))?;
+        self.sync()
+    }
+
+    /// Drops what was staged: the events after the committed head are removed and the head is
+    /// the committed one again. The derived data of the staged events is the caller's to roll
+    /// back first (it knows what the entries mean).
+    pub fn abort(&mut self) -> Result<(), LedgerError> {
+        let Some(staging) = self.staging.take() else {
+            return Ok(());
+        };
+        let mut writes = sled::Batch::default();
+        if let Some((first, block, _)) = self.cut_after(staging.committed.seq, &mut writes)? {
+            writes.insert(&first.to_be_bytes(), block);
+        }
+        self.events
+            .apply_batch(writes)
+            .map_err(|e| storage_error(&self.path, e))?;
+        self.head = Ok(staging.committed);
+        self.db.flush().map_err(|e| storage_error(&self.path, e))?;
+        Ok(())
+    }
+
+    /// The head as last committed (the same as `head` unless parts are staged).
+    pub fn committed_head(&self) -> Result<Head, LedgerError> {
+        match self.staging {
+            Some(staging) => Ok(staging.committed),
+            None => self.head(),
+        }
+    }
+
+    /// Stored events after the committed head: what an append that never completed left (a
+    /// crash while staging). Read until the first that cannot be read.
+    pub fn uncommitted(&self) -> Result<Vec<Event>, LedgerError> {
+        let head = self.committed_head()?;
+        let mut out = Vec::new();
+        for item in self.events.range((head.seq.0 + 1).to_be_bytes()..) {
+            let Ok((key, block)) = item else { break };
+            let first = key_seq(&key);
+            let Ok(entries) = split_block(&block) else {
+                break;
+            };
+            for (i, (hash, bytes)) in entries.into_iter().enumerate() {
+                let Ok(event) = Event::decode(bytes, hash) else {
+                    return Ok(out);
+                };
+                if event.seq.0 != first + i as u64 {
+                    return Ok(out);
+                }
+                out.push(event);
+            }
+        }
+        // The block holding the committed head may also hold staged events.
+        if let Some(Ok((key, block))) = self.events.range(..=head.seq.0.to_be_bytes()).next_back() {
+            let first = key_seq(&key);
+            if let Ok(entries) = split_block(&block) {
+                let mut tail = Vec::new();
+                for (i, (hash, bytes)) in entries.into_iter().enumerate() {
+                    let seq = first + i as u64;
+                    if seq <= head.seq.0 {
+                        continue;
+                    }
+                    match Event::decode(bytes, hash) {
+                        Ok(event) if event.seq.0 == seq => tail.push(event),
+                        _ => break,
+                    }
+                }
+                tail.append(&mut out);
+                out = tail;
+            }
+        }
+        Ok(out)
     }
 
     /// The stored events from position `from` on, in order, decoded. Stops at the first block
@@ -305,6 +448,8 @@ impl Ledger {
             .and_then(Result::ok)
             .map_or(from.0, |(k, _)| key_seq(&k));
         let path = self.path.clone();
+        // Only the ledger up to its head: events stored beyond it were never committed.
+        let last = self.head.as_ref().map_or(Seq(u64::MAX), |h| h.seq);
         self.events
             .range(start.to_be_bytes()..)
             .flat_map(move |item| {
@@ -330,13 +475,17 @@ impl Ledger {
                 }
             })
             .skip_while(move |item| matches!(item, Ok((seq, _, _)) if *seq < from))
+            .take_while(move |item| !matches!(item, Ok((seq, _, _)) if *seq > last))
     }
 
     /// Recomputes the whole chain from the stored bytes and checks it against the metadata and,
     /// if given, a head written down earlier. Returns the first fault.
     pub fn verify(&self, expected_head: Option<(Seq, Hash)>) -> Result<Verified, Fault> {
         let mut chain = Chain::new(expected_head);
-        for item in self.events.iter() {
+        // The head this ledger claims: events stored beyond it were never committed.
+        let claimed = self.head.as_ref().ok().copied();
+        let last = claimed.map_or(u64::MAX, |h| h.seq.0);
+        for item in self.events.range(..=last.to_be_bytes()) {
             let at = chain.next_seq();
             let (key, block) = item.map_err(|e| Fault {
                 seq: at,
@@ -353,16 +502,43 @@ impl Ledger {
             }
             let (entries, broken) = split_block_partial(&block);
             for (hash, bytes) in entries {
+                if chain.next_seq() > last {
+                    break;
+                }
                 chain.push(bytes, hash)?;
             }
-            if let Some(what) = broken {
+            if let Some(what) = broken
+                && chain.next_seq() <= last
+            {
                 return Err(Fault {
                     seq: chain.next_seq(),
                     what,
                 });
             }
         }
+        if let Some(head) = claimed
+            && chain.next_seq() <= head.seq.0
+        {
+            return Err(Fault {
+                seq: chain.next_seq(),
+                what: format!(
+                    "the event at this position is missing: the ledger's head record names position {}",
+                    head.seq
+                ),
+            });
+        }
         let verified = chain.finish()?;
+        if let Some(head) = claimed
+            && verified.head.hash != head.hash
+        {
+            return Err(Fault {
+                seq: head.seq.0,
+                what: format!(
+                    "the stored event's hash {} is not the hash {} the ledger's head record names",
+                    verified.head.hash, head.hash
+                ),
+            });
+        }
         if verified.ledger_id != self.ledger_id {
             return Err(Fault {
                 seq: 1,
@@ -375,20 +551,40 @@ impl Ledger {
         Ok(verified)
     }
 
-    /// The last block, decoded enough to append to it, if it still has room.
-    fn last_block(&self) -> Result<Option<(u64, Vec<u8>, usize)>, LedgerError> {
+    /// Prepares appending after position `head`: every stored block that starts after it (left
+    /// by an append that never committed, or being aborted) is removed in `writes`, and the
+    /// block holding `head` is returned cut after it, to be continued: its first position,
+    /// bytes and number of events.
+    fn cut_after(
+        &self,
+        head: Seq,
+        writes: &mut sled::Batch,
+    ) -> Result<Option<(u64, Vec<u8>, usize)>, LedgerError> {
+        for item in self.events.range((head.0 + 1).to_be_bytes()..) {
+            let (key, _) = item.map_err(|e| storage_error(&self.path, e))?;
+            writes.remove(key);
+        }
         let Some((key, block)) = self
             .events
-            .last()
+            .range(..=head.0.to_be_bytes())
+            .next_back()
+            .transpose()
             .map_err(|e| storage_error(&self.path, e))?
         else {
             return Ok(None);
         };
         let first = key_seq(&key);
-        let count = split_block(&block)
-            .map_err(|why| LedgerError::Damaged { seq: first, why })?
-            .len();
-        Ok(Some((first, block.to_vec(), count)))
+        let entries =
+            split_block(&block).map_err(|why| LedgerError::Damaged { seq: first, why })?;
+        let keep = ((head.0 + 1).saturating_sub(first) as usize).min(entries.len());
+        if keep == entries.len() {
+            return Ok(Some((first, block.to_vec(), keep)));
+        }
+        let kept: Vec<(Hash, Vec<u8>)> = entries[..keep]
+            .iter()
+            .map(|(h, b)| (*h, b.to_vec()))
+            .collect();
+        Ok(Some((first, join_block(&kept), keep)))
     }
 
     /// `flush`, then fsync every file and directory of the database.
@@ -429,6 +625,29 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let mut batch = sled::Batch::default();
         for (key, value) in entries {
+            batch.insert(key, value);
+        }
+        let mut head = through.0.0.to_be_bytes().to_vec();
+        head.extend_from_slice(&through.1.0);
+        batch.insert(DERIVED_HEAD, head);
+        self.derived
+            .apply_batch(batch)
+            .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// Removes derived entries and writes others, and the head they bring the derived data back
+    /// to, in one atomic batch (rolling back the derived data of uncommitted events).
+    pub fn rewrite_derived(
+        &self,
+        remove: Vec<Vec<u8>>,
+        insert: Vec<DerivedEntry>,
+        through: (Seq, Hash),
+    ) -> Result<(), LedgerError> {
+        let mut batch = sled::Batch::default();
+        for key in remove {
+            batch.remove(key);
+        }
+        for (key, value) in insert {
             batch.insert(key, value);
         }
         let mut head = through.0.0.to_be_bytes().to_vec();
@@ -499,7 +718,14 @@ impl Ledger {
         I::IntoIter: 'a,
     {
         let mut block: Option<CachedBlock> = None;
+        let last = self.head.as_ref().map_or(Seq(u64::MAX), |h| h.seq);
         seqs.into_iter().map(move |seq| {
+            if seq > last {
+                return Err(LedgerError::Damaged {
+                    seq: seq.0,
+                    why: format!("position {seq} is beyond the head ({last})"),
+                });
+            }
             let cached = block.as_ref().is_some_and(|(first, entries)| {
                 *first <= seq.0 && seq.0 < first + entries.len() as u64
             });

@@ -155,7 +155,8 @@ fn a_ten_mib_line_is_refused_by_its_length() {
     let env = TestEnv::new();
     env.init();
     let head = env.head();
-    let good = r#"{"kind":"note.added","payload":{"text":"scanned minutes follow"}}"#;
+    // A line the domain accepts: a streamed import refuses at the first bad line, in order.
+    let good = r#"{"kind":"organisation.registered","payload":{"id":"testby","name":"Testby"}}"#;
     let huge = format!(
         r#"{{"kind":"document.attached","payload":{{"name":"protokoll.pdf","base64":"{}"}}}}"#,
         "A".repeat(10 << 20)

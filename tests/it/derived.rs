@@ -160,3 +160,64 @@ fn derived_data_behind_the_head_is_caught_up_when_the_ledger_opens() {
     let org = projection::id_info(&ledger, "annanby").expect("lookup");
     assert_eq!(org.expect("indexed").space, "organisation");
 }
+
+/// A streamed import refused in a late part leaves nothing: the head, the derived data and the
+/// next import are as if it had never run; and the same events imported in parts or at once
+/// give the same chain.
+#[test]
+fn a_streamed_import_is_all_or_nothing_and_parts_change_nothing() {
+    let fixture = common::root().join("fixtures/ekero/events.jsonl");
+    let good = std::fs::read_to_string(&fixture).expect("fixture");
+    let lines: Vec<&str> = good.lines().collect();
+    let bad = format!(
+        "{}\n{{\"kind\":\"goal.defined\",\"payload\":{{\"id\":\"late\",\"plan\":\"nope\",\"text\":\"x\",\"bodies\":[\"ekero.sn\"]}}}}\n{}\n",
+        lines[..100].join("\n"),
+        lines[100..].join("\n")
+    );
+    let env = TestEnv::new();
+    env.init();
+    let genesis = env.run(&["export"]);
+    env.write("genesis.jsonl", genesis.as_bytes());
+    env.write("bad.jsonl", bad.as_bytes());
+    let head = env.head();
+    let out = env
+        .malbok()
+        .env("MALBOK_IMPORT_PART", "7")
+        .args(["import", "bad.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.jsonl:101: payload.plan"), "{err}");
+    assert_eq!(env.head(), head, "a refused import changed the head");
+    env.run(&["verify", "--deep"]);
+
+    // In parts of 7 lines here, at once in a copy of the same ledger: the same chain.
+    let parts = env
+        .malbok()
+        .env("MALBOK_IMPORT_PART", "7")
+        .args(["import", fixture.to_str().expect("UTF-8")])
+        .output()
+        .expect("run");
+    assert!(parts.status.success());
+    env.run(&["verify", "--deep"]);
+    let copy = env.path("copy.db");
+    env.malbok()
+        .env("MALBOK_LEDGER", &copy)
+        .args(["restore", "genesis.jsonl"])
+        .assert()
+        .success();
+    env.malbok()
+        .env("MALBOK_LEDGER", &copy)
+        .args(["import", fixture.to_str().expect("UTF-8")])
+        .assert()
+        .success();
+    let whole = env
+        .malbok()
+        .env("MALBOK_LEDGER", &copy)
+        .arg("head")
+        .output()
+        .expect("head");
+    let here = env.malbok().arg("head").output().expect("head");
+    assert_eq!(here.stdout, whole.stdout, "parts gave another chain");
+}

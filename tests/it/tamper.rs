@@ -192,9 +192,20 @@ fn a_cut_off_tail_is_found_against_a_recorded_head() {
     let env = ledger_with_events();
     let recorded = env.head();
     rewrite_entries(&env, |all| all.truncate(550));
-    // Without a recorded head, a shorter chain is a valid chain ...
+    // The ledger's own head record names the cut ...
+    let stderr = verify_fails(&env, &[]);
+    assert_position(&stderr, 551);
+    assert!(
+        stderr.contains("head record names position 600"),
+        "{stderr}"
+    );
+    // ... but an attacker who also removes that record leaves a shorter chain that is a valid
+    // chain on its own ...
+    tamper(&env, |_, meta| {
+        meta.remove("head").expect("remove the head record");
+    });
     env.run(&["verify"]);
-    // ... with one, the cut is found, right after the last remaining event.
+    // ... and a head written down earlier finds the cut, right after the last remaining event.
     let stderr = verify_fails(&env, &["--head", &recorded]);
     assert_position(&stderr, 551);
     assert!(stderr.contains("tail was cut off"), "{stderr}");

@@ -15,15 +15,19 @@
 //! organisation's interim follow-up (Delår, cut-off 08-31) and annual follow-up
 //! (Årsredovisning, 12-31), as a national ledger fills when each municipality reports in turn.
 //! The output stops after exactly `Spec::events` lines; since every event follows what it
-//! refers to, any prefix imports.
+//! refers to, any prefix imports. Organisations differ in size, so when the planned ones fall
+//! short, further organisations follow, each with its whole history.
+//!
+//! Seals (`report.sealed`) are not generated: they hash a report, which only `malbok seal`
+//! can make truthfully.
 
 use std::io::{self, Write};
 
-/// `--size small`: about a hundred municipalities' worth of goals... in events.
+/// `--size small`: 100,000 events, about 20 organisations.
 pub const SMALL: u64 = 100_000;
-/// `--size medium`.
+/// `--size medium`: about 200 organisations.
 pub const MEDIUM: u64 = 1_000_000;
-/// `--size national`: all of Sweden's municipalities many times over.
+/// `--size national`: about 2,000 organisations, seven times Sweden's 290 municipalities.
 pub const NATIONAL: u64 = 10_000_000;
 /// About how many events one organisation gets over the ten years.
 pub const EVENTS_PER_ORG: u64 = 5_100;

@@ -38,6 +38,27 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let known = KnownAt::parse(args.known_at.as_deref())?;
     let ledger = Ledger::open(&ctx.ledger)?;
     let state = replay(&ledger, known)?;
+    // An unknown id is a typing error, not an empty answer: refuse it as other commands do.
+    for (flag, id, kind, a) in [
+        ("--org", &args.org, "organisation", "an"),
+        ("--body", &args.body, "body", "a"),
+        ("--goal", &args.goal, "goal", "a"),
+    ] {
+        let Some(id) = id else { continue };
+        match state.space_of(id) {
+            Some((found, _)) if found == kind => {}
+            Some((found, _)) => {
+                let reason = format!("{id:?} is a {found}, not {a} {kind}");
+                return Err(InputError::new(flag, None, None, reason).into());
+            }
+            None => {
+                let reason = format!(
+                    "{id:?} is not a {kind} this ledger knows (as known at --known-at, if given)"
+                );
+                return Err(InputError::new(flag, None, None, reason).into());
+            }
+        }
+    }
     let filter = StatusFilter {
         org: args.org,
         body: args.body,

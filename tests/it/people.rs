@@ -74,43 +74,43 @@ const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
     ),
     (
         &["indicator", "add", "--goal", "ekero.sn.2019.m06", "--text", "Andel ensamma", "--area", "Äldreomsorg", "--unit", "percent", "--direction", "decrease", "--source-kind", "kolada", "--source-kolada-kpi", "N31848", "--source-kolada-kpi", "N01951", "--baseline", "-3.5", "--baseline-from", "2020-01-01", "--baseline-to", "2020-12-31"],
-        r#"{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m06.andel-ensamma","goal":"ekero.sn.2019.m06","text":"Andel ensamma","area":"Äldreomsorg","unit":"percent","direction":"decrease","source":{"kind":"kolada","kolada_kpis":["N31848","N01951"]},"baseline":{"value":"-3.5","period":{"from":"2020-01-01","to":"2020-12-31"}}}}"#,
-        Some("ekero.sn.2019.m06.andel-ensamma"),
+        r#"{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m06.i1","goal":"ekero.sn.2019.m06","text":"Andel ensamma","area":"Äldreomsorg","unit":"percent","direction":"decrease","source":{"kind":"kolada","kolada_kpis":["N31848","N01951"]},"baseline":{"value":"-3.5","period":{"from":"2020-01-01","to":"2020-12-31"}}}}"#,
+        Some("ekero.sn.2019.m06.i1"),
     ),
     (
-        &["indicator", "revise", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--effective", "2021-06-01", "--unit", "other", "--unit-label", "personer per enkät", "--source-kind", "survey", "--source-description", "Egen enkät", "--decision", "SN 2021-05-19 § 50"],
-        r#"{"kind":"indicator.revised","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","effective":"2021-06-01","unit":"other","unit_label":"personer per enkät","source":{"kind":"survey","description":"Egen enkät"},"decision":"SN 2021-05-19 § 50"}}"#,
+        &["indicator", "revise", "--indicator", "ekero.sn.2019.m06.i1", "--effective", "2021-06-01", "--unit", "other", "--unit-label", "personer per enkät", "--source-kind", "survey", "--source-description", "Egen enkät", "--decision", "SN 2021-05-19 § 50"],
+        r#"{"kind":"indicator.revised","payload":{"indicator":"ekero.sn.2019.m06.i1","effective":"2021-06-01","unit":"other","unit_label":"personer per enkät","source":{"kind":"survey","description":"Egen enkät"},"decision":"SN 2021-05-19 § 50"}}"#,
         None,
     ),
     (
-        &["target", "set", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--text", "Målnivåer", "--level", "På rätt väg <= 30", "--level", "Uppnått<20", "--level", "Helt uppnått", "--deadline", "2022-12-31", "--effective", "2021-01-01", "--reason", "Satt av nämnden."],
-        r#"{"kind":"target.set","payload":{"id":"ekero.sn.2019.m06.andel-ensamma.t","indicator":"ekero.sn.2019.m06.andel-ensamma","text":"Målnivåer","levels":[{"name":"På rätt väg","comparison":"<=","threshold":"30"},{"name":"Uppnått","comparison":"<","threshold":"20"},{"name":"Helt uppnått"}],"deadline":"2022-12-31","effective":"2021-01-01","reason":"Satt av nämnden."}}"#,
-        Some("ekero.sn.2019.m06.andel-ensamma.t"),
+        &["target", "set", "--indicator", "ekero.sn.2019.m06.i1", "--text", "Målnivåer", "--level", "På rätt väg <= 30", "--level", "Uppnått<20", "--level", "Helt uppnått", "--deadline", "2022-12-31", "--effective", "2021-01-01", "--reason", "Satt av nämnden."],
+        r#"{"kind":"target.set","payload":{"id":"ekero.sn.2019.m06.i1.t","indicator":"ekero.sn.2019.m06.i1","text":"Målnivåer","levels":[{"name":"På rätt väg","comparison":"<=","threshold":"30"},{"name":"Uppnått","comparison":"<","threshold":"20"},{"name":"Helt uppnått"}],"deadline":"2022-12-31","effective":"2021-01-01","reason":"Satt av nämnden."}}"#,
+        Some("ekero.sn.2019.m06.i1.t"),
     ),
     (
-        &["target", "revise", "--target", "ekero.sn.2019.m06.andel-ensamma.t", "--effective", "2022-01-01", "--level", "Uppnått=15", "--deadline", "2023-12-31", "--decision", "SN 2021-12-15 § 120"],
-        r#"{"kind":"target.revised","payload":{"target":"ekero.sn.2019.m06.andel-ensamma.t","effective":"2022-01-01","levels":[{"name":"Uppnått","comparison":"=","threshold":"15"}],"deadline":"2023-12-31","decision":"SN 2021-12-15 § 120"}}"#,
+        &["target", "revise", "--target", "ekero.sn.2019.m06.i1.t", "--effective", "2022-01-01", "--level", "Uppnått=15", "--deadline", "2023-12-31", "--decision", "SN 2021-12-15 § 120"],
+        r#"{"kind":"target.revised","payload":{"target":"ekero.sn.2019.m06.i1.t","effective":"2022-01-01","levels":[{"name":"Uppnått","comparison":"=","threshold":"15"}],"deadline":"2023-12-31","decision":"SN 2021-12-15 § 120"}}"#,
         None,
     ),
     (
-        &["reading", "add", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "24.50", "--source-kind", "survey", "--source-description", "Egen enkät 2021", "--comment", "Svarsfrekvens 61 %."],
-        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2021-01-01","to":"2021-08-31"},"value":"24.50","source":{"kind":"survey","description":"Egen enkät 2021"},"comment":"Svarsfrekvens 61 %."}}"#,
+        &["reading", "add", "--indicator", "ekero.sn.2019.m06.i1", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "24.50", "--source-kind", "survey", "--source-description", "Egen enkät 2021", "--comment", "Svarsfrekvens 61 %."],
+        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.i1","period":{"from":"2021-01-01","to":"2021-08-31"},"value":"24.50","source":{"kind":"survey","description":"Egen enkät 2021"},"comment":"Svarsfrekvens 61 %."}}"#,
         None,
     ),
     (
-        &["reading", "add", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2020-01-01", "--to", "2020-12-31", "--value", "-2", "--source-kind", "kolada", "--source-kolada-kpi", "N31805", "--source-kolada-municipality", "0125", "--source-url", "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020", "--source-fetched-at", "2021-04-02T08:15:00Z"],
-        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2020-01-01","to":"2020-12-31"},"value":"-2","source":{"kind":"kolada","kolada_kpi":"N31805","kolada_municipality":"0125","url":"https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020","fetched_at":"2021-04-02T08:15:00Z"}}}"#,
+        &["reading", "add", "--indicator", "ekero.sn.2019.m06.i1", "--from", "2020-01-01", "--to", "2020-12-31", "--value", "-2", "--source-kind", "kolada", "--source-kolada-kpi", "N31805", "--source-kolada-municipality", "0125", "--source-url", "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020", "--source-fetched-at", "2021-04-02T08:15:00Z"],
+        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.i1","period":{"from":"2020-01-01","to":"2020-12-31"},"value":"-2","source":{"kind":"kolada","kolada_kpi":"N31805","kolada_municipality":"0125","url":"https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020","fetched_at":"2021-04-02T08:15:00Z"}}}"#,
         None,
     ),
     (
         // Corrects the first reading above: context (10) + 7 events before it = seq 18.
-        &["reading", "correct", "--corrects", "18", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--value", "25", "--source-kind", "survey", "--source-file", "enkat-2021-v2.xlsx", "--source-description", "Egen enkät 2021, rättad", "--decision", "SN 2021-10-20 § 90", "--reason", "Felräknat."],
-        r#"{"kind":"reading.corrected","payload":{"corrects":18,"indicator":"ekero.sn.2019.m06.andel-ensamma","value":"25","source":{"kind":"survey","description":"Egen enkät 2021, rättad","file":"enkat-2021-v2.xlsx"},"decision":"SN 2021-10-20 § 90","reason":"Felräknat."}}"#,
+        &["reading", "correct", "--corrects", "18", "--indicator", "ekero.sn.2019.m06.i1", "--value", "25", "--source-kind", "survey", "--source-file", "enkat-2021-v2.xlsx", "--source-description", "Egen enkät 2021, rättad", "--decision", "SN 2021-10-20 § 90", "--reason", "Felräknat."],
+        r#"{"kind":"reading.corrected","payload":{"corrects":18,"indicator":"ekero.sn.2019.m06.i1","value":"25","source":{"kind":"survey","description":"Egen enkät 2021, rättad","file":"enkat-2021-v2.xlsx"},"decision":"SN 2021-10-20 § 90","reason":"Felräknat."}}"#,
         None,
     ),
     (
-        &["reading", "not-measurable", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2019-01-01", "--to", "2019-12-31", "--reason", "Enkäten genomfördes inte.", "--comment", "Pandemin."],
-        r#"{"kind":"reading.not_measurable","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2019-01-01","to":"2019-12-31"},"reason":"Enkäten genomfördes inte.","comment":"Pandemin."}}"#,
+        &["reading", "not-measurable", "--indicator", "ekero.sn.2019.m06.i1", "--from", "2019-01-01", "--to", "2019-12-31", "--reason", "Enkäten genomfördes inte.", "--comment", "Pandemin."],
+        r#"{"kind":"reading.not_measurable","payload":{"indicator":"ekero.sn.2019.m06.i1","period":{"from":"2019-01-01","to":"2019-12-31"},"reason":"Enkäten genomfördes inte.","comment":"Pandemin."}}"#,
         None,
     ),
     (
@@ -119,13 +119,13 @@ const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
         Some("ekero.arsredovisning-2021"),
     ),
     (
-        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--scale", "ekero.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar men målet nås inte.", "--trend", "improved"],
-        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.andel-ensamma","follow_up":"ekero.delar-2021","scale":"ekero.tregradig","grade":"delvis","analysis":"Andelen minskar men målet nås inte.","trend":"improved"}}"#,
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.i1", "--scale", "ekero.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar men målet nås inte.", "--trend", "improved"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.i1","follow_up":"ekero.delar-2021","scale":"ekero.tregradig","grade":"delvis","analysis":"Andelen minskar men målet nås inte.","trend":"improved"}}"#,
         None,
     ),
     (
-        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--analysis", "Omprövad bedömning.", "--decision", "SN 2021-10-20 § 91"],
-        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.andel-ensamma","follow_up":"ekero.delar-2021","analysis":"Omprövad bedömning.","decision":"SN 2021-10-20 § 91"}}"#,
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.i1", "--analysis", "Omprövad bedömning.", "--decision", "SN 2021-10-20 § 91"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.i1","follow_up":"ekero.delar-2021","analysis":"Omprövad bedömning.","decision":"SN 2021-10-20 § 91"}}"#,
         None,
     ),
     (
@@ -134,8 +134,8 @@ const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
         None,
     ),
     (
-        &["indicator", "retire", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--effective", "2023-01-01", "--reason", "Ersätts."],
-        r#"{"kind":"indicator.retired","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","effective":"2023-01-01","reason":"Ersätts."}}"#,
+        &["indicator", "retire", "--indicator", "ekero.sn.2019.m06.i1", "--effective", "2023-01-01", "--reason", "Ersätts."],
+        r#"{"kind":"indicator.retired","payload":{"indicator":"ekero.sn.2019.m06.i1","effective":"2023-01-01","reason":"Ersätts."}}"#,
         None,
     ),
     (
@@ -184,25 +184,69 @@ fn each_command_stores_what_the_import_line_stores() {
 }
 
 #[test]
-fn an_omitted_valid_date_is_today_and_said_on_stderr() {
+fn a_date_a_decision_states_is_required_and_never_defaulted() {
     let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let head = env.head();
+    // Entering last year's targets today must not give targets in force from today.
+    for args in [
+        &[
+            "target",
+            "set",
+            "--indicator",
+            "ekero.sn.2019.m07.i1",
+            "--level",
+            "Uppnått >= 90",
+        ][..],
+        &[
+            "target",
+            "revise",
+            "--target",
+            "x",
+            "--deadline",
+            "2022-12-31",
+            "--reason",
+            "R",
+        ],
+        &[
+            "goal",
+            "retire",
+            "--goal",
+            "ekero.sn.2019.m07",
+            "--reason",
+            "R",
+        ],
+        &[
+            "indicator",
+            "retire",
+            "--indicator",
+            "ekero.sn.2019.m07.i1",
+            "--reason",
+            "R",
+        ],
+    ] {
+        let out = env.malbok().args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--effective <EFFECTIVE>"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(env.head(), head);
+
+    // With --effective, `--format json` reports the append and the derived id.
     let out = env
         .malbok()
         .args(["target", "set", "--indicator", "ekero.sn.2019.m07.i1"])
-        .args(["--level", "Uppnått >= 90", "--format", "json"])
+        .args(["--level", "Uppnått >= 90", "--effective", "2020-01-01"])
+        .args(["--format", "json"])
         .output()
         .expect("run");
     assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "malbok: --effective not given; using today, 2021-09-01\n"
-    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
     assert_eq!(report["id"], "ekero.sn.2019.m07.i1.t");
-    assert_eq!(report["count"], 1);
     let (kind, payload) = stored_after(&env, 15).pop().expect("stored");
     assert_eq!(kind, "target.set");
-    assert_eq!(payload["effective"], "2021-09-01");
+    assert_eq!(payload["effective"], "2020-01-01");
     assert_eq!(
         env.head(),
         format!(
@@ -222,15 +266,36 @@ fn an_omitted_valid_date_is_today_and_said_on_stderr() {
             "ekero.sn.2019",
             "--text",
             "Nytt mål",
-            "--body",
-            "ekero.sn",
         ])
+        .args(["--body", "ekero.sn"])
         .output()
         .expect("run");
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     let (_, payload) = stored_after(&env, 16).pop().expect("stored");
     assert!(payload.get("effective").is_none(), "{payload}");
+}
+
+#[test]
+fn derived_indicator_ids_read_goal_i1_i2() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let add = |text: &str| {
+        env.run(&[
+            "indicator",
+            "add",
+            "--goal",
+            "ekero.sn.2019.m07",
+            "--text",
+            text,
+            "--unit",
+            "percent",
+            "--direction",
+            "increase",
+        ])
+    };
+    // `.i1` is taken by the fixture.
+    assert!(add("Andel nöjda brukare").ends_with("id: ekero.sn.2019.m07.i2\n"));
+    assert!(add("Andel mycket nöjda brukare").ends_with("id: ekero.sn.2019.m07.i3\n"));
 }
 
 #[test]
@@ -258,7 +323,11 @@ fn derived_ids_are_unique_and_printed() {
 const REFUSALS: &[(&[&str], &str)] = &[
     (
         &["goal", "add", "--plan", "ekero.sn.2018", "--text", "X", "--body", "ekero.sn"],
-        "malbok: --plan: unknown plan `ekero.sn.2018`",
+        "malbok: --plan: unknown plan `ekero.sn.2018`: define it first with `malbok plan adopt`",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2022-01-01", "--to", "2022-12-31", "--value", "1"],
+        "malbok: --source-kind: is required\n",
     ),
     (
         &["goal", "add", "--plan", "ekero.sn.2019", "--text", "X", "--body", "gotene.kf"],
@@ -274,7 +343,7 @@ const REFUSALS: &[(&[&str], &str)] = &[
     ),
     (
         &["goal", "revise", "--goal", "ekero.sn.2019.m07", "--effective", "2021-01-01", "--text", "X"],
-        "malbok: --decision: is required, or a \"reason\"",
+        "malbok: --decision: is required, or --reason",
     ),
     (
         &["goal", "retire", "--goal", "ekero.sn.2019.m07", "--effective", "2021-02-29", "--reason", "R"],

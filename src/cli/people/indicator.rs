@@ -1,7 +1,7 @@
 //! `malbok indicator add|revise|retire`: `indicator.defined`, `indicator.revised`,
 //! `indicator.retired`.
 
-use super::{BasisArgs, Payload, append, date_or_today, derive_id, period};
+use super::{BasisArgs, Payload, append, numbered_id, period};
 use crate::cli::{CliError, Context, Format};
 use std::io::Write;
 
@@ -67,15 +67,15 @@ impl Fields {
     }
 }
 
-/// Define an indicator of a goal (indicator.defined). Without --id, one is derived from the
-/// goal and the text and printed. Units: percent, count, per_10000, index, score, years, days,
+/// Define an indicator of a goal (indicator.defined). Without --id, it is `<goal>.i1` (`.i2`,
+/// ... when taken), printed. Units: percent, count, per_10000, index, score, years, days,
 /// sek, milestone (readings 1 = reached, 0 = not), other (with --unit-label). Directions:
 /// increase, decrease, reach.
 ///
 /// Example: malbok indicator add --goal ekero.sn.2019.m07 --text "Andel brukare som fått välja utförare" --unit percent --direction increase --source-kind survey --source-description "Socialstyrelsens brukarundersökning"
 #[derive(Debug, clap::Args)]
 struct Add {
-    /// The indicator's id; default: derived from --goal and --text (printed).
+    /// The indicator's id; default: `<goal>.i1`, `.i2`, ... (printed).
     #[arg(long)]
     id: Option<String>,
     /// The live goal it measures.
@@ -110,9 +110,10 @@ struct Revise {
     /// The indicator.
     #[arg(long)]
     indicator: String,
-    /// From when the new version applies, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the new version applies, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     /// New text, verbatim.
     #[arg(long)]
     text: Option<String>,
@@ -139,9 +140,10 @@ struct Retire {
     /// The indicator.
     #[arg(long)]
     indicator: String,
-    /// From when it no longer applies, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when it no longer applies, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     #[command(flatten)]
     basis: BasisArgs,
     #[arg(long, value_enum, default_value_t)]
@@ -154,7 +156,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Add(a) => {
             let id = match a.id {
                 Some(id) => id,
-                None => derive_id(&session.state, &a.goal, &a.text),
+                None => numbered_id(&session.state, &a.goal, "i", &a.text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())
@@ -170,7 +172,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Revise(a) => {
             let payload = Payload::default()
                 .put("indicator", a.indicator)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?)
+                .put("effective", a.effective)
                 .opt("text", a.text)
                 .opt("unit", a.unit)
                 .opt("direction", a.direction);
@@ -181,7 +183,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Retire(a) => {
             let payload = Payload::default()
                 .put("indicator", a.indicator)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?);
+                .put("effective", a.effective);
             let payload = a.basis.add_to(payload);
             let kind = "indicator.retired";
             append(session, ctx, kind, payload, None, a.format, out)

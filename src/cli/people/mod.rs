@@ -119,16 +119,20 @@ fn period(from: String, to: String) -> Payload {
     Payload::default().put("from", from).put("to", to)
 }
 
-/// The valid date of `--effective` and the like: as given, or today when omitted. Today is
-/// said on stderr, because valid time is never chosen silently.
-fn date_or_today(given: Option<String>, flag: &str, ctx: &Context) -> Result<String, CliError> {
-    match given {
-        Some(text) => Ok(text),
-        None => {
-            let today = super::status::valid_date(None, flag, ctx)?;
-            Ok(today.format("%Y-%m-%d").to_string())
+/// The first unused `<prefix>.<stem>1`, `<prefix>.<stem>2`, ... (`ekero.sn.2019.m07.i1`): short
+/// ids that say what they belong to, for things whose texts are long sentences. Falls back to
+/// an id derived from the text when the prefix leaves no room.
+fn numbered_id(state: &State, prefix: &str, stem: &str, text: &str) -> String {
+    for n in 1u32.. {
+        let id = format!("{prefix}.{stem}{n}");
+        if crate::domain::Id::parse(&id).is_err() {
+            break;
+        }
+        if !state.contains_id(&id) {
+            return id;
         }
     }
+    derive_id(state, prefix, text)
 }
 
 /// A readable, unused id under `prefix` for `text`, for a defining command given no `--id`.
@@ -213,9 +217,96 @@ fn flag_of(field: &str) -> (String, Option<String>) {
     }
 }
 
+/// The command that appends each kind a refusal may tell people to create first.
+const COMMAND_OF_KIND: &[(&str, &str)] = &[
+    ("organisation.registered", "malbok organisation add"),
+    ("body.registered", "malbok body add"),
+    ("plan.adopted", "malbok plan adopt"),
+    ("goal.defined", "malbok goal add"),
+    ("indicator.defined", "malbok indicator add"),
+    ("target.set", "malbok target set"),
+    ("scale.defined", "malbok scale add"),
+    ("follow_up.defined", "malbok follow-up add"),
+    ("method.defined", "malbok method add"),
+    ("reading.corrected", "malbok reading correct"),
+    ("reading.recorded", "malbok reading add"),
+];
+
+/// A domain refusal reworded for someone who typed flags: "define it first with <kind>" names
+/// the command that appends the kind, quoted payload field names become flags (`or a "reason"` → `or
+/// --reason`), and `is required: add "x"` loses the hint, since the flag is named before it.
+fn for_people(reason: &str) -> String {
+    let mut text = reason.to_string();
+    for (kind, command) in COMMAND_OF_KIND {
+        text = text.replace(
+            &format!("first with {kind}"),
+            &format!("first with `{command}`"),
+        );
+    }
+    if let Some(at) = text.find(": add \"") {
+        let rest = &text[at + 7..];
+        if let Some(end) = rest.find('"')
+            && rest[..end]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            text = format!("{}{}", &text[..at], &rest[end + 1..]);
+        }
+    }
+    // Field names in quotes, as the catalogue's messages write them.
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('"') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let word = &after[..close];
+        let is_field = !word.is_empty()
+            && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && FIELD_NAMES.contains(&word);
+        if is_field {
+            out.push_str(&flag_of(&format!("payload.{word}")).0);
+        } else {
+            out.push_str(&rest[open..open + close + 2]);
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.replace(" a --", " --")
+        .replace(" an --", " --")
+        .replace("or --file", "or --source-file")
+        .replace("or --url", "or --source-url")
+}
+
+/// Payload field names that refusals quote and that are flags of the commands for people.
+const FIELD_NAMES: &[&str] = &[
+    "analysis",
+    "decision",
+    "reason",
+    "indicator",
+    "goal",
+    "grade",
+    "scale",
+    "file",
+    "url",
+    "text",
+    "period",
+    "note",
+    "title",
+    "body",
+    "organisation",
+    "follow_up",
+    "levels",
+];
+
 /// A refusal of one event given on the command line: no line number, the flag for the field
-/// (or the kind, for the rare refusal of no particular field).
+/// (or the kind, for the rare refusal of no particular field), the reason in flags.
 fn refusal(kind: &str, field: Option<&str>, reason: String) -> InputError {
+    let reason = for_people(&reason);
     match field {
         Some(field) => {
             let (flag, below) = flag_of(field);
@@ -281,6 +372,27 @@ mod tests {
             serde_json::json!({"name": "På rätt väg", "comparison": "<", "threshold": "5.5"})
         );
         assert_eq!(level("Uppnått"), serde_json::json!({"name": "Uppnått"}));
+    }
+
+    #[test]
+    fn refusals_speak_of_flags_and_commands() {
+        assert_eq!(
+            for_people("unknown plan `x`: define it first with plan.adopted"),
+            "unknown plan `x`: define it first with `malbok plan adopt`"
+        );
+        assert_eq!(for_people("is required: add \"source\""), "is required");
+        assert_eq!(
+            for_people("is required, or a \"reason\": say which decision"),
+            "is required, or --reason: say which decision"
+        );
+        assert_eq!(
+            for_people("is required for a Kolada reading, or \"file\": say where"),
+            "is required for a Kolada reading, or --source-file: say where"
+        );
+        assert_eq!(
+            for_people("add \">=\", \">\" or \"=\""),
+            "add \">=\", \">\" or \"=\""
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `malbok target set|revise`: `target.set`, `target.revised`.
 
-use super::{BasisArgs, Payload, append, date_or_today, derive_id, level};
+use super::{BasisArgs, Payload, append, derive_id, level};
 use crate::cli::{CliError, Context, Format};
 use std::io::Write;
 
@@ -42,9 +42,10 @@ struct Set {
     /// When the most ambitious level is to be reached, YYYY-MM-DD.
     #[arg(long)]
     deadline: Option<String>,
-    /// From when the target is in force, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the target is in force, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     #[command(flatten)]
     basis: BasisArgs,
     #[arg(long, value_enum, default_value_t)]
@@ -61,9 +62,10 @@ struct Revise {
     /// The target.
     #[arg(long)]
     target: String,
-    /// From when the new version is in force, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the new version is in force, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     /// New wording.
     #[arg(long)]
     text: Option<String>,
@@ -105,7 +107,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("text", a.text);
             let payload = levels(payload, &a.levels)
                 .opt("deadline", a.deadline)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?);
+                .put("effective", a.effective);
             let payload = a.basis.add_to(payload);
             append(
                 session,
@@ -120,7 +122,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Revise(a) => {
             let payload = Payload::default()
                 .put("target", a.target)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?)
+                .put("effective", a.effective)
                 .opt("text", a.text);
             let payload = levels(payload, &a.levels).opt("deadline", a.deadline);
             let payload = a.basis.add_to(payload);

@@ -53,7 +53,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             }
             None => {
                 let reason = format!(
-                    "{id:?} is not a {kind} this ledger knows (as known at --known-at, if given)"
+                    "{id:?} is not {a} {kind} this ledger knows (as known at --known-at, if given)"
                 );
                 return Err(InputError::new(flag, None, None, reason).into());
             }

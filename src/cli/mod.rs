@@ -81,6 +81,11 @@ pub enum Command {
     Reading(people::reading::Args),
     Assess(people::assess::Args),
     FollowUp(people::follow_up::Args),
+    Organisation(people::organisation::Args),
+    Body(people::body::Args),
+    Plan(people::plan::Args),
+    Scale(people::scale::Args),
+    Method(people::method::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -176,6 +181,11 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Reading(args) => people::reading::run(args, ctx, out),
         Command::Assess(args) => people::assess::run(args, ctx, out),
         Command::FollowUp(args) => people::follow_up::run(args, ctx, out),
+        Command::Organisation(args) => people::organisation::run(args, ctx, out),
+        Command::Body(args) => people::body::run(args, ctx, out),
+        Command::Plan(args) => people::plan::run(args, ctx, out),
+        Command::Scale(args) => people::scale::run(args, ctx, out),
+        Command::Method(args) => people::method::run(args, ctx, out),
     }
 }
 

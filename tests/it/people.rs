@@ -478,6 +478,13 @@ fn every_command_shows_an_example_in_its_help() {
         "reading not-measurable",
         "assess",
         "follow-up add",
+        "organisation add",
+        "body add",
+        "plan adopt",
+        "plan revise",
+        "scale add",
+        "method add",
+        "target retire",
     ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
@@ -487,4 +494,130 @@ fn every_command_shows_an_example_in_its_help() {
             "{command}:\n{help}"
         );
     }
+}
+
+/// The example in `malbok <command> --help`, as a shell line.
+fn help_example(env: &TestEnv, command: &str) -> String {
+    let mut args: Vec<&str> = command.split(' ').collect();
+    args.push("--help");
+    let help = env.run(&args);
+    help.lines()
+        .find_map(|l| l.trim().strip_prefix("Example: "))
+        .unwrap_or_else(|| panic!("no example in {command} --help"))
+        .to_string()
+}
+
+#[test]
+fn the_help_examples_of_the_set_up_commands_run_in_order_and_say_what_they_appended() {
+    let env = TestEnv::new();
+    env.init();
+    let ekero = common::root().join("fixtures/ekero/events.jsonl");
+    env.run(&["import", &ekero.to_string_lossy()]);
+    for (command, id) in [
+        ("organisation add", Some("upplands-bro")),
+        ("body add", Some("upplands-bro.sn")),
+        ("plan adopt", Some("upplands-bro.sn.2024")),
+        ("plan revise", None),
+        ("scale add", Some("upplands-bro.tregradig-skala")),
+        ("method add", Some("upplands-bro.index-for-maluppfyllelse")),
+        ("target retire", None),
+    ] {
+        let example = help_example(&env, command);
+        let before: u64 = env
+            .head()
+            .split(':')
+            .next()
+            .expect("seq")
+            .parse()
+            .expect("seq");
+        let stdout = crate::cli::run_in_shell(&env, &example);
+        let head = env.head();
+        let (seq, hash) = head.split_once(':').expect("head");
+        assert_eq!(seq, (before + 1).to_string(), "{command}");
+        let mut expected = format!("appended {seq} {hash} at 2021-09-01T10:00:00.000000Z\n");
+        if let Some(id) = id {
+            expected += &format!("id: {id}\n");
+        }
+        assert_eq!(stdout, expected, "{example}");
+    }
+    // The retirement is in the target's history.
+    let history = env.run(&["history", "ekero.sn.2019.m07.i1.t"]);
+    assert!(history.contains("target.retired"), "{history}");
+}
+
+#[test]
+fn set_up_refusals_name_the_flag() {
+    let env = ledger_with(CONTEXT);
+    let head = env.head();
+    for (args, message) in [
+        (
+            &["body", "add", "--org", "upplands-bro", "--name", "KF"][..],
+            "malbok: --organisation: unknown organisation `upplands-bro`: define it first with `malbok organisation add`",
+        ),
+        (
+            &[
+                "scale", "add", "--org", "ekero", "--name", "S", "--grade", "a:A", "--grade", "b",
+            ],
+            "malbok: --grade #2: \"b\" is not CODE:LABEL",
+        ),
+        (
+            &[
+                "method",
+                "add",
+                "--org",
+                "ekero",
+                "--scale",
+                "ekero.tregradig",
+                "--name",
+                "M",
+                "--effective",
+                "2021-01-01",
+                "--score",
+                "uppnatt=1,0",
+                "--goal-grade",
+                "uppnatt=1",
+                "--index-aggregation",
+                "mean_of_goal_means",
+                "--index-decimals",
+                "2",
+                "--index-rounding",
+                "truncate",
+            ],
+            "malbok: --score #1: score: `1,0` is not a decimal",
+        ),
+        (
+            &[
+                "plan",
+                "adopt",
+                "--body",
+                "ekero.sn",
+                "--title",
+                "T",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2027-12-31",
+            ],
+            "malbok: --decision: is required, or --reason",
+        ),
+        (
+            &[
+                "target",
+                "retire",
+                "--target",
+                "ekero.nothing",
+                "--effective",
+                "2023-01-01",
+                "--reason",
+                "R",
+            ],
+            "malbok: --target: unknown target `ekero.nothing`: define it first with `malbok target set`",
+        ),
+    ] {
+        let out = env.malbok().args(args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}:\n{stderr}");
+    }
+    assert_eq!(env.head(), head);
 }

@@ -1,4 +1,5 @@
-//! Commands for people: `goal`, `indicator`, `target`, `reading`, `assess`, `follow-up`.
+//! Commands for people: `organisation`, `body`, `plan`, `scale`, `method`, `goal`,
+//! `indicator`, `target`, `reading`, `assess`, `follow-up`.
 //!
 //! Each builds one event from flags named after its payload fields (`--follow-up` for
 //! `follow_up`) and appends it through the same checks as `import` (`new_event`, then
@@ -6,10 +7,15 @@
 //! are refused for the same reasons. Refusals name the flag, e.g. `--grade: ...`.
 
 pub mod assess;
+pub mod body;
 pub mod follow_up;
 pub mod goal;
 pub mod indicator;
+pub mod method;
+pub mod organisation;
+pub mod plan;
 pub mod reading;
+pub mod scale;
 pub mod target;
 
 use super::state::{KnownAt, replay};
@@ -198,7 +204,14 @@ fn flag_of(field: &str) -> (String, Option<String>) {
         "source" if below.is_empty() => ("--source-kind".into(), None),
         "source" => (flag(&format!("source_{}", first(below))), None),
         "bodies" => ("--body".into(), None),
-        "levels" => {
+        "index" if !below.is_empty() => (flag(&format!("index_{}", first(below))), None),
+        "levels" | "grades" | "scores" | "goal_grades" => {
+            let singular = match name {
+                "levels" => "--level",
+                "grades" => "--grade",
+                "scores" => "--score",
+                _ => "--goal-grade",
+            };
             // `[1].threshold`: the second --level, its threshold.
             let index = below
                 .strip_prefix('[')
@@ -208,9 +221,9 @@ fn flag_of(field: &str) -> (String, Option<String>) {
                 Some((n, rest)) => {
                     let rest = rest.trim_start_matches('.');
                     let part = (!rest.is_empty()).then(|| rest.to_string());
-                    (format!("--level #{}", n + 1), part)
+                    (format!("{singular} #{}", n + 1), part)
                 }
-                None => ("--level".into(), None),
+                None => (singular.into(), None),
             }
         }
         _ => (flag(name), None),
@@ -416,6 +429,14 @@ mod tests {
             ("--level #2".into(), Some("threshold".into()))
         );
         assert_eq!(f("payload.levels"), ("--level".into(), None));
+        assert_eq!(
+            f("payload.scores[2].score"),
+            ("--score #3".into(), Some("score".into()))
+        );
+        assert_eq!(
+            f("payload.index.decimals"),
+            ("--index-decimals".into(), None)
+        );
         assert_eq!(
             f("payload.baseline.period.to"),
             ("--baseline-to".into(), None)

@@ -1,10 +1,10 @@
-//! `malbok target set|revise`: `target.set`, `target.revised`.
+//! `malbok target set|revise|retire`: `target.set`, `target.revised`, `target.retired`.
 
 use super::{BasisArgs, Payload, append, derive_id, level};
 use crate::cli::{CliError, Context, Format};
 use std::io::Write;
 
-/// Set or revise the target of an indicator.
+/// Set, revise or retire the target of an indicator.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -15,6 +15,25 @@ pub struct Args {
 enum Command {
     Set(Set),
     Revise(Revise),
+    Retire(Retire),
+}
+
+/// Retire a target from a date (target.retired): it is no longer in force, e.g. when its plan
+/// ends or the decision that set it is withdrawn. With --decision or --reason.
+///
+/// Example: malbok target retire --target ekero.sn.2019.m07.i1.t --effective 2023-01-01 --reason "Mandatperioden 2019–2022 är slut."
+#[derive(Debug, clap::Args)]
+struct Retire {
+    /// The target.
+    #[arg(long)]
+    target: String,
+    /// From when it is no longer in force, YYYY-MM-DD, as the decision states it.
+    #[arg(long)]
+    effective: String,
+    #[command(flatten)]
+    basis: BasisArgs,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 /// Set a target of an indicator (target.set). Levels go from the least to the most ambitious,
@@ -127,6 +146,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             let payload = levels(payload, &a.levels).opt("deadline", a.deadline);
             let payload = a.basis.add_to(payload);
             append(session, ctx, "target.revised", payload, None, a.format, out)
+        }
+        Command::Retire(a) => {
+            let payload = Payload::default()
+                .put("target", a.target)
+                .put("effective", a.effective);
+            let payload = a.basis.add_to(payload);
+            append(session, ctx, "target.retired", payload, None, a.format, out)
         }
     }
 }

@@ -12,5 +12,6 @@ mod golden;
 mod html;
 mod people;
 mod props;
+mod readme;
 mod report;
 mod tamper;

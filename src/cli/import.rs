@@ -12,17 +12,75 @@ use std::io::Write;
 /// does not change. All events of one import share one run id and one ledger time.
 ///
 /// Example: malbok import fixtures/ekero/events.jsonl
+///
+/// With --from kolada it reads Kolada API data responses (v2 or v3; several files are one
+/// import) and appends readings of the indicators whose source is that one KPI, for their
+/// organisation's Kolada id: a new value is a reading, null is not measurable (Kolada's status
+/// the reason), a changed value a correction, an unchanged one nothing. With --from csv it
+/// reads readings from spreadsheets (`;`, decimal comma, UTF-8 or Windows-1252) with the
+/// columns indicator;from;to;value;not_measurable;source_kind;source_description;comment;seq;
+/// decision;reason, as `malbok readings --format csv` writes them: an edited export appends
+/// exactly the corrections made.
+///
+/// Example: malbok import --from kolada --fetched 2022-03-01T09:00:00Z fixtures/kolada/v2_data_N00945_0139.json
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The JSONL file, or - for standard input.
-    file: String,
+    /// The file (JSONL: one file, or - for standard input; Kolada and CSV: one or more).
+    #[arg(required = true, num_args = 1..)]
+    files: Vec<String>,
+    /// The input format.
+    #[arg(long, value_enum, default_value_t)]
+    from: From,
+    #[command(flatten)]
+    kolada: KoladaArgs,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
+/// The input formats of `import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum From {
+    /// One {"kind","payload"} per line (events/CATALOGUE.md).
+    #[default]
+    Jsonl,
+    /// Kolada API v2/v3 data responses.
+    Kolada,
+    /// Readings in the documented CSV layout (semicolons, decimal comma).
+    Csv,
+}
+
+/// Where Kolada files come from.
+#[derive(Debug, clap::Args)]
+pub struct KoladaArgs {
+    /// Kolada: the gender to read, T (total), K or M.
+    #[arg(long, default_value = "T", value_parser = ["T", "K", "M"])]
+    gender: String,
+    /// Kolada: the URL the files were fetched from (recorded with each reading).
+    #[arg(long)]
+    url: Option<String>,
+    /// Kolada and CSV: when the files were fetched, RFC 3339, e.g. 2022-03-01T09:00:00Z
+    /// (required for Kolada: Kolada revises its figures).
+    #[arg(long)]
+    fetched: Option<String>,
+}
+
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes = super::read_input(&args.file)?;
-    let source = super::input_name(&args.file);
+    match args.from {
+        From::Jsonl => {}
+        From::Kolada => return kolada(args, ctx, out),
+        From::Csv => return csv(args, ctx, out),
+    }
+    let [file] = args.files.as_slice() else {
+        return Err(crate::import::InputError::new(
+            "FILE",
+            None,
+            None,
+            "a JSONL import takes one file; import several one after the other",
+        )
+        .into());
+    };
+    let bytes = super::read_input(file)?;
+    let source = super::input_name(file);
     let lines = jsonl::parse(source, &bytes)?;
     let mut ledger = Ledger::open(&ctx.ledger)?;
     let appended = append_checked(&mut ledger, ctx, source, lines)?;
@@ -97,4 +155,89 @@ pub fn report(appended: &[Sealed], format: Format, out: &mut dyn Write) -> Resul
         )?,
     }
     Ok(())
+}
+
+/// `import --from kolada`: the files converted against the ledger's state, then appended as
+/// one import. Values already recorded append nothing.
+fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    use crate::import::{InputError, kolada};
+    let Some(fetched) = args.kolada.fetched else {
+        let why = "is required for Kolada: when were the files fetched? e.g. 2022-03-01T09:00:00Z";
+        return Err(InputError::new("--fetched", None, None, why).into());
+    };
+    let mut files = Vec::new();
+    for file in &args.files {
+        let bytes = super::read_input(file)?;
+        files.push(kolada::parse_data(super::input_name(file), &bytes)?);
+    }
+    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
+    let options = kolada::Options {
+        gender: args.kolada.gender,
+        url: args.kolada.url,
+        fetched,
+    };
+    let converted = kolada::convert(&files, &state, &options)?;
+    for note in &converted.notes {
+        eprintln!("malbok: {note}");
+    }
+    append_converted(
+        &mut ledger,
+        state,
+        ctx,
+        "kolada",
+        converted.events,
+        args.format,
+        out,
+    )?;
+    if args.format == Format::Text {
+        writeln!(
+            out,
+            "{} values already recorded, {} for no indicator of this ledger",
+            converted.unchanged, converted.unmatched
+        )?;
+    }
+    Ok(())
+}
+
+/// `import --from csv`: readings in the documented layout (see `crate::import::csv`).
+fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
+    let mut events = Vec::new();
+    for file in &args.files {
+        let bytes = super::read_input(file)?;
+        events.extend(crate::import::csv::readings(
+            super::input_name(file),
+            &bytes,
+            &state,
+        )?);
+    }
+    append_converted(&mut ledger, state, ctx, "csv", events, args.format, out)
+}
+
+/// Appends converted events, all or nothing, or says that there was nothing new.
+fn append_converted(
+    ledger: &mut Ledger,
+    state: crate::domain::State,
+    ctx: &Context,
+    source: &str,
+    events: Vec<crate::ledger::NewEvent>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    if events.is_empty() {
+        match format {
+            Format::Text => writeln!(out, "nothing new to append")?,
+            Format::Json => writeln!(out, "{}", json!({"count": 0}))?,
+        }
+        return Ok(());
+    }
+    let lines = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| jsonl::Line { line: i + 1, event })
+        .collect();
+    let appended = append_checked_on(ledger, state, ctx, source, lines)?;
+    report(&appended, format, out)
 }

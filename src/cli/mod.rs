@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod log;
 mod people;
+mod readings;
 mod report;
 mod reproduce;
 mod restore;
@@ -86,6 +87,7 @@ pub enum Command {
     Plan(people::plan::Args),
     Scale(people::scale::Args),
     Method(people::method::Args),
+    Readings(readings::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -186,6 +188,7 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Plan(args) => people::plan::run(args, ctx, out),
         Command::Scale(args) => people::scale::run(args, ctx, out),
         Command::Method(args) => people::method::run(args, ctx, out),
+        Command::Readings(args) => readings::run(args, ctx, out),
     }
 }
 

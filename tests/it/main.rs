@@ -10,6 +10,7 @@ mod crash;
 mod domain;
 mod golden;
 mod html;
+mod kolada;
 mod people;
 mod props;
 mod readme;

@@ -81,15 +81,21 @@ struct Add {
     /// The live goal it measures.
     #[arg(long)]
     goal: String,
-    /// The indicator text, verbatim.
-    #[arg(long)]
-    text: String,
-    /// What its values count (see above).
-    #[arg(long)]
-    unit: String,
-    /// Which way it should move: increase, decrease or reach.
+    /// The indicator text, verbatim (default with --from-kolada-kpi: the KPI's title).
+    #[arg(long, required_unless_present = "from_kolada_kpi")]
+    text: Option<String>,
+    /// What its values count (see above; default with --from-kolada-kpi: from the KPI's unit).
+    #[arg(long, required_unless_present = "from_kolada_kpi")]
+    unit: Option<String>,
+    /// Which way it should move: increase, decrease or reach. Always yours to give: Kolada's
+    /// metadata does not say whether higher or lower is better.
     #[arg(long)]
     direction: String,
+    /// A Kolada KPI metadata response (/v2/kpi/ID or /v3/kpi/ID, saved to a file): text, unit,
+    /// area and source come from the KPI (flags given win). With several KPIs in the file,
+    /// name one with --source-kolada-kpi.
+    #[arg(long, value_name = "FILE")]
+    from_kolada_kpi: Option<String>,
     #[command(flatten)]
     fields: Fields,
     /// From when it applies, YYYY-MM-DD. Default: none, i.e. as long as its goal.
@@ -153,16 +159,21 @@ struct Retire {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let session = super::open(ctx)?;
     match args.command {
-        Command::Add(a) => {
+        Command::Add(mut a) => {
+            if let Some(file) = a.from_kolada_kpi.clone() {
+                from_kolada_kpi(&file, &mut a)?;
+            }
+            // Both are present: clap requires them unless --from-kolada-kpi filled them in.
+            let text = a.text.unwrap_or_default();
             let id = match a.id {
                 Some(id) => id,
-                None => numbered_id(&session.state, &a.goal, "i", &a.text),
+                None => numbered_id(&session.state, &a.goal, "i", &text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())
                 .put("goal", a.goal)
-                .put("text", a.text)
-                .put("unit", a.unit)
+                .put("text", text)
+                .opt("unit", a.unit)
                 .put("direction", a.direction);
             let payload = a.fields.add_to(payload).opt("effective", a.effective);
             let payload = a.basis.add_to(payload);
@@ -189,4 +200,47 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             append(session, ctx, kind, payload, None, a.format, out)
         }
     }
+}
+
+/// Fills in what `indicator add` was not given from a Kolada KPI metadata file.
+fn from_kolada_kpi(file: &str, a: &mut Add) -> Result<(), CliError> {
+    use crate::import::{InputError, kolada};
+    let bytes = crate::cli::read_input(file)?;
+    let kpis = kolada::parse_kpis(crate::cli::input_name(file), &bytes)?;
+    let kpi = match (a.fields.source_kolada_kpi.as_slice(), kpis.as_slice()) {
+        ([wanted], _) => kpis.iter().find(|k| &k.id == wanted),
+        ([], [one]) => Some(one),
+        _ => None,
+    };
+    let Some(kpi) = kpi else {
+        let ids: Vec<&str> = kpis.iter().map(|k| k.id.as_str()).collect();
+        let why = format!(
+            "the file holds the KPIs {}; name the one to use with --source-kolada-kpi",
+            if ids.is_empty() {
+                "(none)".to_string()
+            } else {
+                ids.join(", ")
+            }
+        );
+        return Err(InputError::new("--from-kolada-kpi", None, None, why).into());
+    };
+    a.text.get_or_insert_with(|| kpi.title.clone());
+    if a.unit.is_none() {
+        let (unit, label) = kolada::unit_of(kpi.unit.as_deref().unwrap_or(""));
+        a.unit = Some(unit.to_string());
+        if a.fields.unit_label.is_none() {
+            a.fields.unit_label = label;
+        }
+    }
+    if a.fields.area.is_none() {
+        a.fields.area = kpi.operating_area.clone();
+    }
+    a.fields.source_kind.get_or_insert_with(|| "kolada".into());
+    if a.fields.source_kolada_kpi.is_empty() {
+        a.fields.source_kolada_kpi = vec![kpi.id.clone()];
+    }
+    if a.fields.source_description.is_none() {
+        a.fields.source_description = kpi.description.clone();
+    }
+    Ok(())
 }

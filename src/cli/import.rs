@@ -204,16 +204,33 @@ fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError
 fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let mut ledger = Ledger::open(&ctx.ledger)?;
     let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
-    let mut events = Vec::new();
+    let mut lines = Vec::new();
     for file in &args.files {
         let bytes = super::read_input(file)?;
-        events.extend(crate::import::csv::readings(
+        lines.extend(crate::import::csv::readings(
             super::input_name(file),
             &bytes,
             &state,
         )?);
     }
-    append_converted(&mut ledger, state, ctx, "csv", events, args.format, out)
+    if lines.is_empty() {
+        return append_converted(&mut ledger, state, ctx, "csv", Vec::new(), args.format, out);
+    }
+    // The domain's refusals name the file and the row's line (of the first file when several
+    // are imported at once) and the column.
+    let source = super::input_name(&args.files[0]).to_string();
+    let appended =
+        append_checked_on(&mut ledger, state, ctx, &source, lines).map_err(|e| match e {
+            CliError::Refused(r) => {
+                let column = crate::import::csv::column_of(r.field.as_deref()).to_string();
+                CliError::Refused(crate::import::InputError {
+                    field: Some(column),
+                    ..r
+                })
+            }
+            other => other,
+        })?;
+    report(&appended, args.format, out)
 }
 
 /// Appends converted events, all or nothing, or says that there was nothing new.

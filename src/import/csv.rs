@@ -24,7 +24,6 @@
 
 use super::InputError;
 use crate::domain::{Dec, Outcome, State};
-use crate::ledger::NewEvent;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -85,8 +84,14 @@ pub fn number(cell: &str) -> Result<Dec, String> {
 }
 
 /// Reads the readings of one CSV file against `state`.
-pub fn readings(name: &str, bytes: &[u8], state: &State) -> Result<Vec<NewEvent>, InputError> {
-    let content = decode(bytes);
+/// Each event comes with the line of its row, so that the domain's later refusals name it.
+pub fn readings(
+    name: &str,
+    bytes: &[u8],
+    state: &State,
+) -> Result<Vec<super::jsonl::Line>, InputError> {
+    // CRLF as LF: the reader then reports where each record starts in lines we can count.
+    let content = decode(bytes).replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .flexible(false)
@@ -131,15 +136,28 @@ pub fn readings(name: &str, bytes: &[u8], state: &State) -> Result<Vec<NewEvent>
     let mut events = Vec::new();
     let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
     for record in reader.records() {
+        // The line a record starts on, counted in the text (a quoted cell may span lines).
+        let line_at = |byte: u64| {
+            let byte = usize::try_from(byte)
+                .unwrap_or(usize::MAX)
+                .min(content.len());
+            1 + content.as_bytes()[..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64
+        };
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            refuse(
-                line,
-                "row",
-                format!("{e}; every row has the header's {} cells", headers.len()),
-            )
+            let line = e.position().map_or(0, |p| line_at(p.byte()));
+            let why = match e.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => format!(
+                    "the row has {len} cells, the header {}; cells are separated by semicolons",
+                    headers.len()
+                ),
+                _ => e.to_string(),
+            };
+            refuse(line, "row", why)
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -259,10 +277,34 @@ pub fn readings(name: &str, bytes: &[u8], state: &State) -> Result<Vec<NewEvent>
             map.insert("comment".into(), c.into());
         }
         let event = super::jsonl::new_event(kind.to_string(), payload)
-            .map_err(|(field, why)| refuse(line, field.as_deref().unwrap_or("row"), why))?;
-        events.push(event);
+            .map_err(|(field, why)| refuse(line, column_of(field.as_deref()), why))?;
+        // The domain's shape checks here, while the row is known.
+        let payload = serde_json::Value::Object(event.payload.clone());
+        crate::domain::DomainEvent::parse(&event.kind, &payload)
+            .map_err(|e| refuse(line, column_of(Some(&e.field)), e.reason))?;
+        events.push(super::jsonl::Line {
+            line: line as usize,
+            event,
+        });
     }
     Ok(events)
+}
+
+/// The column a payload field came from: `payload.period.to` is `to`.
+pub fn column_of(field: Option<&str>) -> &str {
+    match field.unwrap_or("") {
+        "payload.period.from" => "from",
+        "payload.period.to" => "to",
+        "payload.period" => "from",
+        "payload.value" => "value",
+        "payload.indicator" => "indicator",
+        "payload.reason" => "not_measurable",
+        "payload.comment" => "comment",
+        "payload.decision" => "decision",
+        "payload.source.kind" | "payload.source" => "source_kind",
+        "payload.source.description" => "source_description",
+        _ => "row",
+    }
 }
 
 /// A text cell for a CSV file malbok writes: a leading `=`, `+`, `-` or `@` gets a `'` so

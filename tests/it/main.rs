@@ -7,6 +7,7 @@ mod common;
 mod bad_input;
 mod cli;
 mod crash;
+mod csv_in;
 mod domain;
 mod golden;
 mod html;

@@ -2,6 +2,7 @@
 //! actor, clock), and the mapping of errors to exit codes. One file per command.
 
 mod append;
+mod completions;
 mod demo;
 mod diff;
 mod export;
@@ -10,6 +11,7 @@ mod history;
 mod import;
 mod init;
 mod log;
+mod man;
 mod people;
 mod readings;
 mod report;
@@ -88,6 +90,8 @@ pub enum Command {
     Scale(people::scale::Args),
     Method(people::method::Args),
     Readings(readings::Args),
+    Completions(completions::Args),
+    Man(man::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -189,6 +193,8 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Scale(args) => people::scale::run(args, ctx, out),
         Command::Method(args) => people::method::run(args, ctx, out),
         Command::Readings(args) => readings::run(args, ctx, out),
+        Command::Completions(args) => completions::run(args, ctx, out),
+        Command::Man(args) => man::run(args, ctx, out),
     }
 }
 

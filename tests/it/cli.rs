@@ -372,3 +372,32 @@ pub fn run_in_shell(env: &TestEnv, line: &str) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_clap_definitions() {
+    let env = TestEnv::new();
+    let bash = env.run(&["completions", "bash"]);
+    assert!(
+        bash.contains("malbok") && bash.contains("organisation"),
+        "{bash}"
+    );
+    // The script is valid bash.
+    let path = env.write("malbok.bash", bash.as_bytes());
+    let ok = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("bash");
+    assert!(ok.success());
+    assert!(
+        env.run(&["completions", "zsh"])
+            .starts_with("#compdef malbok")
+    );
+    assert!(
+        env.run(&["completions", "fish"])
+            .contains("complete -c malbok")
+    );
+    let man = env.run(&["man"]);
+    assert!(man.contains(".TH malbok"), "{man}");
+    assert!(man.contains("organisation"), "{man}");
+}

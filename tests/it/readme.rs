@@ -65,5 +65,16 @@ fn the_readme_examples_run_as_written_in_order() {
         "diff lists the correction:\n{stdout}"
     );
     assert!(env.path("upplands-bro.setup.jsonl").exists());
+    // The Kolada and CSV examples did what their comments say.
+    assert!(
+        stdout.contains("id: upplands-bro.sn.2024.fler-aldre-ska-kunna-bo-kvar-hemma.i1\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("0 values already recorded, 1 for no indicator"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("nothing new to append\n"), "{stdout}");
+    assert!(env.path("malbok.1").exists() && env.path("malbok.bash").exists());
     assert!(env.path("published.md").exists());
 }

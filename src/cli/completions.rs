@@ -5,8 +5,10 @@ use clap::CommandFactory;
 use std::io::Write;
 
 /// Print completions for bash, zsh or fish, generated from malbok's own flags and commands.
+/// Save them where your shell looks (bash: ~/.local/share/bash-completion/completions/malbok,
+/// zsh: a directory on $fpath as _malbok, fish: ~/.config/fish/completions/malbok.fish).
 ///
-/// Example: malbok completions bash > ~/.local/share/bash-completion/completions/malbok
+/// Example: malbok completions bash > malbok.bash
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The shell.

@@ -22,7 +22,7 @@ use std::io::Write;
 /// decision;reason, as `malbok readings --format csv` writes them: an edited export appends
 /// exactly the corrections made.
 ///
-/// Example: malbok import --from kolada --fetched 2022-03-01T09:00:00Z fixtures/kolada/v2_data_N00945_0139.json
+/// Example: malbok import --from kolada --fetched 2022-05-01T08:00:00Z fixtures/kolada/data_N31805_0139.v2.json
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The file (JSONL: one file, or - for standard input; Kolada and CSV: one or more).

@@ -496,12 +496,13 @@ fn every_command_shows_an_example_in_its_help() {
     }
 }
 
-/// The example in `malbok <command> --help`, as a shell line.
+/// The (last) example in `malbok <command> --help`, as a shell line.
 fn help_example(env: &TestEnv, command: &str) -> String {
     let mut args: Vec<&str> = command.split(' ').collect();
     args.push("--help");
     let help = env.run(&args);
     help.lines()
+        .rev()
         .find_map(|l| l.trim().strip_prefix("Example: "))
         .unwrap_or_else(|| panic!("no example in {command} --help"))
         .to_string()
@@ -620,4 +621,119 @@ fn set_up_refusals_name_the_flag() {
         assert!(stderr.contains(message), "{args:?}:\n{stderr}");
     }
     assert_eq!(env.head(), head);
+}
+
+#[test]
+fn the_help_examples_of_init_import_readings_completions_and_man_run() {
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(common::root().join("fixtures"), env.path("fixtures"))
+        .expect("link fixtures");
+    let mut outputs = Vec::new();
+    for command in ["init", "readings", "completions", "man"] {
+        let example = help_example(&env, command);
+        outputs.push(crate::cli::run_in_shell(&env, &example));
+    }
+    // `init --template kommun` made Ekerö; the Kolada example needs an indicator of its KPI.
+    assert!(
+        outputs[0].contains("wrote ekero.setup.jsonl"),
+        "{}",
+        outputs[0]
+    );
+    env.run(&[
+        "plan",
+        "adopt",
+        "--body",
+        "ekero.sn",
+        "--title",
+        "Mål",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2022-12-31",
+        "--reason",
+        "Test.",
+    ]);
+    env.run(&[
+        "goal",
+        "add",
+        "--id",
+        "ekero.m1",
+        "--plan",
+        "ekero.sn.2020",
+        "--text",
+        "Mål 1",
+        "--body",
+        "ekero.sn",
+    ]);
+    env.run(&[
+        "indicator",
+        "add",
+        "--goal",
+        "ekero.m1",
+        "--text",
+        "Andel",
+        "--unit",
+        "percent",
+        "--direction",
+        "decrease",
+        "--source-kind",
+        "kolada",
+        "--source-kolada-kpi",
+        "N31805",
+    ]);
+    let example = help_example(&env, "import");
+    // The example's file is for Upplands-Bro (0139): no indicator of Ekerö's matches it.
+    let out = crate::cli::run_in_shell(&env, &example);
+    assert!(
+        out.contains("0 values already recorded, 3 for no indicator"),
+        "{out}"
+    );
+    assert!(env.path("utfall.csv").exists() && env.path("malbok.1").exists());
+}
+
+#[test]
+fn init_template_no_import_only_writes_and_bad_org_leaves_nothing() {
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "init",
+        "--template",
+        "kommun",
+        "--org",
+        "1471",
+        "--name",
+        "Götene kommun",
+        "--no-import",
+    ]);
+    assert_eq!(
+        out,
+        "wrote gotene.setup.jsonl (9 events); import it with `malbok import gotene.setup.jsonl`\n"
+    );
+    assert!(!env.ledger().exists());
+    env.init();
+    env.run(&["import", "gotene.setup.jsonl"]);
+    assert!(
+        env.run(&["history", "gotene.sn"])
+            .contains("body.registered")
+    );
+
+    let other = TestEnv::new();
+    let out = other
+        .malbok()
+        .args([
+            "init",
+            "--template",
+            "kommun",
+            "--org",
+            "125",
+            "--name",
+            "Ekerö kommun",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("malbok: --org: `125` is not a Kolada municipality id")
+    );
+    assert!(!other.ledger().exists() && !other.path("ekero.setup.jsonl").exists());
 }

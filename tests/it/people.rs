@@ -737,3 +737,78 @@ fn init_template_no_import_only_writes_and_bad_org_leaves_nothing() {
     );
     assert!(!other.ledger().exists() && !other.path("ekero.setup.jsonl").exists());
 }
+
+/// A municipality's year without hand-written JSON: set up with the commands for people,
+/// values from Kolada and a spreadsheet, an interim report sealed, a correction after it.
+#[test]
+fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(common::root().join("fixtures"), env.path("fixtures"))
+        .expect("link fixtures");
+    #[rustfmt::skip]
+    let script: &[&[&str]] = &[
+        &["init", "--template", "kommun", "--org", "0139", "--name", "Upplands-Bro kommun"],
+        &["plan", "adopt", "--body", "upplands-bro.sn", "--title", "Socialnämndens mål 2021–2024", "--from", "2021-01-01", "--to", "2024-12-31", "--decision", "SN 2020-12-09 § 101"],
+        &["goal", "add", "--id", "ub.m1", "--plan", "upplands-bro.sn.2021", "--number", "1", "--text", "Färre barnfamiljer ska behöva ekonomiskt bistånd.", "--body", "upplands-bro.sn"],
+        &["indicator", "add", "--goal", "ub.m1", "--from-kolada-kpi", "fixtures/kolada/kpi_N31805.v2.json", "--direction", "decrease"],
+        &["indicator", "add", "--goal", "ub.m1", "--text", "Andel nöjda med handläggningen", "--unit", "percent", "--direction", "increase", "--source-kind", "survey", "--source-description", "Egen enkät"],
+        &["target", "set", "--indicator", "ub.m1.i1", "--level", "Uppnått <= 2", "--effective", "2021-01-01", "--decision", "SN 2020-12-09 § 101"],
+        &["follow-up", "add", "--org", "upplands-bro", "--name", "Delår 2021", "--kind", "interim", "--cut-off", "2021-08-31"],
+        &["method", "add", "--org", "upplands-bro", "--scale", "upplands-bro.tregradig", "--name", "Index", "--effective", "2021-01-01", "--score", "uppnatt=1", "--score", "delvis=0.5", "--score", "ej_uppnatt=0", "--goal-grade", "uppnatt=0.75", "--goal-grade", "delvis=0.5", "--goal-grade", "ej_uppnatt=0", "--index-aggregation", "mean_of_goal_means", "--index-decimals", "2", "--index-rounding", "half_up", "--reason", "Som i årsredovisningen."],
+        &["import", "--from", "kolada", "--fetched", "2021-05-01T08:00:00Z", "fixtures/kolada/data_N31805_0139.v2.json"],
+        &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--indicator", "ub.m1.i1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar."],
+        &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--goal", "ub.m1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Delvis på väg."],
+    ];
+    for args in script {
+        env.run(args);
+    }
+    // The survey value from a spreadsheet, as Excel saves it.
+    env.write(
+        "enkat.csv",
+        "indicator;from;to;value;source_kind;source_description\r\nub.m1.i2;2021-01-01;2021-08-31;71,5;survey;Egen enkät våren 2021\r\n".as_bytes(),
+    );
+    env.run(&["import", "--from", "csv", "enkat.csv"]);
+    let which = [
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "upplands-bro",
+        "--body",
+        "upplands-bro.sn",
+    ];
+    let report = env.run(&[&["report"][..], &which].concat());
+    assert!(
+        report.contains("Barnfamiljer som erhållit ekonomiskt bistånd"),
+        "{report}"
+    );
+    assert!(report.contains("71,5"), "{report}");
+    let sealed = env.run(&[&["seal"][..], &which, &["--report-format", "md"]].concat());
+    let seal = sealed
+        .strip_prefix("seal ")
+        .and_then(|s| s.split(':').next())
+        .expect("seal id")
+        .to_string();
+
+    // Later: the survey value corrected in the exported spreadsheet, Kolada revises 2021.
+    let csv = env.run(&["readings", "--indicator", "ub.m1.i2", "--format", "csv"]);
+    env.write("utfall.csv", csv.replace(";71,5;", ";72;").as_bytes());
+    let out = env.run(&["import", "--from", "csv", "utfall.csv"]);
+    assert!(out.starts_with("appended "), "{out}");
+    env.run(&[
+        "import",
+        "--from",
+        "kolada",
+        "--fetched",
+        "2022-05-01T08:00:00Z",
+        "fixtures/kolada/data_N31805_0139.v3.json",
+    ]);
+
+    let reproduced = env.run(&["reproduce", &seal, "--out", "published.md"]);
+    assert!(reproduced.contains("byte-identical"), "{reproduced}");
+    let diff = env.run(&["diff", &seal]);
+    assert!(
+        diff.contains("71.5 → 72") || diff.contains("71,5 → 72"),
+        "{diff}"
+    );
+    env.run(&["verify"]);
+}

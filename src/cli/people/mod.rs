@@ -281,7 +281,9 @@ fn for_people(reason: &str) -> String {
         let is_field = !word.is_empty()
             && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
             && FIELD_NAMES.contains(&word);
-        if is_field {
+        if word == "period" {
+            out.push_str("--from/--to");
+        } else if is_field {
             out.push_str(&flag_of(&format!("payload.{word}")).0);
         } else {
             out.push_str(&rest[open..open + close + 2]);
@@ -289,10 +291,14 @@ fn for_people(reason: &str) -> String {
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    out.replace(" a --", " --")
-        .replace(" an --", " --")
-        .replace("or --file", "or --source-file")
-        .replace("or --url", "or --source-url")
+    out.replace(
+        "record reading.corrected with --corrects",
+        "use `malbok reading correct --corrects`",
+    )
+    .replace(" a --", " --")
+    .replace(" an --", " --")
+    .replace("or --file", "or --source-file")
+    .replace("or --url", "or --source-url")
 }
 
 /// Payload field names that refusals quote and that are flags of the commands for people.
@@ -314,6 +320,7 @@ const FIELD_NAMES: &[&str] = &[
     "organisation",
     "follow_up",
     "levels",
+    "corrects",
 ];
 
 /// A refusal of one event given on the command line: no line number, the flag for the field
@@ -394,6 +401,10 @@ mod tests {
             "unknown plan `x`: define it first with `malbok plan adopt`"
         );
         assert_eq!(for_people("is required: add \"source\""), "is required");
+        assert_eq!(
+            for_people("to change it, record reading.corrected with \"corrects\": 13"),
+            "to change it, use `malbok reading correct --corrects`: 13"
+        );
         assert_eq!(
             for_people("is required, or a \"reason\": say which decision"),
             "is required, or --reason: say which decision"

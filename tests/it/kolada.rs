@@ -139,6 +139,28 @@ fn values_become_readings_revisions_corrections_and_reimport_appends_nothing() {
     let seq_2021 = events[events.len() - 1]["seq"].as_u64().expect("seq");
     assert_ne!(env.head(), head);
 
+    // Another gender than the file holds: said on stderr, nothing appended.
+    let out = env
+        .malbok()
+        .args([
+            "import",
+            "--from",
+            "kolada",
+            "--gender",
+            "K",
+            "--fetched",
+            "2022-05-01T08:00:00Z",
+            &v2,
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("N31805 0139 2020: no value for gender K"),
+        "{stderr}"
+    );
+
     // The same file again: nothing new.
     let head = env.head();
     let out = env.run(&[

@@ -195,7 +195,10 @@ KINDS = {
     "report.sealed": obj(["follow_up", "format", "head_seq", "head_hash", "report_hash"],
                          {"follow_up": R("id"), "body": R("id"), "format": {"enum": ["md", "json", "csv", "html"]},
                           "head_seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
-                          "head_hash": R("hash"), "report_hash": R("hash")},
+                          "head_hash": R("hash"), "report_hash": R("hash"),
+                          "tree_size": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
+                          "tree_root": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                                        "description": "An RFC 6962 SHA-256 tree root, 64 lowercase hex digits."}},
                          "A report was published: the ledger head it was made from and the hash of its bytes."),
 }
 

@@ -3,7 +3,9 @@
 
 pub mod cli;
 pub mod domain;
+pub mod r#gen;
 pub mod import;
 pub mod ledger;
+pub mod projection;
 pub mod query;
 pub mod report;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The independent verifier (verify.py, written from ENCODING.md alone) must accept the golden
 # vectors and a fresh export of the demo ledger, and reject a tampered copy of that export.
-# Installs its one dependency (blake3, pinned in requirements.txt) into target/verify-venv.
+# proofs.py (written from PROOFS.md alone) checks the tree vectors, a signed checkpoint and
+# inclusion and consistency proofs of the same ledger, and rejects the tampered export against
+# the checkpoint. Installs blake3 and cryptography (pinned in requirements.txt) into
+# target/verify-venv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,3 +40,22 @@ if "$py" events/verify/verify.py "$work/tampered.jsonl"; then
   exit 1
 fi
 echo "independent verifier: ok (tampered export rejected)"
+
+echo "independent verifier: tree vectors, checkpoints and proofs (proofs.py)"
+"$py" events/verify/proofs.py vectors events/vectors
+malbok keygen --name malbok.check --out "$work/log" >/dev/null
+malbok checkpoint --key "$work/log.key" --size 10 >"$work/old.cp"
+malbok checkpoint --key "$work/log.key" >"$work/new.cp"
+malbok prove inclusion 5 --key "$work/log.key" >"$work/inclusion.json"
+malbok prove inclusion 5 --key "$work/log.key" --format tlog-proof >"$work/inclusion.tlog-proof"
+malbok prove consistency 10 >"$work/consistency.json"
+"$py" events/verify/proofs.py proof "$work/inclusion.json" --key "$work/log.pub"
+"$py" events/verify/proofs.py proof "$work/inclusion.tlog-proof" --key "$work/log.pub"
+"$py" events/verify/proofs.py proof "$work/consistency.json" --key "$work/log.pub" \
+    --checkpoint "$work/old.cp" --checkpoint "$work/new.cp"
+"$py" events/verify/proofs.py extends "$work/export.jsonl" --checkpoint "$work/new.cp" --key "$work/log.pub"
+if "$py" events/verify/proofs.py extends "$work/tampered.jsonl" --checkpoint "$work/new.cp" --key "$work/log.pub"; then
+  echo "FAILED: proofs.py accepted a tampered export against the checkpoint" >&2
+  exit 1
+fi
+echo "independent verifier: ok (proofs and checkpoints verified, tampered export rejected)"

@@ -15,6 +15,8 @@ def no_float(s): raise Fail(f"number {s[:40]} is not an integer (section 2: no f
 def int_ok(s):  # section 2: magnitude at most 2^53 - 1 (checked before int() of huge strings)
     if len(s) > 17 or abs(int(s)) > 2**53 - 1: raise Fail(f"integer {s[:40]} exceeds 2^53-1")
     return int(s)
+def depth(v):  # section 2: the event object is level 1; at most 127 levels
+    return 1 + max(map(depth, v.values() if isinstance(v, dict) else v), default=0) if isinstance(v, (dict, list)) else 0
 def check(i, line, prev, last):  # one line at position i; returns (event, hash hex)
     m = SUFFIX.fullmatch(line, max(0, len(line) - 76))
     if not line.startswith(PREFIX) or not m:
@@ -27,6 +29,7 @@ def check(i, line, prev, last):  # one line at position i; returns (event, hash 
         if canon.encode("utf-8") != raw: raise Fail("event bytes are not canonical JSON")
     except (ValueError, RecursionError) as e:  # bad UTF-8, bad JSON, lone surrogates
         raise Fail(f"event bytes are not valid JSON/UTF-8 ({type(e).__name__})")
+    if depth(ev) > 127: raise Fail("arrays and objects nest deeper than 127 levels")
     if not isinstance(ev, dict) or set(ev) != set(TYPES):
         raise Fail("event is not an object with exactly the nine members")
     for k, t in TYPES.items():
@@ -38,7 +41,7 @@ def check(i, line, prev, last):  # one line at position i; returns (event, hash 
     h = blake3(TAG + bytes.fromhex(prev) + raw).hexdigest()
     if m.group(1).decode() != h: raise Fail(f"stored hash {m.group(1).decode()} != computed {h}")
     try:
-        if not TIME.fullmatch(ev["time"]): raise ValueError
+        if not TIME.fullmatch(ev["time"]) or ev["time"] < "0001": raise ValueError
         datetime.strptime(ev["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
     except ValueError: raise Fail(f"time {ev['time'][:80]!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
     if last and ev["time"] < last["time"]: raise Fail("time is before the previous event's")

@@ -3,7 +3,6 @@
 use super::{CliError, Context, Format};
 use crate::import::InputError;
 use crate::import::jsonl::new_event;
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// Append one event of a kind in events/CATALOGUE.md. The payload is a JSON object, given
@@ -39,7 +38,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         };
         InputError::new(source, None, field.as_deref(), reason)
     })?;
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
     let line = crate::import::jsonl::Line { line: 1, event };
     let appended = super::import::append_checked(&mut ledger, ctx, "--payload", vec![line])
         .map_err(|e| match e {

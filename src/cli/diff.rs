@@ -1,10 +1,9 @@
 //! `malbok diff`: everything appended after a seal that changes what its report shows.
 
 use super::reproduce::find_seal;
-use super::state::{KnownAt, replay};
+use super::state::KnownAt;
 use super::{CliError, Context, Format};
 use crate::domain::JournalEntry;
-use crate::ledger::Ledger;
 use crate::report::changes::{changes_after, report_subjects};
 use serde::Serialize;
 use std::io::Write;
@@ -29,9 +28,9 @@ struct Change<'a> {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let ledger = super::state::open(&ctx.ledger)?;
     let seal = find_seal(&ledger, args.seal)?.def;
-    let state = replay(&ledger, KnownAt::Now)?;
+    let state = super::reproduce::seal_state(&ledger, &seal, KnownAt::Now)?;
     let subjects = report_subjects(&state, &seal.follow_up, seal.body.as_ref());
     let changes = changes_after(&state, seal.head_seq, &subjects);
     match args.format {

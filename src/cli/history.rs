@@ -1,9 +1,8 @@
 //! `malbok history`: who changed this, when, and by what decision.
 
-use super::state::{KnownAt, replay};
+use super::state::{KnownAt, of_id};
 use super::{CliError, Context, Format};
 use crate::import::InputError;
-use crate::ledger::Ledger;
 use crate::query::{history, render_history_text};
 use std::io::Write;
 
@@ -24,8 +23,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let known = KnownAt::parse(args.known_at.as_deref())?;
-    let ledger = Ledger::open(&ctx.ledger)?;
-    let state = replay(&ledger, known)?;
+    let ledger = super::state::open(&ctx.ledger)?;
+    let (state, _) = of_id(&ledger, &args.id, "ID", known)?;
     let view = history(&state, &args.id).ok_or_else(|| {
         InputError::new(
             "ID",

@@ -82,43 +82,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let bytes = super::read_input(file)?;
     let source = super::input_name(file);
     let lines = jsonl::parse(source, &bytes)?;
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
     let appended = append_checked(&mut ledger, ctx, source, lines)?;
     report(&appended, args.format, out)
 }
 
-/// Checks `lines` against the domain state of the ledger and appends them, all or nothing.
+/// Checks `lines` against the projection of each event's organisation and appends them, all
+/// or nothing, with their derived data.
 pub fn append_checked(
     ledger: &mut Ledger,
     ctx: &Context,
     source: &str,
     lines: Vec<jsonl::Line>,
 ) -> Result<Vec<Sealed>, CliError> {
-    let state = super::state::replay(ledger, super::state::KnownAt::Now)?;
-    append_checked_on(ledger, state, ctx, source, lines)
-}
-
-/// `append_checked` with the ledger's current state already replayed by the caller.
-pub fn append_checked_on(
-    ledger: &mut Ledger,
-    mut state: crate::domain::State,
-    ctx: &Context,
-    source: &str,
-    lines: Vec<jsonl::Line>,
-) -> Result<Vec<Sealed>, CliError> {
-    let head = ledger.head()?;
-    // The time the ledger will record: the clock, or the head's time if the clock is behind.
-    let time = ctx.now.max(head.time).to_string();
-    crate::import::check_against_state(
-        &mut state,
-        source,
-        &lines,
-        head.seq.0 + 1,
-        &time,
-        &ctx.actor,
-    )?;
-    let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
-    Ok(ledger.append(&events, &ctx.actor, ctx.now)?)
+    Ok(crate::projection::append_checked(
+        ledger, &ctx.actor, ctx.now, source, lines,
+    )?)
 }
 
 /// Prints what an append stored: positions, run and the new head.
@@ -170,7 +149,7 @@ fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError
         let bytes = super::read_input(file)?;
         files.push(kolada::parse_data(super::input_name(file), &bytes)?);
     }
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
     let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
     let options = kolada::Options {
         gender: args.kolada.gender,
@@ -183,7 +162,6 @@ fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError
     }
     append_converted(
         &mut ledger,
-        state,
         ctx,
         "kolada",
         converted.events,
@@ -202,7 +180,7 @@ fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError
 
 /// `import --from csv`: readings in the documented layout (see `crate::import::csv`).
 fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
     let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
     let mut lines = Vec::new();
     for file in &args.files {
@@ -214,29 +192,27 @@ fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
         )?);
     }
     if lines.is_empty() {
-        return append_converted(&mut ledger, state, ctx, "csv", Vec::new(), args.format, out);
+        return append_converted(&mut ledger, ctx, "csv", Vec::new(), args.format, out);
     }
     // The domain's refusals name the file and the row's line (of the first file when several
     // are imported at once) and the column.
     let source = super::input_name(&args.files[0]).to_string();
-    let appended =
-        append_checked_on(&mut ledger, state, ctx, &source, lines).map_err(|e| match e {
-            CliError::Refused(r) => {
-                let column = crate::import::csv::column_of(r.field.as_deref()).to_string();
-                CliError::Refused(crate::import::InputError {
-                    field: Some(column),
-                    ..r
-                })
-            }
-            other => other,
-        })?;
+    let appended = append_checked(&mut ledger, ctx, &source, lines).map_err(|e| match e {
+        CliError::Refused(r) => {
+            let column = crate::import::csv::column_of(r.field.as_deref()).to_string();
+            CliError::Refused(crate::import::InputError {
+                field: Some(column),
+                ..r
+            })
+        }
+        other => other,
+    })?;
     report(&appended, args.format, out)
 }
 
 /// Appends converted events, all or nothing, or says that there was nothing new.
 fn append_converted(
     ledger: &mut Ledger,
-    state: crate::domain::State,
     ctx: &Context,
     source: &str,
     events: Vec<crate::ledger::NewEvent>,
@@ -255,6 +231,6 @@ fn append_converted(
         .enumerate()
         .map(|(i, event)| jsonl::Line { line: i + 1, event })
         .collect();
-    let appended = append_checked_on(ledger, state, ctx, source, lines)?;
+    let appended = append_checked(ledger, ctx, source, lines)?;
     report(&appended, format, out)
 }

@@ -1,7 +1,7 @@
 //! `malbok log`: the stored events, filtered.
 
 use super::{CliError, Context, Format};
-use crate::ledger::{Ledger, Seq, export};
+use crate::ledger::{Event, Ledger, Seq, export};
 use std::io::Write;
 
 /// List stored events, oldest first. Text for people; with --format json one export line per
@@ -30,18 +30,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
     let to = args.to.unwrap_or(u64::MAX);
-    for event in ledger.events_from(Seq(args.from.max(1))) {
-        let event = event?;
-        if event.seq.0 > to {
-            break;
-        }
-        if args.kind.as_ref().is_some_and(|k| *k != event.kind)
-            || args.actor.as_ref().is_some_and(|a| *a != event.actor)
-            || args.subject.as_ref().is_some_and(|s| !touches(&event, s))
-        {
-            continue;
+    let from = Seq(args.from.max(1));
+    let keep = |event: &Event| {
+        args.kind.as_ref().is_none_or(|k| *k == event.kind)
+            && args.actor.as_ref().is_none_or(|a| *a == event.actor)
+    };
+    let mut show = |event: Event| -> Result<(), CliError> {
+        if !keep(&event) {
+            return Ok(());
         }
         match args.format {
             Format::Json => out.write_all(&export::line_of(&event))?,
@@ -56,13 +53,28 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 serde_json::Value::Object(event.payload.clone())
             )?,
         }
+        Ok(())
+    };
+    match &args.subject {
+        // The subject index names the events that touch the id: only those are read.
+        Some(subject) => {
+            let ledger = super::state::open(&ctx.ledger)?;
+            let seqs = crate::projection::subject_positions(&ledger, subject)?;
+            let seqs = seqs.into_iter().filter(|s| *s >= from && s.0 <= to);
+            for event in ledger.events_at(seqs) {
+                show(event?)?;
+            }
+        }
+        None => {
+            let ledger = Ledger::open(&ctx.ledger)?;
+            for event in ledger.events_from(from) {
+                let event = event?;
+                if event.seq.0 > to {
+                    break;
+                }
+                show(event)?;
+            }
+        }
     }
     Ok(())
-}
-
-/// Whether a stored event names `id` among its subjects.
-fn touches(event: &crate::ledger::Event, id: &str) -> bool {
-    let payload = serde_json::Value::Object(event.payload.clone());
-    crate::domain::DomainEvent::parse(&event.kind, &payload)
-        .is_ok_and(|domain| crate::domain::subjects(&domain).contains(&id))
 }

@@ -2,18 +2,23 @@
 //! actor, clock), and the mapping of errors to exit codes. One file per command.
 
 mod append;
+mod checkpoint;
 mod completions;
 mod demo;
 mod diff;
 mod export;
+mod r#gen;
 mod head;
 mod history;
 mod import;
 mod init;
+mod keygen;
 mod log;
 mod man;
 mod people;
+mod prove;
 mod readings;
+mod reindex;
 mod report;
 mod reproduce;
 mod restore;
@@ -21,6 +26,7 @@ mod seal;
 pub mod state;
 mod status;
 mod verify;
+mod verify_proof;
 
 use crate::import::InputError;
 use crate::ledger::{LedgerError, LedgerTime};
@@ -39,7 +45,8 @@ Environment:
   MALBOK_LEDGER  the ledger directory (default ./malbok.db)
   MALBOK_ACTOR   who is appending (default: the OS user)
   MALBOK_NOW     ledger time to record instead of the system clock, RFC 3339
-                 (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples";
+                 (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples
+  MALBOK_WAIT    seconds to wait for another process to let go of the ledger (default 10)";
 
 /// malbok: a tamper-evident audit ledger of goal assessments.
 #[derive(Debug, Parser)]
@@ -57,6 +64,16 @@ pub struct Cli {
     /// (`malbok --actor anna import ...`), since `log --actor` is a filter.
     #[arg(long, env = "MALBOK_ACTOR")]
     pub actor: Option<String>,
+    /// How long to wait, in seconds, for another malbok process (an import, say) to let go of
+    /// the ledger before giving up with exit 3.
+    #[arg(
+        long,
+        global = true,
+        env = "MALBOK_WAIT",
+        default_value_t = 10.0,
+        value_name = "SECS"
+    )]
+    pub wait: f64,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -71,6 +88,7 @@ pub enum Command {
     Verify(verify::Args),
     Export(export::Args),
     Restore(restore::Args),
+    Reindex(reindex::Args),
     Status(status::Args),
     History(history::Args),
     Report(report::Args),
@@ -92,6 +110,11 @@ pub enum Command {
     Readings(readings::Args),
     Completions(completions::Args),
     Man(man::Args),
+    Gen(r#gen::Args),
+    Keygen(keygen::Args),
+    Checkpoint(checkpoint::Args),
+    Prove(prove::Args),
+    VerifyProof(verify_proof::Args),
 }
 
 /// Text for people, or JSON for machines.
@@ -115,6 +138,9 @@ pub struct Context {
 pub enum CliError {
     #[error("verification failed at {0}")]
     VerifyFailed(crate::ledger::Fault),
+    /// A proof or checkpoint that does not verify (no ledger position to name).
+    #[error("verification failed: {0}")]
+    ProofFailed(String),
     #[error("{0}")]
     Refused(#[from] InputError),
     #[error("{0}")]
@@ -126,7 +152,7 @@ pub enum CliError {
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::VerifyFailed(_) => 1,
+            CliError::VerifyFailed(_) | CliError::ProofFailed(_) => 1,
             CliError::Refused(_) => 2,
             CliError::Ledger(LedgerError::NotEmpty(_) | LedgerError::Invalid { .. }) => 2,
             CliError::Ledger(_) => 3,
@@ -143,6 +169,15 @@ pub fn context(cli: &Cli) -> Result<Context, InputError> {
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("LOGNAME").ok())
         .unwrap_or_else(|| "unknown".into());
+    let wait = std::time::Duration::try_from_secs_f64(cli.wait).map_err(|_| {
+        InputError::new(
+            "--wait",
+            None,
+            None,
+            format!("{} is not a number of seconds such as 10 or 0.5", cli.wait),
+        )
+    })?;
+    crate::ledger::store::set_lock_patience(wait);
     crate::ledger::envelope::check_actor(&actor)
         .map_err(|reason| InputError::new("--actor", None, None, reason))?;
     let now = match std::env::var("MALBOK_NOW") {
@@ -174,6 +209,7 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Verify(args) => verify::run(args, ctx, out),
         Command::Export(args) => export::run(args, ctx, out),
         Command::Restore(args) => restore::run(args, ctx, out),
+        Command::Reindex(args) => reindex::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
         Command::History(args) => history::run(args, ctx, out),
         Command::Report(args) => report::run(args, ctx, out),
@@ -195,6 +231,11 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Readings(args) => readings::run(args, ctx, out),
         Command::Completions(args) => completions::run(args, ctx, out),
         Command::Man(args) => man::run(args, ctx, out),
+        Command::Gen(args) => r#gen::run(args, ctx, out),
+        Command::Keygen(args) => keygen::run(args, ctx, out),
+        Command::Checkpoint(args) => checkpoint::run(args, ctx, out),
+        Command::Prove(args) => prove::run(args, ctx, out),
+        Command::VerifyProof(args) => verify_proof::run(args, ctx, out),
     }
 }
 

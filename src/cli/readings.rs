@@ -4,7 +4,6 @@ use super::state::{KnownAt, replay};
 use super::{CliError, Context};
 use crate::domain::{Outcome, State};
 use crate::import::csv::{COLUMNS, safe_text};
-use crate::ledger::Ledger;
 use std::io::Write;
 
 /// List the readings in effect (the latest correction's value), one row per indicator and
@@ -93,7 +92,7 @@ fn rows(state: &State, args: &Args) -> Vec<Row> {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let ledger = super::state::open(&ctx.ledger)?;
     let state = replay(&ledger, KnownAt::Now)?;
     let rows = rows(&state, &args);
     match args.format {

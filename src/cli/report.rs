@@ -1,10 +1,10 @@
 //! `malbok report`: a follow-up report in Swedish, as the ledger knew it at a position.
 
-use super::state::{KnownAt, replay_to};
+use super::state::KnownAt;
 use super::{CliError, Context};
 use crate::domain::{Id, State};
 use crate::import::InputError;
-use crate::ledger::Ledger;
+use crate::ledger::{Hash, Ledger, Seq};
 use crate::report::render::{ReportFormat, render};
 use crate::report::{Source, build, find_follow_up};
 use std::io::Write;
@@ -30,8 +30,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let known = KnownAt::parse(args.known_at.as_deref())?;
-    let ledger = Ledger::open(&ctx.ledger)?;
-    let (state, head) = replay_to(&ledger, known)?;
+    let ledger = super::state::open(&ctx.ledger)?;
+    let (state, head) = args.which.state(&ledger, known)?;
     let (follow_up, body) = args.which.resolve(&state)?;
     let source = Source {
         ledger_id: ledger.ledger_id().to_string(),
@@ -69,6 +69,20 @@ pub struct Which {
 }
 
 impl Which {
+    /// The state of the organisation the report is about (`--org`, else the body's, else the
+    /// follow-up's when given by id), as known at `known`, with the journal a report's "changed
+    /// since" section needs; and the head of the prefix it was made from.
+    pub fn state(&self, ledger: &Ledger, known: KnownAt) -> Result<(State, (Seq, Hash)), CliError> {
+        let follow_up =
+            crate::projection::id_info(ledger, &self.follow_up)?.map(|_| self.follow_up.as_str());
+        let scope = [
+            ("--org", self.org.as_deref()),
+            ("--body", self.body.as_deref()),
+            ("--follow-up", follow_up),
+        ];
+        super::state::scoped(ledger, known, scope, false)
+    }
+
     /// The follow-up's id and the body's, checked against the state.
     pub fn resolve(&self, state: &State) -> Result<(Id, Option<Id>), InputError> {
         let follow_up = find_follow_up(state, &self.follow_up, self.org.as_deref())

@@ -1,9 +1,9 @@
 //! `malbok reproduce`: rebuild a sealed report and prove it byte for byte.
 
 use super::report::make;
-use super::state::{KnownAt, replay, replay_to};
+use super::state::KnownAt;
 use super::{CliError, Context};
-use crate::domain::Seal;
+use crate::domain::{DomainEvent, Prov, Seal};
 use crate::import::InputError;
 use crate::ledger::{Fault, Hash, Ledger, Seq};
 use crate::report::Source;
@@ -24,22 +24,47 @@ pub struct Args {
     out: Option<std::path::PathBuf>,
 }
 
-/// Finds a seal in the ledger by its position.
+/// Finds a seal in the ledger by its position: the one event stored there.
 pub fn find_seal(ledger: &Ledger, seal: u64) -> Result<Seal, CliError> {
-    let state = replay(ledger, KnownAt::Now)?;
-    state.seals.get(&seal).cloned().ok_or_else(|| {
+    let not_a_seal = || {
         InputError::new(
             "SEAL",
             None,
             None,
             format!("position {seal} is not a report.sealed event"),
         )
-        .into()
-    })
+    };
+    if seal == 0 || seal > ledger.head()?.seq.0 {
+        return Err(not_a_seal().into());
+    }
+    let Some(event) = ledger.events_at([Seq(seal)]).next().transpose()? else {
+        return Err(not_a_seal().into());
+    };
+    let payload = serde_json::Value::Object(event.payload.clone());
+    match DomainEvent::parse(&event.kind, &payload) {
+        Ok(DomainEvent::ReportSealed(def)) => Ok(Seal {
+            def,
+            prov: Prov {
+                seq: event.seq.0,
+                time: event.time.to_string(),
+                actor: event.actor,
+            },
+        }),
+        _ => Err(not_a_seal().into()),
+    }
+}
+
+/// The state of the sealed report's organisation as known at `known`, with the journal.
+pub fn seal_state(
+    ledger: &Ledger,
+    seal: &crate::domain::ReportSealed,
+    known: KnownAt,
+) -> Result<crate::domain::State, CliError> {
+    Ok(super::state::of_id(ledger, seal.follow_up.as_str(), "SEAL", known)?.0)
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let ledger = super::state::open(&ctx.ledger)?;
     let seal = find_seal(&ledger, args.seal)?.def;
     let head_hash = Hash::from_hex(&seal.head_hash).ok_or_else(|| {
         CliError::VerifyFailed(Fault {
@@ -51,7 +76,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     ledger
         .verify(Some((Seq(seal.head_seq), head_hash)))
         .map_err(CliError::VerifyFailed)?;
-    let (state, _) = replay_to(&ledger, KnownAt::Seq(Seq(seal.head_seq)))?;
+    let state = seal_state(&ledger, &seal, KnownAt::Seq(Seq(seal.head_seq)))?;
     let format =
         ReportFormat::from_name(&seal.format).expect("a checked seal names a known format");
     let source = Source {

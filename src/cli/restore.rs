@@ -1,6 +1,7 @@
 //! `malbok restore`: an identical ledger from an export.
 
 use super::{CliError, Context, Format};
+use crate::ledger::envelope::Sealed;
 use crate::ledger::{Ledger, export};
 use std::io::Write;
 
@@ -20,11 +21,19 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let bytes = super::read_input(&args.file)?;
     let mut events = Vec::new();
-    let verified = export::verify_export(&bytes, None, |e| events.push(e.into()));
+    let verified = export::verify_export(&bytes, None, |e| events.push(e));
     let Ok(verified) = &verified else {
         super::verify::print(&verified, args.format, out)?;
         return verified.map(|_| ()).map_err(CliError::VerifyFailed);
     };
+    // The chain is intact; the events must also be ones the domain accepts, in order, exactly
+    // as an import would have checked them, or the copy would hold events no view can show.
+    let source = super::input_name(&args.file);
+    let derived = crate::projection::check_chain(source, &events)?;
+    let events: Vec<Sealed> = events.into_iter().map(Sealed::from).collect();
     let ledger = Ledger::create(&ctx.ledger, &verified.ledger_id, &events)?;
+    let head = ledger.head()?;
+    ledger.write_derived(derived, (head.seq, head.hash))?;
+    ledger.flush()?;
     super::head::print(&ledger, args.format, out)
 }

@@ -1,11 +1,10 @@
 //! `malbok seal`: publish a report: record what it was made from and the hash of its bytes.
 
 use super::report::{Which, make};
-use super::state::{KnownAt, replay_to};
+use super::state::KnownAt;
 use super::{CliError, Context, Format};
 use crate::import::InputError;
 use crate::import::jsonl::{Line, new_event};
-use crate::ledger::Ledger;
 use crate::report::Source;
 use crate::report::render::ReportFormat;
 use serde_json::json;
@@ -30,8 +29,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut ledger = Ledger::open(&ctx.ledger)?;
-    let (state, (head_seq, head_hash)) = replay_to(&ledger, KnownAt::Now)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
+    let (state, (head_seq, head_hash)) = args.which.state(&ledger, KnownAt::Now)?;
     let (follow_up, body) = args.which.resolve(&state)?;
     let source = Source {
         ledger_id: ledger.ledger_id().to_string(),
@@ -46,12 +45,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         args.report_format,
     )?;
     let report_hash = blake3::hash(&bytes).to_hex().to_string();
+    // The tree root at the report's head ties the seal to any checkpoint of that size or later.
+    let tree_root = crate::ledger::merkle::tree_hash(
+        head_seq.0,
+        &mut crate::ledger::merkle::LedgerHashes { ledger: &ledger },
+    )?;
     let mut payload = json!({
         "follow_up": follow_up.as_str(),
         "format": args.report_format.name(),
         "head_seq": head_seq.0,
         "head_hash": head_hash.to_hex(),
         "report_hash": report_hash,
+        "tree_size": head_seq.0,
+        "tree_root": tree_root.to_hex(),
     });
     if let Some(body) = &body {
         payload["body"] = json!(body.as_str());

@@ -1,83 +1,57 @@
-//! Replaying the ledger into the domain state, as known at a ledger position or time.
+//! The commands' door to the ledger and its derived data (`crate::projection`): open with the
+//! derived data up to date, and fold one organisation's events, or all of them.
 
 use super::CliError;
-use crate::domain::{DomainEvent, Meta, State};
-use crate::import::InputError;
-use crate::ledger::{Event, GENESIS_KIND, Hash, Ledger, LedgerError, LedgerTime, Seq};
+use crate::domain::{Id, State};
+use crate::ledger::{Hash, Ledger, Seq};
+pub use crate::projection::KnownAt;
+use crate::projection::{self, Error};
+use std::path::Path;
 
-/// "As known at": which prefix of the ledger a query sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KnownAt {
-    /// Everything stored.
-    Now,
-    /// Events up to and including this position.
-    Seq(Seq),
-    /// Events appended at or before this ledger time.
-    Time(LedgerTime),
-}
-
-impl KnownAt {
-    /// Reads `--known-at`: a position (`1042`) or an RFC 3339 ledger time.
-    pub fn parse(text: Option<&str>) -> Result<KnownAt, InputError> {
-        let Some(text) = text else {
-            return Ok(KnownAt::Now);
-        };
-        if let Ok(seq) = text.parse::<u64>() {
-            return Ok(KnownAt::Seq(Seq(seq)));
-        }
-        LedgerTime::parse_rfc3339(text).map(KnownAt::Time).ok_or_else(|| {
-            InputError::new(
-                "--known-at",
-                None,
-                None,
-                format!("{text:?} is neither a ledger position (e.g. 1042) nor an RFC 3339 time (e.g. 2021-09-15T12:00:00Z)"),
-            )
-        })
-    }
-
-    fn includes(self, event: &Event) -> bool {
-        match self {
-            KnownAt::Now => true,
-            KnownAt::Seq(seq) => event.seq <= seq,
-            KnownAt::Time(time) => event.time <= time,
+impl From<Error> for CliError {
+    fn from(e: Error) -> CliError {
+        match e {
+            Error::Refused(r) => CliError::Refused(r),
+            Error::Ledger(l) => CliError::Ledger(l),
         }
     }
 }
 
-/// The domain state after replaying the events the ledger held at `known`. Ledger time never
-/// decreases along the chain, so "as known at a time" is a prefix too.
+/// Opens the ledger with its derived data brought up to its head.
+pub fn open(path: &Path) -> Result<Ledger, CliError> {
+    Ok(projection::open(path)?)
+}
+
+/// The state of the whole ledger as known at `known` (every organisation), lean.
 pub fn replay(ledger: &Ledger, known: KnownAt) -> Result<State, CliError> {
-    Ok(replay_to(ledger, known)?.0)
+    Ok(projection::full_state(ledger, known, true)?.0)
 }
 
-/// `replay`, and the last event replayed: the head of the prefix (position and hash).
-pub fn replay_to(ledger: &Ledger, known: KnownAt) -> Result<(State, (Seq, Hash)), CliError> {
-    let mut state = State::default();
-    let mut head = (Seq(0), Hash::ZERO);
-    for event in ledger.events_from(Seq(1)) {
-        let event = event?;
-        if !known.includes(&event) {
-            break;
+/// The lean state of the organisation that `org`, else `body`, else `goal` belongs to (a
+/// command given none of them folds the whole ledger), and the head of the prefix it was folded
+/// from. An id that names nothing is refused with its flag.
+pub fn scoped(
+    ledger: &Ledger,
+    known: KnownAt,
+    scope: [(&str, Option<&str>); 3],
+    lean: bool,
+) -> Result<(State, (Seq, Hash)), CliError> {
+    for (flag, id) in scope {
+        if let Some(id) = id {
+            let home = projection::home_of(ledger, id, flag)?;
+            return Ok(projection::org_state(ledger, home.as_ref(), known, lean)?);
         }
-        head = (event.seq, event.hash);
-        if event.kind == GENESIS_KIND {
-            continue;
-        }
-        let meta = Meta {
-            seq: event.seq.0,
-            time: event.time.to_string(),
-            actor: event.actor,
-        };
-        let payload = serde_json::Value::Object(event.payload);
-        let domain =
-            DomainEvent::parse(&event.kind, &payload).map_err(|e| LedgerError::Damaged {
-                seq: meta.seq,
-                why: format!(
-                    "the stored {} event is not one this malbok reads: {e}",
-                    event.kind
-                ),
-            })?;
-        state.apply(&meta, &domain);
     }
-    Ok((state, head))
+    Ok(projection::full_state(ledger, known, lean)?)
+}
+
+/// The state of the organisation `id` belongs to, with the journal (for history and diff).
+pub fn of_id(
+    ledger: &Ledger,
+    id: &str,
+    flag: &str,
+    known: KnownAt,
+) -> Result<(State, (Seq, Hash)), CliError> {
+    let home: Option<Id> = projection::home_of(ledger, id, flag)?;
+    Ok(projection::org_state(ledger, home.as_ref(), known, false)?)
 }

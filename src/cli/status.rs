@@ -1,9 +1,8 @@
 //! `malbok status`: every goal at a valid date, as the ledger knew it at a position or time.
 
-use super::state::{KnownAt, replay};
+use super::state::{KnownAt, scoped};
 use super::{CliError, Context, Format};
 use crate::import::InputError;
-use crate::ledger::Ledger;
 use crate::query::{StatusFilter, render_status_text, status};
 use std::io::Write;
 
@@ -36,29 +35,34 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let at = valid_date(args.at.as_deref(), "--at", ctx)?;
     let known = KnownAt::parse(args.known_at.as_deref())?;
-    let ledger = Ledger::open(&ctx.ledger)?;
-    let state = replay(&ledger, known)?;
-    // An unknown id is a typing error, not an empty answer: refuse it as other commands do.
+    let ledger = super::state::open(&ctx.ledger)?;
+    // An unknown id, or the id of another kind of thing, is a typing error, not an empty
+    // answer: refuse it as other commands do.
     for (flag, id, kind, a) in [
         ("--org", &args.org, "organisation", "an"),
         ("--body", &args.body, "body", "a"),
         ("--goal", &args.goal, "goal", "a"),
     ] {
         let Some(id) = id else { continue };
-        match state.space_of(id) {
-            Some((found, _)) if found == kind => {}
-            Some((found, _)) => {
+        let info = crate::projection::id_info(&ledger, id)?;
+        match info.map(|i| i.space) {
+            Some(found) if found == kind => {}
+            Some(found) => {
                 let reason = format!("{id:?} is a {found}, not {a} {kind}");
                 return Err(InputError::new(flag, None, None, reason).into());
             }
             None => {
-                let reason = format!(
-                    "{id:?} is not {a} {kind} this ledger knows (as known at --known-at, if given)"
-                );
+                let reason = format!("{id:?} is not {a} {kind} this ledger knows");
                 return Err(InputError::new(flag, None, None, reason).into());
             }
         }
     }
+    let scope = [
+        ("--org", args.org.as_deref()),
+        ("--body", args.body.as_deref()),
+        ("--goal", args.goal.as_deref()),
+    ];
+    let (state, _) = scoped(&ledger, known, scope, true)?;
     let filter = StatusFilter {
         org: args.org,
         body: args.body,

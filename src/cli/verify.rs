@@ -25,24 +25,26 @@ pub struct Args {
     /// Verify an export file instead of the ledger; needs no database.
     #[arg(long)]
     file: Option<String>,
+    /// Also rebuild the derived data (indexes) from the events in passing and prove that it
+    /// equals what is stored.
+    #[arg(long, conflicts_with = "file")]
+    deep: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// A published signed checkpoint: the ledger (or --file) must extend it (events/PROOFS.md).
+    #[arg(long, requires = "key")]
+    checkpoint: Option<String>,
+    /// The verifier key(s) of the checkpoint, NAME+HASH+KEYDATA (repeatable).
+    #[arg(long, requires = "checkpoint")]
+    key: Vec<String>,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes = match &args.file {
-        Some(file) => Some(super::read_input(file)?),
-        None => None,
-    };
-    let ledger = match &bytes {
-        Some(_) => None,
-        None => Some(Ledger::open(&ctx.ledger)?),
-    };
     let head = match &args.head {
         None => None,
         Some(text) => match parse_head(text) {
             Some(head) => Some(head),
-            None => match resolve_prefix(text, ledger.as_ref(), bytes.as_deref())? {
+            None => match prefix_head(text, args.file.as_deref(), ctx)? {
                 Ok(head) => Some(head),
                 Err(fault) => {
                     let result = Err(fault);
@@ -52,11 +54,40 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             },
         },
     };
-    let result = match (&bytes, &ledger) {
-        (Some(bytes), _) => export::verify_export(bytes, head, |_| {}),
-        (None, Some(ledger)) => ledger.verify(head),
-        // One of the two is always there (see above).
-        (None, None) => unreachable!("verify has a ledger or a file"),
+    if let Some(cp) = &args.checkpoint {
+        return super::checkpoint::verify_against(
+            cp,
+            &args.key,
+            args.file.as_deref(),
+            head,
+            ctx,
+            out,
+        );
+    }
+    let result = match &args.file {
+        Some(file) => export::verify_export(&super::read_input(file)?, head, |_| {}),
+        None => {
+            let ledger = Ledger::open(&ctx.ledger)?;
+            let result = ledger.verify(head);
+            match (result, args.deep) {
+                (Ok(verified), true) => match crate::projection::verify_derived(&ledger) {
+                    Ok(entries) => {
+                        if args.format == Format::Text {
+                            writeln!(
+                                out,
+                                "ok: {entries} derived entries equal those the events give"
+                            )?;
+                        }
+                        Ok(verified)
+                    }
+                    Err(what) => Err(Fault {
+                        seq: verified.head.seq.0,
+                        what: format!("derived data: {what}; `malbok reindex` rebuilds it"),
+                    }),
+                },
+                (result, _) => result,
+            }
+        }
     };
     print(&result, args.format, out)?;
     result.map(|_| ()).map_err(CliError::VerifyFailed)
@@ -90,6 +121,19 @@ pub fn print(
     Ok(())
 }
 
+/// `resolve_prefix` against the ledger or the export file, each opened (and closed again)
+/// only for this.
+fn prefix_head(
+    text: &str,
+    file: Option<&str>,
+    ctx: &Context,
+) -> Result<Result<(Seq, Hash), Fault>, CliError> {
+    match file {
+        Some(file) => resolve_prefix(text, None, Some(&super::read_input(file)?)),
+        None => resolve_prefix(text, Some(&Ledger::open(&ctx.ledger)?), None),
+    }
+}
+
 /// The shortest hash prefix `--head` accepts: 12 hex digits (48 bits) make an accidental match
 /// among millions of events very unlikely, and a match is still checked to be unique.
 const MIN_PREFIX: usize = 12;
@@ -106,17 +150,24 @@ fn resolve_prefix(
     let refuse = |why: String| InputError::new("--head", None, None, format!("{text:?}: {why}"));
     let (seq, prefix) = match text.split_once(':') {
         Some((seq, prefix)) => {
-            let seq = seq.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                refuse("the part before `:` is not a ledger position such as 1042".into())
-            })?;
+            // Written as `malbok head` prints it: digits only, no sign, no leading zero.
+            let plain = seq.bytes().all(|b| b.is_ascii_digit()) && !seq.starts_with('0');
+            let seq = seq
+                .parse::<u64>()
+                .ok()
+                .filter(|&n| n > 0 && plain)
+                .ok_or_else(|| {
+                    refuse("the part before `:` is not a ledger position such as 1042".into())
+                })?;
             (Some(seq), prefix)
         }
         None => (None, text),
     };
-    let prefix = prefix.to_ascii_lowercase();
-    if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) || prefix.len() > 64 {
+    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if prefix.is_empty() || !prefix.bytes().all(lower_hex) || prefix.len() > 64 {
         return Err(refuse(
-            "not a head: write SEQ:HASH as `malbok head` prints it (the hash in hex)".into(),
+            "not a head: write SEQ:HASH as `malbok head` prints it (the hash in lowercase hex)"
+                .into(),
         )
         .into());
     }
@@ -149,7 +200,7 @@ fn resolve_prefix(
     }
     let matches: Vec<(Seq, Hash)> = entries
         .iter()
-        .filter(|(at, hash)| seq.is_none_or(|s| at.0 == s) && hash.to_hex().starts_with(&prefix))
+        .filter(|(at, hash)| seq.is_none_or(|s| at.0 == s) && hash.to_hex().starts_with(prefix))
         .copied()
         .collect();
     match (matches.as_slice(), seq) {

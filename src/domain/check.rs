@@ -209,6 +209,22 @@ impl State {
             };
             format!("{article} {noun}")
         };
+        if let Some(f) = self.foreign.get(id)
+            && f.space == what.replace('-', "_")
+        {
+            let whose = match &f.home {
+                Some(org) => format!("organisation `{org}`"),
+                None => "the shared definitions".to_string(),
+            };
+            let reason = match &self.scope {
+                Some(scope) => format!("{what} `{id}` belongs to {whose}, not `{scope}`"),
+                None => format!(
+                    "{what} `{id}` belongs to {whose}; an event refers only to its own \
+                     organisation's ids and to shared definitions"
+                ),
+            };
+            return fe(field, reason);
+        }
         match self.space_of(id.as_str()) {
             Some((space, seq)) => fe(
                 field,
@@ -455,8 +471,8 @@ impl State {
             ));
         }
         let Some(reading) = self.readings.get(&p.corrects) else {
-            let reason = match self.journal.get(&p.corrects) {
-                Some(e) if e.kind == "reading.corrected" => {
+            let reason = match self.kinds.get(&p.corrects) {
+                Some(&"reading.corrected") => {
                     let original = self
                         .readings
                         .iter()
@@ -470,9 +486,9 @@ impl State {
                         None => format!("seq {} is a correction, not a reading", p.corrects),
                     }
                 }
-                Some(e) => format!(
-                    "seq {} is a {} event, not a reading; name the seq of a reading.recorded or reading.not_measurable event",
-                    p.corrects, e.kind
+                Some(kind) => format!(
+                    "seq {} is a {kind} event, not a reading; name the seq of a reading.recorded or reading.not_measurable event",
+                    p.corrects
                 ),
                 None => format!("there is no event at seq {} in the ledger", p.corrects),
             };

@@ -1136,6 +1136,12 @@ pub struct ReportSealed {
     pub head_hash: String,
     /// BLAKE3 of the report's bytes, 64 hex digits.
     pub report_hash: String,
+    /// The RFC 6962 tree size at the head (= `head_seq`), tying the report to a checkpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree_size: Option<u64>,
+    /// The SHA-256 tree root of the first `tree_size` events, 64 hex digits (events/PROOFS.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree_root: Option<String>,
 }
 
 impl FromJson for GradeScore {
@@ -1247,6 +1253,8 @@ impl FromJson for ReportSealed {
             head_seq: o.req("head_seq")?,
             head_hash: o.req("head_hash")?,
             report_hash: o.req("report_hash")?,
+            tree_size: o.opt("tree_size")?,
+            tree_root: o.opt("tree_root")?,
         };
         o.finish()?;
         if !["md", "json", "csv", "html"].contains(&p.format.as_str()) {
@@ -1264,6 +1272,24 @@ impl FromJson for ReportSealed {
                     "must be 64 lowercase hex digits (a BLAKE3 hash)",
                 ));
             }
+        }
+        if p.tree_root.as_deref().is_some_and(|r| !hex64(r)) {
+            return Err(fe(
+                &o.path("tree_root"),
+                "must be 64 lowercase hex digits (a SHA-256 tree root)",
+            ));
+        }
+        if p.tree_size.is_some() != p.tree_root.is_some() {
+            return Err(fe(
+                &o.path("tree_size"),
+                "tree_size and tree_root come together",
+            ));
+        }
+        if p.tree_size.is_some_and(|n| n != p.head_seq) {
+            return Err(fe(
+                &o.path("tree_size"),
+                "must equal head_seq: the tree of the events the report was made from",
+            ));
         }
         Ok(p)
     }

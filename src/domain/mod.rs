@@ -12,6 +12,7 @@ mod check;
 mod event;
 mod id;
 mod json;
+mod partition;
 mod state;
 mod types;
 
@@ -20,6 +21,7 @@ mod tests;
 
 pub use event::*;
 pub use id::derive_id;
+pub use partition::{HomeRef, defines, home_ref, references};
 pub use state::*;
 pub use types::*;
 

@@ -418,6 +418,34 @@ pub struct State {
     pub journal: BTreeMap<u64, JournalEntry>,
     /// Ledger positions of the events that touched each id, oldest first.
     pub by_subject: BTreeMap<Id, Vec<u64>>,
+    /// The kind of every applied event by ledger position, so a check can say what a position
+    /// names (a correction of a correction, a position that is not a reading).
+    #[serde(skip)]
+    pub kinds: BTreeMap<u64, &'static str>,
+    /// Ids of other organisations that the event being checked refers to, filled by the layer
+    /// that reads the derived data: a check against one organisation's projection can then say
+    /// that an id is taken, or belongs elsewhere, instead of calling it unknown.
+    #[serde(skip)]
+    pub foreign: BTreeMap<Id, Foreign>,
+    /// The fold keeps no journal (`journal`, `by_subject`): what checks, status and reports of
+    /// the current state need. `history` and `diff` fold with the journal.
+    #[serde(skip)]
+    pub lean: bool,
+    /// The organisation this is the projection of, when it is one organisation's (its events
+    /// and the shared definitions); for the check's messages.
+    #[serde(skip)]
+    pub scope: Option<Id>,
+}
+
+/// An id defined in another organisation's events (or the shared ones), as a check sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Foreign {
+    /// What the id names, as [`State::space_of`] says it: `goal`, `body`, ...
+    pub space: &'static str,
+    /// The ledger position that defined it.
+    pub seq: u64,
+    /// The organisation it belongs to; `None` for a shared definition.
+    pub home: Option<Id>,
 }
 
 /// Things that have versions with effective dates.
@@ -509,7 +537,15 @@ impl State {
         if let Some(x) = self.methods.get(id) {
             return Some(("method", x.prov.seq));
         }
-        None
+        self.foreign.get(id).map(|f| (f.space, f.seq))
+    }
+
+    /// A state that folds without the journal; see [`State::lean`].
+    pub fn lean() -> State {
+        State {
+            lean: true,
+            ..State::default()
+        }
     }
 
     /// The organisation a goal belongs to (through its plan).
@@ -522,20 +558,25 @@ impl State {
     /// always applies; a reference that does not resolve is skipped rather than panicking.
     pub fn apply(&mut self, meta: &Meta, ev: &DomainEvent) {
         let prov = Prov::from(meta);
+        let journal = !self.lean;
+        self.kinds.insert(meta.seq, ev.kind());
         let mut entry = JournalEntry {
             prov: prov.clone(),
             kind: ev.kind(),
-            subjects: subjects(ev)
-                .into_iter()
-                .filter_map(|s| Id::parse(s).ok())
-                .collect(),
+            subjects: Vec::new(),
             valid: None,
             basis: Basis::default(),
             changes: Vec::new(),
         };
+        if journal {
+            entry.subjects = subjects(ev)
+                .into_iter()
+                .filter_map(|s| Id::parse(s).ok())
+                .collect();
+        }
         match ev {
             DomainEvent::OrganisationRegistered(p) => {
-                entry.changes = created(ev, &["id"]);
+                entry.changes = created(journal, ev, &["id"]);
                 self.organisations.insert(
                     p.id.clone(),
                     Organisation {
@@ -545,7 +586,7 @@ impl State {
                 );
             }
             DomainEvent::BodyRegistered(p) => {
-                entry.changes = created(ev, &["id"]);
+                entry.changes = created(journal, ev, &["id"]);
                 self.bodies.insert(
                     p.id.clone(),
                     Body {
@@ -557,7 +598,7 @@ impl State {
             DomainEvent::PlanAdopted(p) => {
                 entry.valid = Some(Valid::Period(p.period));
                 entry.basis = p.basis.clone();
-                entry.changes = created(ev, &["id", "decision", "reason"]);
+                entry.changes = created(journal, ev, &["id", "decision", "reason"]);
                 self.plans.insert(
                     p.id.clone(),
                     Plan {
@@ -593,13 +634,13 @@ impl State {
                     basis: p.basis.clone(),
                     prov,
                 };
-                entry.changes = diff(last, &next);
+                entry.changes = diff(journal, last, &next);
                 plan.versions.push(next);
             }
             DomainEvent::GoalDefined(p) => {
                 entry.valid = p.effective.map(Valid::Date);
                 entry.basis = p.basis.clone();
-                entry.changes = created(ev, &["id", "decision", "reason"]);
+                entry.changes = created(journal, ev, &["id", "decision", "reason"]);
                 if let Some(plan) = self.plans.get_mut(&p.plan) {
                     plan.goals.push(p.id.clone());
                 }
@@ -647,7 +688,7 @@ impl State {
                     basis: p.basis.clone(),
                     prov,
                 };
-                entry.changes = diff(last, &next);
+                entry.changes = diff(journal, last, &next);
                 goal.versions.push(next);
             }
             DomainEvent::GoalRetired(p) => {
@@ -665,7 +706,7 @@ impl State {
             DomainEvent::IndicatorDefined(p) => {
                 entry.valid = p.effective.map(Valid::Date);
                 entry.basis = p.basis.clone();
-                entry.changes = created(ev, &["id", "decision", "reason"]);
+                entry.changes = created(journal, ev, &["id", "decision", "reason"]);
                 if let Some(goal) = self.goals.get_mut(&p.goal) {
                     goal.indicators.push(p.id.clone());
                 }
@@ -714,7 +755,7 @@ impl State {
                     basis: p.basis.clone(),
                     prov,
                 };
-                entry.changes = diff(last, &next);
+                entry.changes = diff(journal, last, &next);
                 ind.versions.push(next);
             }
             DomainEvent::IndicatorRetired(p) => {
@@ -732,7 +773,7 @@ impl State {
             DomainEvent::TargetSet(p) => {
                 entry.valid = Some(Valid::Date(p.effective));
                 entry.basis = p.basis.clone();
-                entry.changes = created(ev, &["id", "decision", "reason"]);
+                entry.changes = created(journal, ev, &["id", "decision", "reason"]);
                 if let Some(ind) = self.indicators.get_mut(&p.indicator) {
                     ind.targets.push(p.id.clone());
                 }
@@ -775,12 +816,12 @@ impl State {
                     basis: p.basis.clone(),
                     prov,
                 };
-                entry.changes = diff(last, &next);
+                entry.changes = diff(journal, last, &next);
                 target.versions.push(next);
             }
             DomainEvent::ReadingRecorded(p) => {
                 entry.valid = Some(Valid::Period(p.period));
-                entry.changes = created(ev, &["indicator"]);
+                entry.changes = created(journal, ev, &["indicator"]);
                 if let Some(ind) = self.indicators.get_mut(&p.indicator) {
                     ind.readings.push(meta.seq);
                 }
@@ -801,7 +842,7 @@ impl State {
             }
             DomainEvent::ReadingNotMeasurable(p) => {
                 entry.valid = Some(Valid::Period(p.period));
-                entry.changes = created(ev, &["indicator"]);
+                entry.changes = created(journal, ev, &["indicator"]);
                 if let Some(ind) = self.indicators.get_mut(&p.indicator) {
                     ind.readings.push(meta.seq);
                 }
@@ -839,7 +880,7 @@ impl State {
                 });
             }
             DomainEvent::ScaleDefined(p) => {
-                entry.changes = created(ev, &["id"]);
+                entry.changes = created(journal, ev, &["id"]);
                 self.scales.insert(
                     p.id.clone(),
                     Scale {
@@ -850,7 +891,7 @@ impl State {
             }
             DomainEvent::FollowUpDefined(p) => {
                 entry.valid = Some(Valid::Date(p.cut_off));
-                entry.changes = created(ev, &["id"]);
+                entry.changes = created(journal, ev, &["id"]);
                 self.follow_ups.insert(
                     p.id.clone(),
                     FollowUp {
@@ -867,12 +908,16 @@ impl State {
                 entry.basis = p.basis.clone();
                 // A re-assessment shows as a change from the previous assessment of the same
                 // subject by the same body at the same follow-up.
-                let before = self
-                    .previous_assessment(p)
-                    .map(|a| flatten_value(&serde_json::to_value(&a.def).unwrap_or(Value::Null)))
-                    .unwrap_or_default();
-                let after = flatten_value(&ev.to_payload());
-                entry.changes = diff_maps(&before, &after, &["decision", "reason"]);
+                if journal {
+                    let before = self
+                        .previous_assessment(p)
+                        .map(|a| {
+                            flatten_value(&serde_json::to_value(&a.def).unwrap_or(Value::Null))
+                        })
+                        .unwrap_or_default();
+                    let after = flatten_value(&ev.to_payload());
+                    entry.changes = diff_maps(&before, &after, &["decision", "reason"]);
+                }
                 let list = match (&p.goal, &p.indicator) {
                     (Some(g), _) => self.goals.get_mut(g).map(|g| &mut g.assessments),
                     (_, Some(i)) => self.indicators.get_mut(i).map(|i| &mut i.assessments),
@@ -892,7 +937,7 @@ impl State {
             DomainEvent::MethodDefined(p) => {
                 entry.valid = Some(Valid::Date(p.effective));
                 entry.basis = p.basis.clone();
-                entry.changes = created(ev, &["id"]);
+                entry.changes = created(journal, ev, &["id"]);
                 self.methods.insert(
                     p.id.clone(),
                     Method {
@@ -907,7 +952,7 @@ impl State {
                     .get(&p.follow_up)
                     .map(|f| Valid::Date(f.def.cut_off));
                 entry.basis = p.basis.clone();
-                entry.changes = created(ev, &[]);
+                entry.changes = created(journal, ev, &[]);
                 self.summaries.insert(
                     meta.seq,
                     Summary {
@@ -917,7 +962,7 @@ impl State {
                 );
             }
             DomainEvent::ReportSealed(p) => {
-                entry.changes = created(ev, &[]);
+                entry.changes = created(journal, ev, &[]);
                 self.seals.insert(
                     meta.seq,
                     Seal {
@@ -926,6 +971,9 @@ impl State {
                     },
                 );
             }
+        }
+        if !journal {
+            return;
         }
         for id in &entry.subjects {
             self.by_subject
@@ -950,8 +998,11 @@ impl State {
     }
 }
 
-/// Changes for a newly created thing: every payload field, old absent.
-fn created(ev: &DomainEvent, skip: &[&str]) -> Vec<Change> {
+/// Changes for a newly created thing: every payload field, old absent (none without a journal).
+fn created(journal: bool, ev: &DomainEvent, skip: &[&str]) -> Vec<Change> {
+    if !journal {
+        return Vec::new();
+    }
     diff_maps(&BTreeMap::new(), &flatten_value(&ev.to_payload()), skip)
 }
 
@@ -963,8 +1014,11 @@ fn retired_change() -> Vec<Change> {
     }]
 }
 
-/// Changes between two versions, ignoring their bookkeeping fields.
-fn diff<T: Serialize>(old: &T, new: &T) -> Vec<Change> {
+/// Changes between two versions, ignoring their bookkeeping fields (none without a journal).
+fn diff<T: Serialize>(journal: bool, old: &T, new: &T) -> Vec<Change> {
+    if !journal {
+        return Vec::new();
+    }
     let old = flatten_value(&serde_json::to_value(old).unwrap_or(Value::Null));
     let new = flatten_value(&serde_json::to_value(new).unwrap_or(Value::Null));
     diff_maps(&old, &new, &["prov", "basis", "effective"])

@@ -136,6 +136,11 @@ fn check_number(n: &Number, path: &str) -> Result<(), ValueFault> {
     ))
 }
 
+/// The deepest nesting of arrays and objects in an event, the event object itself counting as
+/// level 1 (ENCODING.md §2). `serde_json`'s recursion limit refuses 128 levels and more, in
+/// input and in stored bytes alike; the test below keeps that limit and the spec together.
+pub const MAX_DEPTH: usize = 127;
+
 /// Parses one JSON text strictly: like `serde_json::from_str`, but an object with a repeated key
 /// is an error instead of silently keeping the last value.
 pub fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
@@ -233,6 +238,16 @@ mod tests {
         assert_eq!(check_value(&v, "payload").unwrap_err().path, "payload.n");
         let v = parse_strict(r#"{"n":-9007199254740991}"#).unwrap();
         assert!(check_value(&v, "payload").is_ok());
+    }
+
+    #[test]
+    fn refuses_nesting_deeper_than_the_spec_allows() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse_strict(&nested(MAX_DEPTH)).is_ok());
+        assert!(parse_strict(&nested(MAX_DEPTH + 1)).is_err());
+        let bytes = nested(MAX_DEPTH);
+        assert!(serde_json::from_str::<Value>(&bytes).is_ok());
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH + 1)).is_err());
     }
 
     #[test]

@@ -71,10 +71,13 @@ pub fn hash_event(prev: &Hash, bytes: &[u8]) -> Hash {
 pub struct LedgerTime(DateTime<Utc>);
 
 impl LedgerTime {
-    /// Reads any RFC 3339 time and keeps it to the microsecond, in UTC.
+    /// Reads any RFC 3339 time and keeps it to the microsecond, in UTC. The UTC year must be
+    /// 0001 to 9999 (ENCODING.md §1): year 0000 is a date many libraries cannot represent.
     pub fn parse_rfc3339(s: &str) -> Option<LedgerTime> {
         let t = DateTime::parse_from_rfc3339(s).ok()?.with_timezone(&Utc);
-        Some(LedgerTime::from_utc(t))
+        (1..=9999)
+            .contains(&chrono::Datelike::year(&t))
+            .then(|| LedgerTime::from_utc(t))
     }
 
     /// Reads the one form ledger time is stored in; anything else is `None`.

@@ -4,6 +4,8 @@
 pub mod canonical;
 pub mod envelope;
 pub mod export;
+pub mod merkle;
+pub mod note;
 pub mod store;
 pub mod verify;
 

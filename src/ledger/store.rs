@@ -24,6 +24,16 @@ pub const BLOCK_BYTES: usize = 256 * 1024;
 
 const ENTRY_HEADER: usize = 32 + 4;
 
+/// The key, in the derived tree, of the head the derived data reflects. The layer above keeps
+/// its own keys from starting with `h`.
+pub const DERIVED_HEAD: &[u8] = b"h";
+
+/// One derived entry: key and value, opaque to this layer.
+pub type DerivedEntry = (Vec<u8>, Vec<u8>);
+
+/// A block read for `events_at`: its first position and its entries.
+type CachedBlock = (u64, Vec<(Hash, Vec<u8>)>);
+
 /// The last event of a ledger: its position, hash and ledger time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
@@ -45,6 +55,11 @@ pub struct Ledger {
     db: sled::Db,
     events: sled::Tree,
     meta: sled::Tree,
+    /// Derived data (indexes, projections) written by the layer above: opaque keys and values
+    /// computed from the events, with the head they reflect under [`DERIVED_HEAD`].
+    derived: sled::Tree,
+    /// The newest blob file (by sled's log position) known to be fsynced.
+    synced_blobs: std::sync::atomic::AtomicU64,
     ledger_id: String,
     /// The last event, or why it cannot be read; kept as an error rather than refusing to open,
     /// so that `verify` can still walk a damaged ledger and name its first bad position.
@@ -64,7 +79,7 @@ impl Ledger {
                 why: "it holds no sled database".into(),
             });
         }
-        let (db, events, meta) = open_sled(path)?;
+        let (db, events, meta, derived) = open_sled(path)?;
         let not_a_ledger = |why: &str| LedgerError::NotALedger {
             path: shown.clone(),
             why: why.into(),
@@ -104,6 +119,8 @@ impl Ledger {
             db,
             events,
             meta,
+            derived,
+            synced_blobs: newest_blob(path).into(),
             ledger_id,
             head,
         })
@@ -144,7 +161,7 @@ impl Ledger {
                 return Err(LedgerError::NotEmpty(path.display().to_string()));
             }
         }
-        let (db, events_tree, meta) = open_sled(path)?;
+        let (db, events_tree, meta, derived) = open_sled(path)?;
         let mut batch = sled::Batch::default();
         for (key, block) in pack(None, events) {
             batch.insert(&key.to_be_bytes(), block);
@@ -162,6 +179,8 @@ impl Ledger {
             db,
             events: events_tree,
             meta,
+            derived,
+            synced_blobs: 0.into(),
             ledger_id: ledger_id.to_string(),
             head: Ok(Head {
                 seq: last.seq,
@@ -195,6 +214,33 @@ impl Ledger {
         actor: &str,
         now: LedgerTime,
     ) -> Result<Vec<Sealed>, LedgerError> {
+        self.append_inner(batch, actor, now, None)
+    }
+
+    /// [`Ledger::append`], with the derived data of the new events: `derived`, computed by the
+    /// caller for the positions the events get (head + 1 on). The entries and the new derived head
+    /// are written in one atomic batch right after the events and before the flush, so when
+    /// this returns both are durable; after a crash between the two writes the derived head is
+    /// behind the head, and the layer above brings it up to date from the events (see
+    /// [`Ledger::derived_head`]).
+    pub fn append_derived(
+        &mut self,
+        batch: &[NewEvent],
+        actor: &str,
+        now: LedgerTime,
+        derived: Vec<DerivedEntry>,
+    ) -> Result<Vec<Sealed>, LedgerError> {
+        self.append_inner(batch, actor, now, Some(derived))
+    }
+
+    /// The derived data is left behind the head when `derived` is `None`.
+    fn append_inner(
+        &mut self,
+        batch: &[NewEvent],
+        actor: &str,
+        now: LedgerTime,
+        derived: Option<Vec<DerivedEntry>>,
+    ) -> Result<Vec<Sealed>, LedgerError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -221,8 +267,15 @@ impl Ledger {
         self.events
             .apply_batch(writes)
             .map_err(|e| storage_error(&self.path, e))?;
-        self.sync()?;
         let last = sealed.last().expect("batch is not empty");
+        // Derived data is written only on top of derived data that is up to date; otherwise
+        // the layer above catches up first (it does so when it opens the ledger).
+        if let Some(derived) = derived
+            && self.derived_head()? == Some((head.seq, head.hash))
+        {
+            self.write_derived(derived, (last.seq, last.hash))?;
+        }
+        self.sync()?;
         self.head = Ok(Head {
             seq: last.seq,
             hash: last.hash,
@@ -341,7 +394,156 @@ impl Ledger {
     /// `flush`, then fsync every file and directory of the database.
     fn sync(&self) -> Result<(), LedgerError> {
         self.db.flush().map_err(|e| storage_error(&self.path, e))?;
-        fsync_tree(&self.path).map_err(|e| LedgerError::storage(&self.path, e))
+        let synced = self.synced_blobs.load(std::sync::atomic::Ordering::Relaxed);
+        let newest =
+            fsync_new(&self.path, synced).map_err(|e| LedgerError::storage(&self.path, e))?;
+        self.synced_blobs
+            .store(newest, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The head (position and hash) the stored derived data reflects, if any is stored.
+    pub fn derived_head(&self) -> Result<Option<(Seq, Hash)>, LedgerError> {
+        let Some(value) = self
+            .derived
+            .get(DERIVED_HEAD)
+            .map_err(|e| storage_error(&self.path, e))?
+        else {
+            return Ok(None);
+        };
+        let Some((seq, hash)) = value.split_first_chunk::<8>() else {
+            return Ok(None);
+        };
+        let Ok(hash) = <[u8; 32]>::try_from(hash) else {
+            return Ok(None);
+        };
+        Ok(Some((Seq(u64::from_be_bytes(*seq)), Hash(hash))))
+    }
+
+    /// Writes derived entries and the head they bring the derived data up to, in one atomic
+    /// batch. Not flushed: an append flushes it with the events; `reindex` calls `flush`.
+    pub fn write_derived(
+        &self,
+        entries: Vec<DerivedEntry>,
+        through: (Seq, Hash),
+    ) -> Result<(), LedgerError> {
+        let mut batch = sled::Batch::default();
+        for (key, value) in entries {
+            batch.insert(key, value);
+        }
+        let mut head = through.0.0.to_be_bytes().to_vec();
+        head.extend_from_slice(&through.1.0);
+        batch.insert(DERIVED_HEAD, head);
+        self.derived
+            .apply_batch(batch)
+            .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// Removes all derived data (before rebuilding it).
+    pub fn clear_derived(&self) -> Result<(), LedgerError> {
+        self.derived
+            .clear()
+            .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// `flush` and fsync: makes what was written durable.
+    pub fn flush(&self) -> Result<(), LedgerError> {
+        self.sync()
+    }
+
+    /// The last derived entry whose key starts with `prefix` and is followed by 8 more bytes:
+    /// the last block of a posting list.
+    pub fn derived_last(&self, prefix: &[u8]) -> Result<Option<DerivedEntry>, LedgerError> {
+        let mut end = prefix.to_vec();
+        end.extend_from_slice(&[0xff; 8]);
+        self.derived
+            .range(prefix.to_vec()..=end)
+            .next_back()
+            .transpose()
+            .map(|e| e.map(|(k, v)| (k.to_vec(), v.to_vec())))
+            .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// One derived value.
+    pub fn derived_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, LedgerError> {
+        self.derived
+            .get(key)
+            .map(|v| v.map(|v| v.to_vec()))
+            .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// The derived entries whose keys start with `prefix`, in key order.
+    pub fn derived_scan(
+        &self,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = Result<DerivedEntry, LedgerError>> + '_ {
+        self.derived.scan_prefix(prefix).map(|item| {
+            item.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .map_err(|e| storage_error(&self.path, e))
+        })
+    }
+
+    /// How many derived entries are stored, the derived head included.
+    pub fn derived_len(&self) -> usize {
+        self.derived.len()
+    }
+
+    /// The events at the given positions (ascending), decoded, reading each block once for
+    /// the positions it holds. A position beyond the head is an error.
+    pub fn events_at<'a, I>(
+        &'a self,
+        seqs: I,
+    ) -> impl Iterator<Item = Result<Event, LedgerError>> + 'a
+    where
+        I: IntoIterator<Item = Seq>,
+        I::IntoIter: 'a,
+    {
+        let mut block: Option<CachedBlock> = None;
+        seqs.into_iter().map(move |seq| {
+            let cached = block.as_ref().is_some_and(|(first, entries)| {
+                *first <= seq.0 && seq.0 < first + entries.len() as u64
+            });
+            if !cached {
+                let (key, value) = self
+                    .events
+                    .range(..=seq.0.to_be_bytes())
+                    .next_back()
+                    .ok_or_else(|| LedgerError::Damaged {
+                        seq: seq.0,
+                        why: "no stored block holds this position".into(),
+                    })?
+                    .map_err(|e| storage_error(&self.path, e))?;
+                let first = key_seq(&key);
+                let entries = split_block(&value)
+                    .map_err(|why| LedgerError::Damaged { seq: first, why })?
+                    .into_iter()
+                    .map(|(hash, bytes)| (hash, bytes.to_vec()))
+                    .collect();
+                block = Some((first, entries));
+            }
+            let (first, entries) = block.as_ref().expect("filled above");
+            let Some((hash, bytes)) = entries.get((seq.0 - first) as usize) else {
+                return Err(LedgerError::Damaged {
+                    seq: seq.0,
+                    why: "no stored block holds this position".into(),
+                });
+            };
+            let event = Event::decode(bytes, *hash)
+                .map_err(|why| LedgerError::Damaged { seq: seq.0, why })?;
+            if event.seq != seq {
+                return Err(LedgerError::Damaged {
+                    seq: seq.0,
+                    why: format!("the event stored here says it is at position {}", event.seq),
+                });
+            }
+            Ok(event)
+        })
+    }
+
+    /// For tests that play the attacker: the raw tree of derived data.
+    #[doc(hidden)]
+    pub fn raw_derived(&self) -> &sled::Tree {
+        &self.derived
     }
 
     /// For tests that play the attacker: the raw trees.
@@ -451,12 +653,41 @@ fn read_head(events: &sled::Tree, path: &Path) -> Result<Option<Head>, LedgerErr
     }))
 }
 
-/// How long to wait for sled's lock before saying the ledger is in use. A ledger just closed
-/// (sled's background thread lets go of the file a moment after the handle is dropped) or just
-/// left by a killed process can hold the lock briefly; another live process holds it for good.
-const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long to wait for sled's lock before saying the ledger is in use, in milliseconds: set
+/// once by the command line (`--wait`). A ledger just closed (sled's background thread lets go
+/// of the file a moment after the handle is dropped) or just left by a killed process holds the
+/// lock briefly; a writer holds it until its command ends.
+static LOCK_PATIENCE_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(5_000);
 
-fn open_sled(path: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), LedgerError> {
+/// Sets how long opening a ledger waits for another process to let go of it.
+pub fn set_lock_patience(wait: std::time::Duration) {
+    LOCK_PATIENCE_MS.store(
+        wait.as_millis().min(u64::MAX as u128) as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+/// The process holding a lock on `file`, from the kernel's table of locks (Linux); `None` where
+/// it cannot be told.
+fn lock_holder(file: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(file).ok()?.ino();
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    locks.lines().find_map(|line| {
+        // "1: FLOCK  ADVISORY  WRITE 12345 fd:01:1234567 0 EOF" (a blocked waiter has "->").
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(1) == Some(&"->") {
+            return None;
+        }
+        let pid = fields.get(4)?.parse().ok()?;
+        let ino: u64 = fields.get(5)?.rsplit(':').next()?.parse().ok()?;
+        (ino == inode && pid != std::process::id()).then_some(pid)
+    })
+}
+
+type Trees = (sled::Db, sled::Tree, sled::Tree, sled::Tree);
+
+fn open_sled(path: &Path) -> Result<Trees, LedgerError> {
     let started = std::time::Instant::now();
     let db = loop {
         match sled::Config::new()
@@ -464,15 +695,31 @@ fn open_sled(path: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), LedgerEr
             .open()
             .map_err(|e| storage_error(path, e))
         {
-            Err(LedgerError::InUse(_)) if started.elapsed() < LOCK_PATIENCE => {
+            Err(LedgerError::InUse(_))
+                if started.elapsed().as_millis()
+                    < u128::from(LOCK_PATIENCE_MS.load(std::sync::atomic::Ordering::Relaxed)) =>
+            {
                 std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(LedgerError::InUse(shown)) => {
+                let holder = match lock_holder(&path.join("db")) {
+                    Some(pid) => format!(" (process {pid})"),
+                    None => String::new(),
+                };
+                let waited = started.elapsed().as_secs_f64();
+                return Err(LedgerError::InUse(format!(
+                    "{shown}{holder}; waited {waited:.1} s (--wait SECS waits longer)"
+                )));
             }
             other => break other?,
         }
     };
     let events = db.open_tree("events").map_err(|e| storage_error(path, e))?;
     let meta = db.open_tree("meta").map_err(|e| storage_error(path, e))?;
-    Ok((db, events, meta))
+    let derived = db
+        .open_tree("derived")
+        .map_err(|e| storage_error(path, e))?;
+    Ok((db, events, meta, derived))
 }
 
 fn storage_error(path: &Path, e: sled::Error) -> LedgerError {
@@ -490,22 +737,61 @@ fn storage_error(path: &Path, e: sled::Error) -> LedgerError {
     }
 }
 
-/// fsyncs every regular file under `dir`, then the directories themselves, so that what sled
-/// flushed survives a power loss and not only a process crash.
-fn fsync_tree(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            fsync_tree(&entry.path())?;
-        } else if kind.is_file() {
-            // sled's background thread may remove an old snapshot while we walk.
+/// fsyncs what a flush may have left only in the page cache, so that it survives a power loss
+/// and not only a process crash: sled's log file (`db`, written with `sync_file_range`), the
+/// blob files sled wrote since `synced` (sled names them by their log position and never
+/// fsyncs them), every other top-level file (the config, snapshots), and the directories.
+/// Returns the newest blob position now synced. Blobs from before `synced` were fsynced by the
+/// append that wrote them, so an append costs a few fsyncs however large the ledger is.
+fn fsync_new(dir: &Path, synced: u64) -> std::io::Result<u64> {
+    let mut newest = synced;
+    let blobs = dir.join("blobs");
+    if blobs.is_dir() {
+        for entry in std::fs::read_dir(&blobs)? {
+            let entry = entry?;
+            let Some(lsn) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            if lsn <= synced {
+                continue;
+            }
+            newest = newest.max(lsn);
+            // sled may remove a blob it no longer needs while we walk.
             match std::fs::File::open(entry.path()) {
                 Ok(file) => file.sync_all()?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
         }
+        std::fs::File::open(&blobs)?.sync_all()?;
     }
-    std::fs::File::open(dir)?.sync_all()
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        // sled's background thread may remove an old snapshot while we walk.
+        match std::fs::File::open(entry.path()) {
+            Ok(file) => file.sync_all()?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(newest)
+}
+
+/// The newest blob position present: what an earlier process already fsynced.
+fn newest_blob(dir: &Path) -> u64 {
+    std::fs::read_dir(dir.join("blobs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u64>().ok()))
+        .max()
+        .unwrap_or(0)
 }

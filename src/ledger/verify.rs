@@ -147,9 +147,28 @@ impl Chain {
     }
 }
 
-/// Parses a head written as `SEQ:HASH`, as `malbok head` prints it.
+/// Parses a head written as `SEQ:HASH`, as `malbok head` prints it: exactly
+/// `[1-9][0-9]*:[0-9a-f]{64}` (no sign, no leading zeros).
 pub fn parse_head(s: &str) -> Option<(Seq, Hash)> {
     let (seq, hash) = s.split_once(':')?;
+    if seq.starts_with('0') || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let seq: u64 = seq.parse().ok().filter(|&n| n > 0)?;
     Some((Seq(seq), Hash::from_hex(hash)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_head;
+
+    #[test]
+    fn a_head_is_exactly_seq_colon_hash() {
+        let hash = "0".repeat(64);
+        assert!(parse_head(&format!("12:{hash}")).is_some());
+        for bad in ["+12", "012", "0", "", " 12", "1_2"] {
+            assert!(parse_head(&format!("{bad}:{hash}")).is_none(), "{bad}");
+        }
+        assert!(parse_head(&format!("12:{}", "A".repeat(64))).is_none());
+    }
 }

@@ -48,6 +48,7 @@ fn a_second_process_gets_ledger_in_use_within_a_second() {
     let started = Instant::now();
     let out = env
         .malbok()
+        .args(["--wait", "0.5"])
         .args(common::org_append("ekero"))
         .output()
         .expect("run");
@@ -57,7 +58,12 @@ fn a_second_process_gets_ledger_in_use_within_a_second() {
         started.elapsed()
     );
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ledger in use"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ledger in use"), "{err}");
+    // The holder is named, so the user knows whom they wait for.
+    let holder = format!("(process {})", std::process::id());
+    assert!(err.contains(&holder), "{err}");
+    assert!(err.contains("--wait"), "{err}");
     drop(held);
     env.malbok()
         .args(common::org_append("ekero"))

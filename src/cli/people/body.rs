@@ -48,7 +48,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Some(id) => id,
         None => {
             let short = a.abbreviation.as_deref().unwrap_or(&a.name);
-            derive_id(&session.state, &a.organisation, short)
+            derive_id(&session, &a.organisation, short)
         }
     };
     let payload = Payload::default()

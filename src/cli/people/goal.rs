@@ -123,7 +123,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Add(a) => {
             let id = match a.id {
                 Some(id) => id,
-                None => derive_id(&session.state, &a.plan, &a.text),
+                None => derive_id(&session, &a.plan, &a.text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())

@@ -167,7 +167,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             let text = a.text.unwrap_or_default();
             let id = match a.id {
                 Some(id) => id,
-                None => numbered_id(&session.state, &a.goal, "i", &text),
+                None => numbered_id(&session, &a.goal, "i", &text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())

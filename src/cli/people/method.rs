@@ -97,7 +97,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let session = super::open(ctx)?;
     let id = match a.id {
         Some(id) => id,
-        None => derive_id(&session.state, &a.organisation, &a.name),
+        None => derive_id(&session, &a.organisation, &a.name),
     };
     let payload = Payload::default()
         .put("id", id.as_str())

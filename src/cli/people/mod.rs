@@ -18,9 +18,7 @@ pub mod reading;
 pub mod scale;
 pub mod target;
 
-use super::state::{KnownAt, replay};
 use super::{CliError, Context, Format};
-use crate::domain::State;
 use crate::import::InputError;
 use crate::import::jsonl::{Line, new_event};
 use crate::ledger::Ledger;
@@ -128,35 +126,40 @@ fn period(from: String, to: String) -> Payload {
 /// The first unused `<prefix>.<stem>1`, `<prefix>.<stem>2`, ... (`ekero.sn.2019.m07.i1`): short
 /// ids that say what they belong to, for things whose texts are long sentences. Falls back to
 /// an id derived from the text when the prefix leaves no room.
-fn numbered_id(state: &State, prefix: &str, stem: &str, text: &str) -> String {
+fn numbered_id(session: &Session, prefix: &str, stem: &str, text: &str) -> String {
     for n in 1u32.. {
         let id = format!("{prefix}.{stem}{n}");
         if crate::domain::Id::parse(&id).is_err() {
             break;
         }
-        if !state.contains_id(&id) {
+        // A storage error here surfaces again when the event is checked and appended.
+        let taken = crate::projection::id_info(&session.ledger, &id).is_ok_and(|i| i.is_some());
+        if !taken {
             return id;
         }
     }
-    derive_id(state, prefix, text)
+    derive_id(session, prefix, text)
 }
 
 /// A readable, unused id under `prefix` for `text`, for a defining command given no `--id`.
-fn derive_id(state: &State, prefix: &str, text: &str) -> String {
-    crate::domain::derive_id(prefix, text, |id| state.contains_id(id))
+/// Ids are unique across the ledger, so the ledger's id index is asked, not one projection.
+fn derive_id(session: &Session, prefix: &str, text: &str) -> String {
+    crate::domain::derive_id(prefix, text, |id| {
+        // A storage error here surfaces again when the event is checked and appended.
+        crate::projection::id_info(&session.ledger, id).is_ok_and(|info| info.is_some())
+    })
 }
 
-/// The open ledger and its state, replayed once: the state serves both to derive ids and to
-/// check the event before it is appended.
+/// The open ledger, its derived data up to date. Each event is checked against the projection
+/// of its own organisation when it is appended.
 struct Session {
     ledger: Ledger,
-    state: State,
 }
 
 fn open(ctx: &Context) -> Result<Session, CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
-    let state = replay(&ledger, KnownAt::Now)?;
-    Ok(Session { ledger, state })
+    Ok(Session {
+        ledger: super::state::open(&ctx.ledger)?,
+    })
 }
 
 /// Reads a target level written `NAME`, or `NAME COMPARISON THRESHOLD` with one of `>=`, `>`,
@@ -347,12 +350,12 @@ fn append(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let Session { mut ledger, state } = session;
+    let Session { mut ledger } = session;
     let event = new_event(kind.to_string(), Value::Object(payload.0))
         .map_err(|(field, reason)| refusal(kind, field.as_deref(), reason))?;
     let line = Line { line: 1, event };
-    let appended = super::import::append_checked_on(&mut ledger, state, ctx, kind, vec![line])
-        .map_err(|e| match e {
+    let appended =
+        super::import::append_checked(&mut ledger, ctx, kind, vec![line]).map_err(|e| match e {
             CliError::Refused(r) => CliError::Refused(refusal(kind, r.field.as_deref(), r.reason)),
             other => other,
         })?;

@@ -43,7 +43,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let Command::Add(a) = args.command;
     let id = match a.id {
         Some(id) => id,
-        None => derive_id(&session.state, "", &a.name),
+        None => derive_id(&session, "", &a.name),
     };
     let payload = Payload::default()
         .put("id", id.as_str())

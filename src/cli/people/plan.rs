@@ -83,15 +83,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let session = super::open(ctx)?;
     match args.command {
         Command::Adopt(a) => {
+            // The body's organisation, from the id index (a storage error surfaces again when
+            // the event is checked).
             let organisation = a.organisation.or_else(|| {
-                let body = session.state.bodies.get(a.body.as_str())?;
-                Some(body.def.organisation.to_string())
+                let info = crate::projection::id_info(&session.ledger, &a.body).ok()??;
+                (info.space == "body").then(|| info.home.map(|h| h.to_string()))?
             });
             let id = match a.id {
                 Some(id) => id,
                 None => {
                     let year = a.from.get(..4).unwrap_or("plan");
-                    derive_id(&session.state, &a.body, year)
+                    derive_id(&session, &a.body, year)
                 }
             };
             let payload = Payload::default()
@@ -106,8 +108,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         }
         Command::Revise(a) => {
             // A period is written whole; an extension usually names only its new end.
-            let current = session
-                .state
+            let (state, _) = crate::cli::state::scoped(
+                &session.ledger,
+                crate::cli::state::KnownAt::Now,
+                [("--plan", Some(a.plan.as_str())), ("", None), ("", None)],
+                true,
+            )?;
+            let current = state
                 .plans
                 .get(a.plan.as_str())
                 .and_then(|p| p.versions.last())

@@ -118,7 +118,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             let id = match a.id {
                 Some(id) => id,
                 // Target texts are long sentences; `.t` reads better and matches the fixtures.
-                None => derive_id(&session.state, &a.indicator, "t"),
+                None => derive_id(&session, &a.indicator, "t"),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())

@@ -137,6 +137,8 @@ KINDS = {
                            "deadline": R("date"), **BASIS},
                           "A new version of a target in force from a date.",
                           {"allOf": [NEEDS_BASIS, at_least_one("text", "levels", "deadline")]}),
+    "target.retired": obj(["target", "effective"], {"target": R("id"), "effective": R("date"), **BASIS},
+                          "The target is no longer in force from a date.", NEEDS_BASIS),
     "reading.recorded": obj(["indicator", "period", "value", "source"],
                             {"indicator": R("id"), "period": R("period"), "value": R("decimal"),
                              "source": R("reading_source"), "comment": R("text")},

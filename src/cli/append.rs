@@ -5,9 +5,11 @@ use crate::import::InputError;
 use crate::import::jsonl::new_event;
 use std::io::Write;
 
-/// Append one event. The payload is a JSON object, given with --payload or on standard input.
+/// Append one event of a kind in events/CATALOGUE.md. The payload is a JSON object, given
+/// with --payload or on standard input; it is checked as `import` checks a line. The commands
+/// for people (`organisation add`, `goal add`, ...) build the same payloads from flags.
 ///
-/// Example: malbok append --kind note.added --payload '{"text":"checked"}'
+/// Example: malbok append --kind organisation.registered --payload '{"id":"ekero","name":"Ekerö kommun","kolada_id":"0125"}'
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The event kind, lowercase words joined by dots.

@@ -5,8 +5,11 @@ use crate::ledger::Ledger;
 use serde_json::json;
 use std::io::Write;
 
-/// Print the ledger head as SEQ:HASH. Write it down: `malbok verify --head SEQ:HASH` later
-/// proves the ledger still contains exactly that history (nothing rewritten, nothing cut off).
+/// Print the ledger head as SEQ:HASH, alone on its line. Write it down: `malbok verify --head
+/// SEQ:HASH` later proves the ledger still contains exactly that history (nothing rewritten,
+/// nothing cut off). --format json adds the head's ledger time and the ledger id.
+///
+/// Example: malbok verify --head "$(malbok head)"
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t)]
@@ -21,12 +24,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
 pub fn print(ledger: &Ledger, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
     let head = ledger.head()?;
     match format {
-        Format::Text => writeln!(
-            out,
-            "head    {head}\ntime    {}\nledger  {}",
-            head.time,
-            ledger.ledger_id()
-        )?,
+        // Alone on its line, so `verify --head "$(malbok head)"` works.
+        Format::Text => writeln!(out, "{}:{}", head.seq, head.hash.to_hex())?,
         Format::Json => writeln!(
             out,
             "{}",

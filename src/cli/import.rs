@@ -14,23 +14,81 @@ use std::io::Write;
 /// checked and staged, and the import is committed in one step after its last line.
 ///
 /// Example: malbok import fixtures/ekero/events.jsonl
+///
+/// With --from kolada it reads Kolada API data responses (v2 or v3; several files are one
+/// import) and appends readings of the indicators whose source is that one KPI, for their
+/// organisation's Kolada id: a new value is a reading, null is not measurable (Kolada's status
+/// the reason), a changed value a correction, an unchanged one nothing. With --from csv it
+/// reads readings from spreadsheets (`;`, decimal comma, UTF-8 or Windows-1252) with the
+/// columns indicator;from;to;value;not_measurable;source_kind;source_description;comment;seq;
+/// decision;reason, as `malbok readings --format csv` writes them: an edited export appends
+/// exactly the corrections made.
+///
+/// Example: malbok import --from kolada --fetched 2022-05-01T08:00:00Z fixtures/kolada/data_N31805_0139.v2.json
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The JSONL file, or - for standard input.
-    file: String,
+    /// The file (JSONL: one file, or - for standard input; Kolada and CSV: one or more).
+    #[arg(required = true, num_args = 1..)]
+    files: Vec<String>,
+    /// The input format.
+    #[arg(long, value_enum, default_value_t)]
+    from: From,
+    #[command(flatten)]
+    kolada: KoladaArgs,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
+/// The input formats of `import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum From {
+    /// One {"kind","payload"} per line (events/CATALOGUE.md).
+    #[default]
+    Jsonl,
+    /// Kolada API v2/v3 data responses.
+    Kolada,
+    /// Readings in the documented CSV layout (semicolons, decimal comma).
+    Csv,
+}
+
+/// Where Kolada files come from.
+#[derive(Debug, clap::Args)]
+pub struct KoladaArgs {
+    /// Kolada: the gender to read, T (total), K or M.
+    #[arg(long, default_value = "T", value_parser = ["T", "K", "M"])]
+    gender: String,
+    /// Kolada: the URL the files were fetched from (recorded with each reading).
+    #[arg(long)]
+    url: Option<String>,
+    /// Kolada and CSV: when the files were fetched, RFC 3339, e.g. 2022-03-01T09:00:00Z
+    /// (required for Kolada: Kolada revises its figures).
+    #[arg(long)]
+    fetched: Option<String>,
+}
+
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let source = super::input_name(&args.file);
-    let input: Box<dyn std::io::BufRead> = if args.file == "-" {
+    match args.from {
+        From::Jsonl => {}
+        From::Kolada => return kolada(args, ctx, out),
+        From::Csv => return csv(args, ctx, out),
+    }
+    let [file] = args.files.as_slice() else {
+        return Err(crate::import::InputError::new(
+            "FILE",
+            None,
+            None,
+            "a JSONL import takes one file; import several one after the other",
+        )
+        .into());
+    };
+    let source = super::input_name(file);
+    let input: Box<dyn std::io::BufRead> = if file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let file = std::fs::File::open(&args.file).map_err(|e| {
+        let opened = std::fs::File::open(file).map_err(|e| {
             crate::import::InputError::new(source, None, None, format!("cannot read: {e}"))
         })?;
-        Box::new(std::io::BufReader::with_capacity(1 << 20, file))
+        Box::new(std::io::BufReader::with_capacity(1 << 20, opened))
     };
     let mut ledger = super::state::open(&ctx.ledger)?;
     // Tests make the parts small to stage many of them.
@@ -109,4 +167,103 @@ fn print(
         )?,
     }
     Ok(())
+}
+
+/// `import --from kolada`: the files converted against the ledger's state, then appended as
+/// one import. Values already recorded append nothing.
+fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    use crate::import::{InputError, kolada};
+    let Some(fetched) = args.kolada.fetched else {
+        let why = "is required for Kolada: when were the files fetched? e.g. 2022-03-01T09:00:00Z";
+        return Err(InputError::new("--fetched", None, None, why).into());
+    };
+    let mut files = Vec::new();
+    for file in &args.files {
+        let bytes = super::read_input(file)?;
+        files.push(kolada::parse_data(super::input_name(file), &bytes)?);
+    }
+    let mut ledger = super::state::open(&ctx.ledger)?;
+    let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
+    let options = kolada::Options {
+        gender: args.kolada.gender,
+        url: args.kolada.url,
+        fetched,
+    };
+    let converted = kolada::convert(&files, &state, &options)?;
+    for note in &converted.notes {
+        eprintln!("malbok: {note}");
+    }
+    append_converted(
+        &mut ledger,
+        ctx,
+        "kolada",
+        converted.events,
+        args.format,
+        out,
+    )?;
+    if args.format == Format::Text {
+        writeln!(
+            out,
+            "{} values already recorded, {} for no indicator of this ledger",
+            converted.unchanged, converted.unmatched
+        )?;
+    }
+    Ok(())
+}
+
+/// `import --from csv`: readings in the documented layout (see `crate::import::csv`).
+fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut ledger = super::state::open(&ctx.ledger)?;
+    let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
+    let mut lines = Vec::new();
+    for file in &args.files {
+        let bytes = super::read_input(file)?;
+        lines.extend(crate::import::csv::readings(
+            super::input_name(file),
+            &bytes,
+            &state,
+        )?);
+    }
+    if lines.is_empty() {
+        return append_converted(&mut ledger, ctx, "csv", Vec::new(), args.format, out);
+    }
+    // The domain's refusals name the file and the row's line (of the first file when several
+    // are imported at once) and the column.
+    let source = super::input_name(&args.files[0]).to_string();
+    let appended = append_checked(&mut ledger, ctx, &source, lines).map_err(|e| match e {
+        CliError::Refused(r) => {
+            let column = crate::import::csv::column_of(r.field.as_deref()).to_string();
+            CliError::Refused(crate::import::InputError {
+                field: Some(column),
+                ..r
+            })
+        }
+        other => other,
+    })?;
+    report(&appended, args.format, out)
+}
+
+/// Appends converted events, all or nothing, or says that there was nothing new.
+fn append_converted(
+    ledger: &mut Ledger,
+    ctx: &Context,
+    source: &str,
+    events: Vec<crate::ledger::NewEvent>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    if events.is_empty() {
+        match format {
+            Format::Text => writeln!(out, "nothing new to append")?,
+            Format::Json => writeln!(out, "{}", json!({"count": 0}))?,
+        }
+        return Ok(());
+    }
+    let lines = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| jsonl::Line { line: i + 1, event })
+        .collect();
+    let appended = append_checked(ledger, ctx, source, lines)?;
+    report(&appended, format, out)
 }

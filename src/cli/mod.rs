@@ -3,6 +3,7 @@
 
 mod append;
 mod checkpoint;
+mod completions;
 mod demo;
 mod diff;
 mod export;
@@ -13,8 +14,10 @@ mod import;
 mod init;
 mod keygen;
 mod log;
+mod man;
 mod people;
 mod prove;
+mod readings;
 mod reindex;
 mod report;
 mod reproduce;
@@ -99,6 +102,14 @@ pub enum Command {
     Reading(people::reading::Args),
     Assess(people::assess::Args),
     FollowUp(people::follow_up::Args),
+    Organisation(people::organisation::Args),
+    Body(people::body::Args),
+    Plan(people::plan::Args),
+    Scale(people::scale::Args),
+    Method(people::method::Args),
+    Readings(readings::Args),
+    Completions(completions::Args),
+    Man(man::Args),
     Gen(r#gen::Args),
     Keygen(keygen::Args),
     Checkpoint(checkpoint::Args),
@@ -212,6 +223,14 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Reading(args) => people::reading::run(args, ctx, out),
         Command::Assess(args) => people::assess::run(args, ctx, out),
         Command::FollowUp(args) => people::follow_up::run(args, ctx, out),
+        Command::Organisation(args) => people::organisation::run(args, ctx, out),
+        Command::Body(args) => people::body::run(args, ctx, out),
+        Command::Plan(args) => people::plan::run(args, ctx, out),
+        Command::Scale(args) => people::scale::run(args, ctx, out),
+        Command::Method(args) => people::method::run(args, ctx, out),
+        Command::Readings(args) => readings::run(args, ctx, out),
+        Command::Completions(args) => completions::run(args, ctx, out),
+        Command::Man(args) => man::run(args, ctx, out),
         Command::Gen(args) => r#gen::run(args, ctx, out),
         Command::Keygen(args) => keygen::run(args, ctx, out),
         Command::Checkpoint(args) => checkpoint::run(args, ctx, out),

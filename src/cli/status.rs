@@ -36,6 +36,27 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let at = valid_date(args.at.as_deref(), "--at", ctx)?;
     let known = KnownAt::parse(args.known_at.as_deref())?;
     let ledger = super::state::open(&ctx.ledger)?;
+    // An unknown id, or the id of another kind of thing, is a typing error, not an empty
+    // answer: refuse it as other commands do.
+    for (flag, id, kind, a) in [
+        ("--org", &args.org, "organisation", "an"),
+        ("--body", &args.body, "body", "a"),
+        ("--goal", &args.goal, "goal", "a"),
+    ] {
+        let Some(id) = id else { continue };
+        let info = crate::projection::id_info(&ledger, id)?;
+        match info.map(|i| i.space) {
+            Some(found) if found == kind => {}
+            Some(found) => {
+                let reason = format!("{id:?} is a {found}, not {a} {kind}");
+                return Err(InputError::new(flag, None, None, reason).into());
+            }
+            None => {
+                let reason = format!("{id:?} is not {a} {kind} this ledger knows");
+                return Err(InputError::new(flag, None, None, reason).into());
+            }
+        }
+    }
     let scope = [
         ("--org", args.org.as_deref()),
         ("--body", args.body.as_deref()),

@@ -74,6 +74,17 @@ impl State {
                 let ind = self.live_indicator(&p.indicator, "payload.indicator")?;
                 self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)
             }
+            DomainEvent::TargetRetired(p) => {
+                let Some(target) = self.targets.get(&p.subject) else {
+                    return Err(self.unknown("target", &p.subject, "payload.target", "target.set"));
+                };
+                self.live_indicator(&target.indicator, "payload.target")?;
+                not_before(
+                    "target",
+                    target.versions.first().map(|v| v.effective),
+                    p.effective,
+                )
+            }
             DomainEvent::TargetRevised(p) => {
                 let Some(target) = self.targets.get(&p.target) else {
                     return Err(self.unknown("target", &p.target, "payload.target", "target.set"));

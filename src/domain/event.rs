@@ -137,10 +137,12 @@ pub struct GoalRevised {
     pub basis: Basis,
 }
 
-/// `goal.retired` and `indicator.retired`: the subject no longer applies from a date.
+/// `goal.retired`, `indicator.retired` and `target.retired`: the subject no longer applies
+/// from a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Retired {
-    /// The goal or indicator (the field is named `goal` or `indicator` in JSON).
+    /// The goal, indicator or target (the field is named `goal`, `indicator` or `target` in
+    /// JSON).
     #[serde(skip)]
     pub subject: Id,
     /// From when it no longer applies.
@@ -597,7 +599,8 @@ impl FromJson for GoalRevised {
     }
 }
 
-/// Reads `goal.retired` (`field` = "goal") or `indicator.retired` (`field` = "indicator").
+/// Reads `goal.retired` (`field` = "goal"), `indicator.retired` (`field` = "indicator") or
+/// `target.retired` (`field` = "target").
 fn read_retired(v: &Value, path: &str, field: &'static str) -> Result<Retired, FieldError> {
     let mut o = Obj::new(v, path)?;
     let p = Retired {
@@ -1374,6 +1377,8 @@ events! {
     TargetSet(TargetSet) = "target.set",
     /// `target.revised`
     TargetRevised(TargetRevised) = "target.revised",
+    /// `target.retired`
+    TargetRetired(Retired) = "target.retired" via "target",
     /// `reading.recorded`
     ReadingRecorded(ReadingRecorded) = "reading.recorded",
     /// `reading.corrected`
@@ -1409,7 +1414,9 @@ pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
             v
         }
         DomainEvent::GoalRevised(p) => vec![p.goal.as_str()],
-        DomainEvent::GoalRetired(p) | DomainEvent::IndicatorRetired(p) => vec![p.subject.as_str()],
+        DomainEvent::GoalRetired(p)
+        | DomainEvent::IndicatorRetired(p)
+        | DomainEvent::TargetRetired(p) => vec![p.subject.as_str()],
         DomainEvent::IndicatorDefined(p) => vec![p.id.as_str(), p.goal.as_str()],
         DomainEvent::IndicatorRevised(p) => vec![p.indicator.as_str()],
         DomainEvent::TargetSet(p) => vec![p.id.as_str(), p.indicator.as_str()],

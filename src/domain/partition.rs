@@ -31,7 +31,7 @@ pub fn home_ref(ev: &DomainEvent) -> HomeRef<'_> {
         E::PlanRevised(p) => Via(&p.plan),
         E::GoalDefined(p) => Via(&p.plan),
         E::GoalRevised(p) => Via(&p.goal),
-        E::GoalRetired(p) | E::IndicatorRetired(p) => Via(&p.subject),
+        E::GoalRetired(p) | E::IndicatorRetired(p) | E::TargetRetired(p) => Via(&p.subject),
         E::IndicatorDefined(p) => Via(&p.goal),
         E::IndicatorRevised(p) => Via(&p.indicator),
         E::TargetSet(p) => Via(&p.indicator),
@@ -67,6 +67,7 @@ pub fn defines(ev: &DomainEvent) -> Option<(&Id, &'static str)> {
         | E::IndicatorRetired(_)
         | E::IndicatorRevised(_)
         | E::TargetRevised(_)
+        | E::TargetRetired(_)
         | E::ReadingRecorded(_)
         | E::ReadingCorrected(_)
         | E::ReadingNotMeasurable(_)
@@ -96,7 +97,7 @@ pub fn references(ev: &DomainEvent) -> Vec<&Id> {
             ids.extend(&p.parent);
             ids.extend(p.bodies.iter().flatten());
         }
-        E::GoalRetired(p) | E::IndicatorRetired(p) => ids.push(&p.subject),
+        E::GoalRetired(p) | E::IndicatorRetired(p) | E::TargetRetired(p) => ids.push(&p.subject),
         E::IndicatorDefined(p) => ids.push(&p.goal),
         E::IndicatorRevised(p) => ids.push(&p.indicator),
         E::TargetSet(p) => ids.push(&p.indicator),

@@ -793,6 +793,12 @@ impl State {
                     },
                 );
             }
+            DomainEvent::TargetRetired(p) => {
+                // Journalled (history, diff, log); the target's versions are left as they are.
+                entry.valid = Some(Valid::Date(p.effective));
+                entry.basis = p.basis.clone();
+                entry.changes = retired_change();
+            }
             DomainEvent::TargetRevised(p) => {
                 entry.valid = Some(Valid::Date(p.effective));
                 entry.basis = p.basis.clone();

@@ -736,6 +736,10 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../events/examples/target.revised.json"),
     ),
     (
+        "target.retired",
+        include_str!("../../events/examples/target.retired.json"),
+    ),
+    (
         "reading.recorded",
         include_str!("../../events/examples/reading.recorded.json"),
     ),

@@ -1,6 +1,8 @@
 //! Input formats -> events to append. Every refusal names the source, line, field and reason.
 
+pub mod csv;
 pub mod jsonl;
+pub mod kolada;
 
 use std::fmt;
 

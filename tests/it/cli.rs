@@ -230,3 +230,180 @@ fn help_documents_the_exit_codes() {
         assert!(help.contains(line), "{help}");
     }
 }
+
+#[test]
+fn head_prints_seq_hash_alone_and_verify_takes_it_or_a_prefix() {
+    let env = TestEnv::new();
+    env.init();
+    env.run(
+        &common::org_append("ekero")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let head = env.run(&["head"]);
+    assert!(
+        head.ends_with('\n') && head.lines().count() == 1,
+        "{head:?}"
+    );
+    let head = head.trim_end();
+    assert_eq!(head, env.head());
+    env.run(&["verify", "--head", head]);
+    let json = env.run(&["head", "--format", "json"]);
+    assert!(json.ends_with("}\n"), "{json:?}");
+
+    // A prefix of 12 hex digits, with or without the position.
+    let (seq, hash) = head.split_once(':').expect("SEQ:HASH");
+    env.run(&["verify", "--head", &format!("{seq}:{}", &hash[..12])]);
+    env.run(&["verify", "--head", &hash[..16]]);
+
+    // Too short, not hex, or unknown: refused with the reason; a different hash at SEQ fails.
+    for (arg, reason) in [
+        (
+            format!("{seq}:{}", &hash[..8]),
+            "too short: give at least 12",
+        ),
+        ("2:xyz".to_string(), "not a head"),
+        (
+            "000000000000".to_string(),
+            "no stored event's hash starts with it",
+        ),
+    ] {
+        let out = env
+            .malbok()
+            .args(["verify", "--head", &arg])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(reason),
+            "{arg}"
+        );
+    }
+    let other = if hash.starts_with('0') { "1" } else { "0" }.repeat(12);
+    let out = env
+        .malbok()
+        .args(["verify", "--head", &format!("{seq}:{other}")])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rewritten"));
+    let out = env
+        .malbok()
+        .args(["verify", "--head", &format!("9:{}", &hash[..12])])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut off"));
+
+    // The same for an export file.
+    std::fs::write(env.path("x.jsonl"), env.run(&["export"])).expect("write");
+    env.run(&[
+        "verify",
+        "--file",
+        "x.jsonl",
+        "--head",
+        &format!("{seq}:{}", &hash[..12]),
+    ]);
+}
+
+#[test]
+fn status_refuses_an_unknown_org_body_or_goal() {
+    let env = TestEnv::new();
+    env.init();
+    env.run(&[
+        "import",
+        &common::root()
+            .join("fixtures/ekero/events.jsonl")
+            .to_string_lossy(),
+    ]);
+    env.run(&["status", "--at", "2021-08-31", "--body", "ekero.sn"]);
+    for (flag, id, reason) in [
+        (
+            "--body",
+            "unknown",
+            "\"unknown\" is not a body this ledger knows",
+        ),
+        ("--org", "nowhere", "\"nowhere\" is not an organisation"),
+        ("--goal", "ekero.sn", "\"ekero.sn\" is a body, not a goal"),
+    ] {
+        let out = env
+            .malbok()
+            .args(["status", "--at", "2021-08-31", flag, id])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("malbok: {flag}: {reason}")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_example_in_append_help_works() {
+    let env = TestEnv::new();
+    env.init();
+    let help = env.run(&["append", "--help"]);
+    let example = help
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Example: "))
+        .expect("an example");
+    run_in_shell(&env, example);
+}
+
+/// Runs a command line as a shell would, with `malbok` on PATH and the test environment.
+pub fn run_in_shell(env: &TestEnv, line: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("malbok");
+    let dir = bin.parent().expect("bin dir");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+        .env("MALBOK_LEDGER", env.ledger())
+        .env("MALBOK_ACTOR", "tester")
+        .env("MALBOK_NOW", common::NOW)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .output()
+        .expect("run sh");
+    assert!(
+        out.status.success(),
+        "{line}\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_clap_definitions() {
+    let env = TestEnv::new();
+    let bash = env.run(&["completions", "bash"]);
+    assert!(
+        bash.contains("malbok") && bash.contains("organisation"),
+        "{bash}"
+    );
+    // The script is valid bash.
+    let path = env.write("malbok.bash", bash.as_bytes());
+    let ok = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("bash");
+    assert!(ok.success());
+    assert!(
+        env.run(&["completions", "zsh"])
+            .starts_with("#compdef malbok")
+    );
+    assert!(
+        env.run(&["completions", "fish"])
+            .contains("complete -c malbok")
+    );
+    let man = env.run(&["man"]);
+    assert!(man.contains(".TH malbok"), "{man}");
+    assert!(man.contains("organisation"), "{man}");
+}

@@ -74,43 +74,43 @@ const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
     ),
     (
         &["indicator", "add", "--goal", "ekero.sn.2019.m06", "--text", "Andel ensamma", "--area", "Äldreomsorg", "--unit", "percent", "--direction", "decrease", "--source-kind", "kolada", "--source-kolada-kpi", "N31848", "--source-kolada-kpi", "N01951", "--baseline", "-3.5", "--baseline-from", "2020-01-01", "--baseline-to", "2020-12-31"],
-        r#"{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m06.andel-ensamma","goal":"ekero.sn.2019.m06","text":"Andel ensamma","area":"Äldreomsorg","unit":"percent","direction":"decrease","source":{"kind":"kolada","kolada_kpis":["N31848","N01951"]},"baseline":{"value":"-3.5","period":{"from":"2020-01-01","to":"2020-12-31"}}}}"#,
-        Some("ekero.sn.2019.m06.andel-ensamma"),
+        r#"{"kind":"indicator.defined","payload":{"id":"ekero.sn.2019.m06.i1","goal":"ekero.sn.2019.m06","text":"Andel ensamma","area":"Äldreomsorg","unit":"percent","direction":"decrease","source":{"kind":"kolada","kolada_kpis":["N31848","N01951"]},"baseline":{"value":"-3.5","period":{"from":"2020-01-01","to":"2020-12-31"}}}}"#,
+        Some("ekero.sn.2019.m06.i1"),
     ),
     (
-        &["indicator", "revise", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--effective", "2021-06-01", "--unit", "other", "--unit-label", "personer per enkät", "--source-kind", "survey", "--source-description", "Egen enkät", "--decision", "SN 2021-05-19 § 50"],
-        r#"{"kind":"indicator.revised","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","effective":"2021-06-01","unit":"other","unit_label":"personer per enkät","source":{"kind":"survey","description":"Egen enkät"},"decision":"SN 2021-05-19 § 50"}}"#,
+        &["indicator", "revise", "--indicator", "ekero.sn.2019.m06.i1", "--effective", "2021-06-01", "--unit", "other", "--unit-label", "personer per enkät", "--source-kind", "survey", "--source-description", "Egen enkät", "--decision", "SN 2021-05-19 § 50"],
+        r#"{"kind":"indicator.revised","payload":{"indicator":"ekero.sn.2019.m06.i1","effective":"2021-06-01","unit":"other","unit_label":"personer per enkät","source":{"kind":"survey","description":"Egen enkät"},"decision":"SN 2021-05-19 § 50"}}"#,
         None,
     ),
     (
-        &["target", "set", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--text", "Målnivåer", "--level", "På rätt väg <= 30", "--level", "Uppnått<20", "--level", "Helt uppnått", "--deadline", "2022-12-31", "--effective", "2021-01-01", "--reason", "Satt av nämnden."],
-        r#"{"kind":"target.set","payload":{"id":"ekero.sn.2019.m06.andel-ensamma.t","indicator":"ekero.sn.2019.m06.andel-ensamma","text":"Målnivåer","levels":[{"name":"På rätt väg","comparison":"<=","threshold":"30"},{"name":"Uppnått","comparison":"<","threshold":"20"},{"name":"Helt uppnått"}],"deadline":"2022-12-31","effective":"2021-01-01","reason":"Satt av nämnden."}}"#,
-        Some("ekero.sn.2019.m06.andel-ensamma.t"),
+        &["target", "set", "--indicator", "ekero.sn.2019.m06.i1", "--text", "Målnivåer", "--level", "På rätt väg <= 30", "--level", "Uppnått<20", "--level", "Helt uppnått", "--deadline", "2022-12-31", "--effective", "2021-01-01", "--reason", "Satt av nämnden."],
+        r#"{"kind":"target.set","payload":{"id":"ekero.sn.2019.m06.i1.t","indicator":"ekero.sn.2019.m06.i1","text":"Målnivåer","levels":[{"name":"På rätt väg","comparison":"<=","threshold":"30"},{"name":"Uppnått","comparison":"<","threshold":"20"},{"name":"Helt uppnått"}],"deadline":"2022-12-31","effective":"2021-01-01","reason":"Satt av nämnden."}}"#,
+        Some("ekero.sn.2019.m06.i1.t"),
     ),
     (
-        &["target", "revise", "--target", "ekero.sn.2019.m06.andel-ensamma.t", "--effective", "2022-01-01", "--level", "Uppnått=15", "--deadline", "2023-12-31", "--decision", "SN 2021-12-15 § 120"],
-        r#"{"kind":"target.revised","payload":{"target":"ekero.sn.2019.m06.andel-ensamma.t","effective":"2022-01-01","levels":[{"name":"Uppnått","comparison":"=","threshold":"15"}],"deadline":"2023-12-31","decision":"SN 2021-12-15 § 120"}}"#,
+        &["target", "revise", "--target", "ekero.sn.2019.m06.i1.t", "--effective", "2022-01-01", "--level", "Uppnått=15", "--deadline", "2023-12-31", "--decision", "SN 2021-12-15 § 120"],
+        r#"{"kind":"target.revised","payload":{"target":"ekero.sn.2019.m06.i1.t","effective":"2022-01-01","levels":[{"name":"Uppnått","comparison":"=","threshold":"15"}],"deadline":"2023-12-31","decision":"SN 2021-12-15 § 120"}}"#,
         None,
     ),
     (
-        &["reading", "add", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "24.50", "--source-kind", "survey", "--source-description", "Egen enkät 2021", "--comment", "Svarsfrekvens 61 %."],
-        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2021-01-01","to":"2021-08-31"},"value":"24.50","source":{"kind":"survey","description":"Egen enkät 2021"},"comment":"Svarsfrekvens 61 %."}}"#,
+        &["reading", "add", "--indicator", "ekero.sn.2019.m06.i1", "--from", "2021-01-01", "--to", "2021-08-31", "--value", "24.50", "--source-kind", "survey", "--source-description", "Egen enkät 2021", "--comment", "Svarsfrekvens 61 %."],
+        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.i1","period":{"from":"2021-01-01","to":"2021-08-31"},"value":"24.50","source":{"kind":"survey","description":"Egen enkät 2021"},"comment":"Svarsfrekvens 61 %."}}"#,
         None,
     ),
     (
-        &["reading", "add", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2020-01-01", "--to", "2020-12-31", "--value", "-2", "--source-kind", "kolada", "--source-kolada-kpi", "N31805", "--source-kolada-municipality", "0125", "--source-url", "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020", "--source-fetched-at", "2021-04-02T08:15:00Z"],
-        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2020-01-01","to":"2020-12-31"},"value":"-2","source":{"kind":"kolada","kolada_kpi":"N31805","kolada_municipality":"0125","url":"https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020","fetched_at":"2021-04-02T08:15:00Z"}}}"#,
+        &["reading", "add", "--indicator", "ekero.sn.2019.m06.i1", "--from", "2020-01-01", "--to", "2020-12-31", "--value", "-2", "--source-kind", "kolada", "--source-kolada-kpi", "N31805", "--source-kolada-municipality", "0125", "--source-url", "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020", "--source-fetched-at", "2021-04-02T08:15:00Z"],
+        r#"{"kind":"reading.recorded","payload":{"indicator":"ekero.sn.2019.m06.i1","period":{"from":"2020-01-01","to":"2020-12-31"},"value":"-2","source":{"kind":"kolada","kolada_kpi":"N31805","kolada_municipality":"0125","url":"https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020","fetched_at":"2021-04-02T08:15:00Z"}}}"#,
         None,
     ),
     (
         // Corrects the first reading above: context (10) + 7 events before it = seq 18.
-        &["reading", "correct", "--corrects", "18", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--value", "25", "--source-kind", "survey", "--source-file", "enkat-2021-v2.xlsx", "--source-description", "Egen enkät 2021, rättad", "--decision", "SN 2021-10-20 § 90", "--reason", "Felräknat."],
-        r#"{"kind":"reading.corrected","payload":{"corrects":18,"indicator":"ekero.sn.2019.m06.andel-ensamma","value":"25","source":{"kind":"survey","description":"Egen enkät 2021, rättad","file":"enkat-2021-v2.xlsx"},"decision":"SN 2021-10-20 § 90","reason":"Felräknat."}}"#,
+        &["reading", "correct", "--corrects", "18", "--indicator", "ekero.sn.2019.m06.i1", "--value", "25", "--source-kind", "survey", "--source-file", "enkat-2021-v2.xlsx", "--source-description", "Egen enkät 2021, rättad", "--decision", "SN 2021-10-20 § 90", "--reason", "Felräknat."],
+        r#"{"kind":"reading.corrected","payload":{"corrects":18,"indicator":"ekero.sn.2019.m06.i1","value":"25","source":{"kind":"survey","description":"Egen enkät 2021, rättad","file":"enkat-2021-v2.xlsx"},"decision":"SN 2021-10-20 § 90","reason":"Felräknat."}}"#,
         None,
     ),
     (
-        &["reading", "not-measurable", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--from", "2019-01-01", "--to", "2019-12-31", "--reason", "Enkäten genomfördes inte.", "--comment", "Pandemin."],
-        r#"{"kind":"reading.not_measurable","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","period":{"from":"2019-01-01","to":"2019-12-31"},"reason":"Enkäten genomfördes inte.","comment":"Pandemin."}}"#,
+        &["reading", "not-measurable", "--indicator", "ekero.sn.2019.m06.i1", "--from", "2019-01-01", "--to", "2019-12-31", "--reason", "Enkäten genomfördes inte.", "--comment", "Pandemin."],
+        r#"{"kind":"reading.not_measurable","payload":{"indicator":"ekero.sn.2019.m06.i1","period":{"from":"2019-01-01","to":"2019-12-31"},"reason":"Enkäten genomfördes inte.","comment":"Pandemin."}}"#,
         None,
     ),
     (
@@ -119,13 +119,13 @@ const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
         Some("ekero.arsredovisning-2021"),
     ),
     (
-        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--scale", "ekero.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar men målet nås inte.", "--trend", "improved"],
-        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.andel-ensamma","follow_up":"ekero.delar-2021","scale":"ekero.tregradig","grade":"delvis","analysis":"Andelen minskar men målet nås inte.","trend":"improved"}}"#,
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.i1", "--scale", "ekero.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar men målet nås inte.", "--trend", "improved"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.i1","follow_up":"ekero.delar-2021","scale":"ekero.tregradig","grade":"delvis","analysis":"Andelen minskar men målet nås inte.","trend":"improved"}}"#,
         None,
     ),
     (
-        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--analysis", "Omprövad bedömning.", "--decision", "SN 2021-10-20 § 91"],
-        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.andel-ensamma","follow_up":"ekero.delar-2021","analysis":"Omprövad bedömning.","decision":"SN 2021-10-20 § 91"}}"#,
+        &["assess", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--indicator", "ekero.sn.2019.m06.i1", "--analysis", "Omprövad bedömning.", "--decision", "SN 2021-10-20 § 91"],
+        r#"{"kind":"assessment.recorded","payload":{"body":"ekero.sn","indicator":"ekero.sn.2019.m06.i1","follow_up":"ekero.delar-2021","analysis":"Omprövad bedömning.","decision":"SN 2021-10-20 § 91"}}"#,
         None,
     ),
     (
@@ -134,8 +134,8 @@ const SCRIPT: &[(&[&str], &str, Option<&str>)] = &[
         None,
     ),
     (
-        &["indicator", "retire", "--indicator", "ekero.sn.2019.m06.andel-ensamma", "--effective", "2023-01-01", "--reason", "Ersätts."],
-        r#"{"kind":"indicator.retired","payload":{"indicator":"ekero.sn.2019.m06.andel-ensamma","effective":"2023-01-01","reason":"Ersätts."}}"#,
+        &["indicator", "retire", "--indicator", "ekero.sn.2019.m06.i1", "--effective", "2023-01-01", "--reason", "Ersätts."],
+        r#"{"kind":"indicator.retired","payload":{"indicator":"ekero.sn.2019.m06.i1","effective":"2023-01-01","reason":"Ersätts."}}"#,
         None,
     ),
     (
@@ -184,25 +184,69 @@ fn each_command_stores_what_the_import_line_stores() {
 }
 
 #[test]
-fn an_omitted_valid_date_is_today_and_said_on_stderr() {
+fn a_date_a_decision_states_is_required_and_never_defaulted() {
     let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let head = env.head();
+    // Entering last year's targets today must not give targets in force from today.
+    for args in [
+        &[
+            "target",
+            "set",
+            "--indicator",
+            "ekero.sn.2019.m07.i1",
+            "--level",
+            "Uppnått >= 90",
+        ][..],
+        &[
+            "target",
+            "revise",
+            "--target",
+            "x",
+            "--deadline",
+            "2022-12-31",
+            "--reason",
+            "R",
+        ],
+        &[
+            "goal",
+            "retire",
+            "--goal",
+            "ekero.sn.2019.m07",
+            "--reason",
+            "R",
+        ],
+        &[
+            "indicator",
+            "retire",
+            "--indicator",
+            "ekero.sn.2019.m07.i1",
+            "--reason",
+            "R",
+        ],
+    ] {
+        let out = env.malbok().args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--effective <EFFECTIVE>"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(env.head(), head);
+
+    // With --effective, `--format json` reports the append and the derived id.
     let out = env
         .malbok()
         .args(["target", "set", "--indicator", "ekero.sn.2019.m07.i1"])
-        .args(["--level", "Uppnått >= 90", "--format", "json"])
+        .args(["--level", "Uppnått >= 90", "--effective", "2020-01-01"])
+        .args(["--format", "json"])
         .output()
         .expect("run");
     assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "malbok: --effective not given; using today, 2021-09-01\n"
-    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
     assert_eq!(report["id"], "ekero.sn.2019.m07.i1.t");
-    assert_eq!(report["count"], 1);
     let (kind, payload) = stored_after(&env, 15).pop().expect("stored");
     assert_eq!(kind, "target.set");
-    assert_eq!(payload["effective"], "2021-09-01");
+    assert_eq!(payload["effective"], "2020-01-01");
     assert_eq!(
         env.head(),
         format!(
@@ -222,15 +266,36 @@ fn an_omitted_valid_date_is_today_and_said_on_stderr() {
             "ekero.sn.2019",
             "--text",
             "Nytt mål",
-            "--body",
-            "ekero.sn",
         ])
+        .args(["--body", "ekero.sn"])
         .output()
         .expect("run");
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     let (_, payload) = stored_after(&env, 16).pop().expect("stored");
     assert!(payload.get("effective").is_none(), "{payload}");
+}
+
+#[test]
+fn derived_indicator_ids_read_goal_i1_i2() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let add = |text: &str| {
+        env.run(&[
+            "indicator",
+            "add",
+            "--goal",
+            "ekero.sn.2019.m07",
+            "--text",
+            text,
+            "--unit",
+            "percent",
+            "--direction",
+            "increase",
+        ])
+    };
+    // `.i1` is taken by the fixture.
+    assert!(add("Andel nöjda brukare").ends_with("id: ekero.sn.2019.m07.i2\n"));
+    assert!(add("Andel mycket nöjda brukare").ends_with("id: ekero.sn.2019.m07.i3\n"));
 }
 
 #[test]
@@ -258,7 +323,11 @@ fn derived_ids_are_unique_and_printed() {
 const REFUSALS: &[(&[&str], &str)] = &[
     (
         &["goal", "add", "--plan", "ekero.sn.2018", "--text", "X", "--body", "ekero.sn"],
-        "malbok: --plan: unknown plan `ekero.sn.2018`",
+        "malbok: --plan: unknown plan `ekero.sn.2018`: define it first with `malbok plan adopt`",
+    ),
+    (
+        &["reading", "add", "--indicator", "ekero.sn.2019.m07.i1", "--from", "2022-01-01", "--to", "2022-12-31", "--value", "1"],
+        "malbok: --source-kind: is required\n",
     ),
     (
         &["goal", "add", "--plan", "ekero.sn.2019", "--text", "X", "--body", "gotene.kf"],
@@ -274,7 +343,7 @@ const REFUSALS: &[(&[&str], &str)] = &[
     ),
     (
         &["goal", "revise", "--goal", "ekero.sn.2019.m07", "--effective", "2021-01-01", "--text", "X"],
-        "malbok: --decision: is required, or a \"reason\"",
+        "malbok: --decision: is required, or --reason",
     ),
     (
         &["goal", "retire", "--goal", "ekero.sn.2019.m07", "--effective", "2021-02-29", "--reason", "R"],
@@ -409,6 +478,13 @@ fn every_command_shows_an_example_in_its_help() {
         "reading not-measurable",
         "assess",
         "follow-up add",
+        "organisation add",
+        "body add",
+        "plan adopt",
+        "plan revise",
+        "scale add",
+        "method add",
+        "target retire",
     ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
@@ -418,4 +494,321 @@ fn every_command_shows_an_example_in_its_help() {
             "{command}:\n{help}"
         );
     }
+}
+
+/// The (last) example in `malbok <command> --help`, as a shell line.
+fn help_example(env: &TestEnv, command: &str) -> String {
+    let mut args: Vec<&str> = command.split(' ').collect();
+    args.push("--help");
+    let help = env.run(&args);
+    help.lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("Example: "))
+        .unwrap_or_else(|| panic!("no example in {command} --help"))
+        .to_string()
+}
+
+#[test]
+fn the_help_examples_of_the_set_up_commands_run_in_order_and_say_what_they_appended() {
+    let env = TestEnv::new();
+    env.init();
+    let ekero = common::root().join("fixtures/ekero/events.jsonl");
+    env.run(&["import", &ekero.to_string_lossy()]);
+    for (command, id) in [
+        ("organisation add", Some("upplands-bro")),
+        ("body add", Some("upplands-bro.sn")),
+        ("plan adopt", Some("upplands-bro.sn.2024")),
+        ("plan revise", None),
+        ("scale add", Some("upplands-bro.tregradig-skala")),
+        ("method add", Some("upplands-bro.index-for-maluppfyllelse")),
+        ("target retire", None),
+    ] {
+        let example = help_example(&env, command);
+        let before: u64 = env
+            .head()
+            .split(':')
+            .next()
+            .expect("seq")
+            .parse()
+            .expect("seq");
+        let stdout = crate::cli::run_in_shell(&env, &example);
+        let head = env.head();
+        let (seq, hash) = head.split_once(':').expect("head");
+        assert_eq!(seq, (before + 1).to_string(), "{command}");
+        let mut expected = format!("appended {seq} {hash} at 2021-09-01T10:00:00.000000Z\n");
+        if let Some(id) = id {
+            expected += &format!("id: {id}\n");
+        }
+        assert_eq!(stdout, expected, "{example}");
+    }
+    // The retirement is in the target's history.
+    let history = env.run(&["history", "ekero.sn.2019.m07.i1.t"]);
+    assert!(history.contains("target.retired"), "{history}");
+}
+
+#[test]
+fn set_up_refusals_name_the_flag() {
+    let env = ledger_with(CONTEXT);
+    let head = env.head();
+    for (args, message) in [
+        (
+            &["body", "add", "--org", "upplands-bro", "--name", "KF"][..],
+            "malbok: --organisation: unknown organisation `upplands-bro`: define it first with `malbok organisation add`",
+        ),
+        (
+            &[
+                "scale", "add", "--org", "ekero", "--name", "S", "--grade", "a:A", "--grade", "b",
+            ],
+            "malbok: --grade #2: \"b\" is not CODE:LABEL",
+        ),
+        (
+            &[
+                "method",
+                "add",
+                "--org",
+                "ekero",
+                "--scale",
+                "ekero.tregradig",
+                "--name",
+                "M",
+                "--effective",
+                "2021-01-01",
+                "--score",
+                "uppnatt=1,0",
+                "--goal-grade",
+                "uppnatt=1",
+                "--index-aggregation",
+                "mean_of_goal_means",
+                "--index-decimals",
+                "2",
+                "--index-rounding",
+                "truncate",
+            ],
+            "malbok: --score #1: score: `1,0` is not a decimal",
+        ),
+        (
+            &[
+                "plan",
+                "adopt",
+                "--body",
+                "ekero.sn",
+                "--title",
+                "T",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2027-12-31",
+            ],
+            "malbok: --decision: is required, or --reason",
+        ),
+        (
+            &[
+                "target",
+                "retire",
+                "--target",
+                "ekero.nothing",
+                "--effective",
+                "2023-01-01",
+                "--reason",
+                "R",
+            ],
+            "malbok: --target: unknown target `ekero.nothing`: define it first with `malbok target set`",
+        ),
+    ] {
+        let out = env.malbok().args(args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}:\n{stderr}");
+    }
+    assert_eq!(env.head(), head);
+}
+
+#[test]
+fn the_help_examples_of_init_import_readings_completions_and_man_run() {
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(common::root().join("fixtures"), env.path("fixtures"))
+        .expect("link fixtures");
+    let mut outputs = Vec::new();
+    for command in ["init", "readings", "completions", "man"] {
+        let example = help_example(&env, command);
+        outputs.push(crate::cli::run_in_shell(&env, &example));
+    }
+    // `init --template kommun` made Ekerö; the Kolada example needs an indicator of its KPI.
+    assert!(
+        outputs[0].contains("wrote ekero.setup.jsonl"),
+        "{}",
+        outputs[0]
+    );
+    env.run(&[
+        "plan",
+        "adopt",
+        "--body",
+        "ekero.sn",
+        "--title",
+        "Mål",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2022-12-31",
+        "--reason",
+        "Test.",
+    ]);
+    env.run(&[
+        "goal",
+        "add",
+        "--id",
+        "ekero.m1",
+        "--plan",
+        "ekero.sn.2020",
+        "--text",
+        "Mål 1",
+        "--body",
+        "ekero.sn",
+    ]);
+    env.run(&[
+        "indicator",
+        "add",
+        "--goal",
+        "ekero.m1",
+        "--text",
+        "Andel",
+        "--unit",
+        "percent",
+        "--direction",
+        "decrease",
+        "--source-kind",
+        "kolada",
+        "--source-kolada-kpi",
+        "N31805",
+    ]);
+    let example = help_example(&env, "import");
+    // The example's file is for Upplands-Bro (0139): no indicator of Ekerö's matches it.
+    let out = crate::cli::run_in_shell(&env, &example);
+    assert!(
+        out.contains("0 values already recorded, 3 for no indicator"),
+        "{out}"
+    );
+    assert!(env.path("utfall.csv").exists() && env.path("malbok.1").exists());
+}
+
+#[test]
+fn init_template_no_import_only_writes_and_bad_org_leaves_nothing() {
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "init",
+        "--template",
+        "kommun",
+        "--org",
+        "1471",
+        "--name",
+        "Götene kommun",
+        "--no-import",
+    ]);
+    assert_eq!(
+        out,
+        "wrote gotene.setup.jsonl (9 events); import it with `malbok import gotene.setup.jsonl`\n"
+    );
+    assert!(!env.ledger().exists());
+    env.init();
+    env.run(&["import", "gotene.setup.jsonl"]);
+    assert!(
+        env.run(&["history", "gotene.sn"])
+            .contains("body.registered")
+    );
+
+    let other = TestEnv::new();
+    let out = other
+        .malbok()
+        .args([
+            "init",
+            "--template",
+            "kommun",
+            "--org",
+            "125",
+            "--name",
+            "Ekerö kommun",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("malbok: --org: `125` is not a Kolada municipality id")
+    );
+    assert!(!other.ledger().exists() && !other.path("ekero.setup.jsonl").exists());
+}
+
+/// A municipality's year without hand-written JSON: set up with the commands for people,
+/// values from Kolada and a spreadsheet, an interim report sealed, a correction after it.
+#[test]
+fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
+    let env = TestEnv::new();
+    std::os::unix::fs::symlink(common::root().join("fixtures"), env.path("fixtures"))
+        .expect("link fixtures");
+    #[rustfmt::skip]
+    let script: &[&[&str]] = &[
+        &["init", "--template", "kommun", "--org", "0139", "--name", "Upplands-Bro kommun"],
+        &["plan", "adopt", "--body", "upplands-bro.sn", "--title", "Socialnämndens mål 2021–2024", "--from", "2021-01-01", "--to", "2024-12-31", "--decision", "SN 2020-12-09 § 101"],
+        &["goal", "add", "--id", "ub.m1", "--plan", "upplands-bro.sn.2021", "--number", "1", "--text", "Färre barnfamiljer ska behöva ekonomiskt bistånd.", "--body", "upplands-bro.sn"],
+        &["indicator", "add", "--goal", "ub.m1", "--from-kolada-kpi", "fixtures/kolada/kpi_N31805.v2.json", "--direction", "decrease"],
+        &["indicator", "add", "--goal", "ub.m1", "--text", "Andel nöjda med handläggningen", "--unit", "percent", "--direction", "increase", "--source-kind", "survey", "--source-description", "Egen enkät"],
+        &["target", "set", "--indicator", "ub.m1.i1", "--level", "Uppnått <= 2", "--effective", "2021-01-01", "--decision", "SN 2020-12-09 § 101"],
+        &["follow-up", "add", "--org", "upplands-bro", "--name", "Delår 2021", "--kind", "interim", "--cut-off", "2021-08-31"],
+        &["method", "add", "--org", "upplands-bro", "--scale", "upplands-bro.tregradig", "--name", "Index", "--effective", "2021-01-01", "--score", "uppnatt=1", "--score", "delvis=0.5", "--score", "ej_uppnatt=0", "--goal-grade", "uppnatt=0.75", "--goal-grade", "delvis=0.5", "--goal-grade", "ej_uppnatt=0", "--index-aggregation", "mean_of_goal_means", "--index-decimals", "2", "--index-rounding", "half_up", "--reason", "Som i årsredovisningen."],
+        &["import", "--from", "kolada", "--fetched", "2021-05-01T08:00:00Z", "fixtures/kolada/data_N31805_0139.v2.json"],
+        &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--indicator", "ub.m1.i1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar."],
+        &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--goal", "ub.m1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Delvis på väg."],
+    ];
+    for args in script {
+        env.run(args);
+    }
+    // The survey value from a spreadsheet, as Excel saves it.
+    env.write(
+        "enkat.csv",
+        "indicator;from;to;value;source_kind;source_description\r\nub.m1.i2;2021-01-01;2021-08-31;71,5;survey;Egen enkät våren 2021\r\n".as_bytes(),
+    );
+    env.run(&["import", "--from", "csv", "enkat.csv"]);
+    let which = [
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "upplands-bro",
+        "--body",
+        "upplands-bro.sn",
+    ];
+    let report = env.run(&[&["report"][..], &which].concat());
+    assert!(
+        report.contains("Barnfamiljer som erhållit ekonomiskt bistånd"),
+        "{report}"
+    );
+    assert!(report.contains("71,5"), "{report}");
+    let sealed = env.run(&[&["seal"][..], &which, &["--report-format", "md"]].concat());
+    let seal = sealed
+        .strip_prefix("seal ")
+        .and_then(|s| s.split(':').next())
+        .expect("seal id")
+        .to_string();
+
+    // Later: the survey value corrected in the exported spreadsheet, Kolada revises 2021.
+    let csv = env.run(&["readings", "--indicator", "ub.m1.i2", "--format", "csv"]);
+    env.write("utfall.csv", csv.replace(";71,5;", ";72;").as_bytes());
+    let out = env.run(&["import", "--from", "csv", "utfall.csv"]);
+    assert!(out.starts_with("appended "), "{out}");
+    env.run(&[
+        "import",
+        "--from",
+        "kolada",
+        "--fetched",
+        "2022-05-01T08:00:00Z",
+        "fixtures/kolada/data_N31805_0139.v3.json",
+    ]);
+
+    let reproduced = env.run(&["reproduce", &seal, "--out", "published.md"]);
+    assert!(reproduced.contains("byte-identical"), "{reproduced}");
+    let diff = env.run(&["diff", &seal]);
+    assert!(
+        diff.contains("71.5 → 72") || diff.contains("71,5 → 72"),
+        "{diff}"
+    );
+    env.run(&["verify"]);
 }

@@ -1,6 +1,6 @@
 //! `malbok goal add|revise|retire`: `goal.defined`, `goal.revised`, `goal.retired`.
 
-use super::{BasisArgs, Payload, append, date_or_today, derive_id};
+use super::{BasisArgs, Payload, append, derive_id};
 use crate::cli::{CliError, Context, Format};
 use std::io::Write;
 
@@ -71,9 +71,10 @@ struct Revise {
     /// The goal.
     #[arg(long)]
     goal: String,
-    /// From when the new version applies, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the new version applies, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     /// New label in the plan.
     #[arg(long)]
     number: Option<String>,
@@ -106,9 +107,10 @@ struct Retire {
     /// The goal.
     #[arg(long)]
     goal: String,
-    /// From when it no longer applies, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when it no longer applies, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     #[command(flatten)]
     basis: BasisArgs,
     #[arg(long, value_enum, default_value_t)]
@@ -148,7 +150,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Revise(a) => {
             let payload = Payload::default()
                 .put("goal", a.goal)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?)
+                .put("effective", a.effective)
                 .opt("number", a.number)
                 .opt("text", a.text)
                 .opt("description", a.description)
@@ -161,7 +163,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Retire(a) => {
             let payload = Payload::default()
                 .put("goal", a.goal)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?);
+                .put("effective", a.effective);
             let payload = a.basis.add_to(payload);
             append(session, ctx, "goal.retired", payload, None, a.format, out)
         }

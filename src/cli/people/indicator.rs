@@ -1,7 +1,7 @@
 //! `malbok indicator add|revise|retire`: `indicator.defined`, `indicator.revised`,
 //! `indicator.retired`.
 
-use super::{BasisArgs, Payload, append, date_or_today, derive_id, period};
+use super::{BasisArgs, Payload, append, numbered_id, period};
 use crate::cli::{CliError, Context, Format};
 use std::io::Write;
 
@@ -67,29 +67,35 @@ impl Fields {
     }
 }
 
-/// Define an indicator of a goal (indicator.defined). Without --id, one is derived from the
-/// goal and the text and printed. Units: percent, count, per_10000, index, score, years, days,
+/// Define an indicator of a goal (indicator.defined). Without --id, it is `<goal>.i1` (`.i2`,
+/// ... when taken), printed. Units: percent, count, per_10000, index, score, years, days,
 /// sek, milestone (readings 1 = reached, 0 = not), other (with --unit-label). Directions:
 /// increase, decrease, reach.
 ///
 /// Example: malbok indicator add --goal ekero.sn.2019.m07 --text "Andel brukare som fått välja utförare" --unit percent --direction increase --source-kind survey --source-description "Socialstyrelsens brukarundersökning"
 #[derive(Debug, clap::Args)]
 struct Add {
-    /// The indicator's id; default: derived from --goal and --text (printed).
+    /// The indicator's id; default: `<goal>.i1`, `.i2`, ... (printed).
     #[arg(long)]
     id: Option<String>,
     /// The live goal it measures.
     #[arg(long)]
     goal: String,
-    /// The indicator text, verbatim.
-    #[arg(long)]
-    text: String,
-    /// What its values count (see above).
-    #[arg(long)]
-    unit: String,
-    /// Which way it should move: increase, decrease or reach.
+    /// The indicator text, verbatim (default with --from-kolada-kpi: the KPI's title).
+    #[arg(long, required_unless_present = "from_kolada_kpi")]
+    text: Option<String>,
+    /// What its values count (see above; default with --from-kolada-kpi: from the KPI's unit).
+    #[arg(long, required_unless_present = "from_kolada_kpi")]
+    unit: Option<String>,
+    /// Which way it should move: increase, decrease or reach. Always yours to give: Kolada's
+    /// metadata does not say whether higher or lower is better.
     #[arg(long)]
     direction: String,
+    /// A Kolada KPI metadata response (/v2/kpi/ID or /v3/kpi/ID, saved to a file): text, unit,
+    /// area and source come from the KPI (flags given win). With several KPIs in the file,
+    /// name one with --source-kolada-kpi.
+    #[arg(long, value_name = "FILE")]
+    from_kolada_kpi: Option<String>,
     #[command(flatten)]
     fields: Fields,
     /// From when it applies, YYYY-MM-DD. Default: none, i.e. as long as its goal.
@@ -110,9 +116,10 @@ struct Revise {
     /// The indicator.
     #[arg(long)]
     indicator: String,
-    /// From when the new version applies, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the new version applies, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     /// New text, verbatim.
     #[arg(long)]
     text: Option<String>,
@@ -139,9 +146,10 @@ struct Retire {
     /// The indicator.
     #[arg(long)]
     indicator: String,
-    /// From when it no longer applies, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when it no longer applies, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     #[command(flatten)]
     basis: BasisArgs,
     #[arg(long, value_enum, default_value_t)]
@@ -151,16 +159,21 @@ struct Retire {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let session = super::open(ctx)?;
     match args.command {
-        Command::Add(a) => {
+        Command::Add(mut a) => {
+            if let Some(file) = a.from_kolada_kpi.clone() {
+                from_kolada_kpi(&file, &mut a)?;
+            }
+            // Both are present: clap requires them unless --from-kolada-kpi filled them in.
+            let text = a.text.unwrap_or_default();
             let id = match a.id {
                 Some(id) => id,
-                None => derive_id(&session, &a.goal, &a.text),
+                None => numbered_id(&session, &a.goal, "i", &text),
             };
             let payload = Payload::default()
                 .put("id", id.as_str())
                 .put("goal", a.goal)
-                .put("text", a.text)
-                .put("unit", a.unit)
+                .put("text", text)
+                .opt("unit", a.unit)
                 .put("direction", a.direction);
             let payload = a.fields.add_to(payload).opt("effective", a.effective);
             let payload = a.basis.add_to(payload);
@@ -170,7 +183,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Revise(a) => {
             let payload = Payload::default()
                 .put("indicator", a.indicator)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?)
+                .put("effective", a.effective)
                 .opt("text", a.text)
                 .opt("unit", a.unit)
                 .opt("direction", a.direction);
@@ -181,10 +194,53 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Retire(a) => {
             let payload = Payload::default()
                 .put("indicator", a.indicator)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?);
+                .put("effective", a.effective);
             let payload = a.basis.add_to(payload);
             let kind = "indicator.retired";
             append(session, ctx, kind, payload, None, a.format, out)
         }
     }
+}
+
+/// Fills in what `indicator add` was not given from a Kolada KPI metadata file.
+fn from_kolada_kpi(file: &str, a: &mut Add) -> Result<(), CliError> {
+    use crate::import::{InputError, kolada};
+    let bytes = crate::cli::read_input(file)?;
+    let kpis = kolada::parse_kpis(crate::cli::input_name(file), &bytes)?;
+    let kpi = match (a.fields.source_kolada_kpi.as_slice(), kpis.as_slice()) {
+        ([wanted], _) => kpis.iter().find(|k| &k.id == wanted),
+        ([], [one]) => Some(one),
+        _ => None,
+    };
+    let Some(kpi) = kpi else {
+        let ids: Vec<&str> = kpis.iter().map(|k| k.id.as_str()).collect();
+        let why = format!(
+            "the file holds the KPIs {}; name the one to use with --source-kolada-kpi",
+            if ids.is_empty() {
+                "(none)".to_string()
+            } else {
+                ids.join(", ")
+            }
+        );
+        return Err(InputError::new("--from-kolada-kpi", None, None, why).into());
+    };
+    a.text.get_or_insert_with(|| kpi.title.clone());
+    if a.unit.is_none() {
+        let (unit, label) = kolada::unit_of(kpi.unit.as_deref().unwrap_or(""));
+        a.unit = Some(unit.to_string());
+        if a.fields.unit_label.is_none() {
+            a.fields.unit_label = label;
+        }
+    }
+    if a.fields.area.is_none() {
+        a.fields.area = kpi.operating_area.clone();
+    }
+    a.fields.source_kind.get_or_insert_with(|| "kolada".into());
+    if a.fields.source_kolada_kpi.is_empty() {
+        a.fields.source_kolada_kpi = vec![kpi.id.clone()];
+    }
+    if a.fields.source_description.is_none() {
+        a.fields.source_description = kpi.description.clone();
+    }
+    Ok(())
 }

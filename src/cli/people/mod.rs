@@ -1,4 +1,5 @@
-//! Commands for people: `goal`, `indicator`, `target`, `reading`, `assess`, `follow-up`.
+//! Commands for people: `organisation`, `body`, `plan`, `scale`, `method`, `goal`,
+//! `indicator`, `target`, `reading`, `assess`, `follow-up`.
 //!
 //! Each builds one event from flags named after its payload fields (`--follow-up` for
 //! `follow_up`) and appends it through the same checks as `import` (`new_event`, then
@@ -6,10 +7,15 @@
 //! are refused for the same reasons. Refusals name the flag, e.g. `--grade: ...`.
 
 pub mod assess;
+pub mod body;
 pub mod follow_up;
 pub mod goal;
 pub mod indicator;
+pub mod method;
+pub mod organisation;
+pub mod plan;
 pub mod reading;
+pub mod scale;
 pub mod target;
 
 use super::{CliError, Context, Format};
@@ -117,16 +123,22 @@ fn period(from: String, to: String) -> Payload {
     Payload::default().put("from", from).put("to", to)
 }
 
-/// The valid date of `--effective` and the like: as given, or today when omitted. Today is
-/// said on stderr, because valid time is never chosen silently.
-fn date_or_today(given: Option<String>, flag: &str, ctx: &Context) -> Result<String, CliError> {
-    match given {
-        Some(text) => Ok(text),
-        None => {
-            let today = super::status::valid_date(None, flag, ctx)?;
-            Ok(today.format("%Y-%m-%d").to_string())
+/// The first unused `<prefix>.<stem>1`, `<prefix>.<stem>2`, ... (`ekero.sn.2019.m07.i1`): short
+/// ids that say what they belong to, for things whose texts are long sentences. Falls back to
+/// an id derived from the text when the prefix leaves no room.
+fn numbered_id(session: &Session, prefix: &str, stem: &str, text: &str) -> String {
+    for n in 1u32.. {
+        let id = format!("{prefix}.{stem}{n}");
+        if crate::domain::Id::parse(&id).is_err() {
+            break;
+        }
+        // A storage error here surfaces again when the event is checked and appended.
+        let taken = crate::projection::id_info(&session.ledger, &id).is_ok_and(|i| i.is_some());
+        if !taken {
+            return id;
         }
     }
+    derive_id(session, prefix, text)
 }
 
 /// A readable, unused id under `prefix` for `text`, for a defining command given no `--id`.
@@ -195,7 +207,14 @@ fn flag_of(field: &str) -> (String, Option<String>) {
         "source" if below.is_empty() => ("--source-kind".into(), None),
         "source" => (flag(&format!("source_{}", first(below))), None),
         "bodies" => ("--body".into(), None),
-        "levels" => {
+        "index" if !below.is_empty() => (flag(&format!("index_{}", first(below))), None),
+        "levels" | "grades" | "scores" | "goal_grades" => {
+            let singular = match name {
+                "levels" => "--level",
+                "grades" => "--grade",
+                "scores" => "--score",
+                _ => "--goal-grade",
+            };
             // `[1].threshold`: the second --level, its threshold.
             let index = below
                 .strip_prefix('[')
@@ -205,18 +224,112 @@ fn flag_of(field: &str) -> (String, Option<String>) {
                 Some((n, rest)) => {
                     let rest = rest.trim_start_matches('.');
                     let part = (!rest.is_empty()).then(|| rest.to_string());
-                    (format!("--level #{}", n + 1), part)
+                    (format!("{singular} #{}", n + 1), part)
                 }
-                None => ("--level".into(), None),
+                None => (singular.into(), None),
             }
         }
         _ => (flag(name), None),
     }
 }
 
+/// The command that appends each kind a refusal may tell people to create first.
+const COMMAND_OF_KIND: &[(&str, &str)] = &[
+    ("organisation.registered", "malbok organisation add"),
+    ("body.registered", "malbok body add"),
+    ("plan.adopted", "malbok plan adopt"),
+    ("goal.defined", "malbok goal add"),
+    ("indicator.defined", "malbok indicator add"),
+    ("target.set", "malbok target set"),
+    ("scale.defined", "malbok scale add"),
+    ("follow_up.defined", "malbok follow-up add"),
+    ("method.defined", "malbok method add"),
+    ("reading.corrected", "malbok reading correct"),
+    ("reading.recorded", "malbok reading add"),
+];
+
+/// A domain refusal reworded for someone who typed flags: "define it first with <kind>" names
+/// the command that appends the kind, quoted payload field names become flags (`or a "reason"` → `or
+/// --reason`), and `is required: add "x"` loses the hint, since the flag is named before it.
+fn for_people(reason: &str) -> String {
+    let mut text = reason.to_string();
+    for (kind, command) in COMMAND_OF_KIND {
+        text = text.replace(
+            &format!("first with {kind}"),
+            &format!("first with `{command}`"),
+        );
+    }
+    if let Some(at) = text.find(": add \"") {
+        let rest = &text[at + 7..];
+        if let Some(end) = rest.find('"')
+            && rest[..end]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            text = format!("{}{}", &text[..at], &rest[end + 1..]);
+        }
+    }
+    // Field names in quotes, as the catalogue's messages write them.
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('"') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let word = &after[..close];
+        let is_field = !word.is_empty()
+            && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && FIELD_NAMES.contains(&word);
+        if word == "period" {
+            out.push_str("--from/--to");
+        } else if is_field {
+            out.push_str(&flag_of(&format!("payload.{word}")).0);
+        } else {
+            out.push_str(&rest[open..open + close + 2]);
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.replace(
+        "record reading.corrected with --corrects",
+        "use `malbok reading correct --corrects`",
+    )
+    .replace(" a --", " --")
+    .replace(" an --", " --")
+    .replace("or --file", "or --source-file")
+    .replace("or --url", "or --source-url")
+}
+
+/// Payload field names that refusals quote and that are flags of the commands for people.
+const FIELD_NAMES: &[&str] = &[
+    "analysis",
+    "decision",
+    "reason",
+    "indicator",
+    "goal",
+    "grade",
+    "scale",
+    "file",
+    "url",
+    "text",
+    "period",
+    "note",
+    "title",
+    "body",
+    "organisation",
+    "follow_up",
+    "levels",
+    "corrects",
+];
+
 /// A refusal of one event given on the command line: no line number, the flag for the field
-/// (or the kind, for the rare refusal of no particular field).
+/// (or the kind, for the rare refusal of no particular field), the reason in flags.
 fn refusal(kind: &str, field: Option<&str>, reason: String) -> InputError {
+    let reason = for_people(&reason);
     match field {
         Some(field) => {
             let (flag, below) = flag_of(field);
@@ -285,6 +398,31 @@ mod tests {
     }
 
     #[test]
+    fn refusals_speak_of_flags_and_commands() {
+        assert_eq!(
+            for_people("unknown plan `x`: define it first with plan.adopted"),
+            "unknown plan `x`: define it first with `malbok plan adopt`"
+        );
+        assert_eq!(for_people("is required: add \"source\""), "is required");
+        assert_eq!(
+            for_people("to change it, record reading.corrected with \"corrects\": 13"),
+            "to change it, use `malbok reading correct --corrects`: 13"
+        );
+        assert_eq!(
+            for_people("is required, or a \"reason\": say which decision"),
+            "is required, or --reason: say which decision"
+        );
+        assert_eq!(
+            for_people("is required for a Kolada reading, or \"file\": say where"),
+            "is required for a Kolada reading, or --source-file: say where"
+        );
+        assert_eq!(
+            for_people("add \">=\", \">\" or \"=\""),
+            "add \">=\", \">\" or \"=\""
+        );
+    }
+
+    #[test]
     fn fields_name_their_flags() {
         let f = |p: &str| flag_of(p);
         assert_eq!(f("payload.value"), ("--value".into(), None));
@@ -305,6 +443,14 @@ mod tests {
             ("--level #2".into(), Some("threshold".into()))
         );
         assert_eq!(f("payload.levels"), ("--level".into(), None));
+        assert_eq!(
+            f("payload.scores[2].score"),
+            ("--score #3".into(), Some("score".into()))
+        );
+        assert_eq!(
+            f("payload.index.decimals"),
+            ("--index-decimals".into(), None)
+        );
         assert_eq!(
             f("payload.baseline.period.to"),
             ("--baseline-to".into(), None)

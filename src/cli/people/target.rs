@@ -1,10 +1,10 @@
-//! `malbok target set|revise`: `target.set`, `target.revised`.
+//! `malbok target set|revise|retire`: `target.set`, `target.revised`, `target.retired`.
 
-use super::{BasisArgs, Payload, append, date_or_today, derive_id, level};
+use super::{BasisArgs, Payload, append, derive_id, level};
 use crate::cli::{CliError, Context, Format};
 use std::io::Write;
 
-/// Set or revise the target of an indicator.
+/// Set, revise or retire the target of an indicator.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -15,6 +15,25 @@ pub struct Args {
 enum Command {
     Set(Set),
     Revise(Revise),
+    Retire(Retire),
+}
+
+/// Retire a target from a date (target.retired): it is no longer in force, e.g. when its plan
+/// ends or the decision that set it is withdrawn. With --decision or --reason.
+///
+/// Example: malbok target retire --target ekero.sn.2019.m07.i1.t --effective 2023-01-01 --reason "Mandatperioden 2019–2022 är slut."
+#[derive(Debug, clap::Args)]
+struct Retire {
+    /// The target.
+    #[arg(long)]
+    target: String,
+    /// From when it is no longer in force, YYYY-MM-DD, as the decision states it.
+    #[arg(long)]
+    effective: String,
+    #[command(flatten)]
+    basis: BasisArgs,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 /// Set a target of an indicator (target.set). Levels go from the least to the most ambitious,
@@ -42,9 +61,10 @@ struct Set {
     /// When the most ambitious level is to be reached, YYYY-MM-DD.
     #[arg(long)]
     deadline: Option<String>,
-    /// From when the target is in force, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the target is in force, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     #[command(flatten)]
     basis: BasisArgs,
     #[arg(long, value_enum, default_value_t)]
@@ -61,9 +81,10 @@ struct Revise {
     /// The target.
     #[arg(long)]
     target: String,
-    /// From when the new version is in force, YYYY-MM-DD. Default: today (printed on stderr).
+    /// From when the new version is in force, YYYY-MM-DD, as the decision states it (required: a default would be
+    /// wrong for anything entered afterwards).
     #[arg(long)]
-    effective: Option<String>,
+    effective: String,
     /// New wording.
     #[arg(long)]
     text: Option<String>,
@@ -105,7 +126,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 .opt("text", a.text);
             let payload = levels(payload, &a.levels)
                 .opt("deadline", a.deadline)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?);
+                .put("effective", a.effective);
             let payload = a.basis.add_to(payload);
             append(
                 session,
@@ -120,11 +141,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Command::Revise(a) => {
             let payload = Payload::default()
                 .put("target", a.target)
-                .put("effective", date_or_today(a.effective, "--effective", ctx)?)
+                .put("effective", a.effective)
                 .opt("text", a.text);
             let payload = levels(payload, &a.levels).opt("deadline", a.deadline);
             let payload = a.basis.add_to(payload);
             append(session, ctx, "target.revised", payload, None, a.format, out)
+        }
+        Command::Retire(a) => {
+            let payload = Payload::default()
+                .put("target", a.target)
+                .put("effective", a.effective);
+            let payload = a.basis.add_to(payload);
+            append(session, ctx, "target.retired", payload, None, a.format, out)
         }
     }
 }

@@ -67,6 +67,15 @@ DEFS = {
                              "symbol": {"$ref": "#/$defs/text"},
                              "plural": {"$ref": "#/$defs/text"}}},
     "bodies": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/id"}},
+    "score": {"type": "string", "pattern": "^-?(0|[1-9][0-9]{0,6})(\\.[0-9]{1,6})?$",
+              "description": "A method's score or minimum: an exact decimal from -1000000 to 1000000 with at "
+                             "most six decimals (the parser also checks the bound)."},
+    "count": {"type": "integer", "minimum": 0, "maximum": 9007199254740991,
+              "description": "A number of goals, a JSON integer."},
+    "published_counts": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False, "required": ["grade", "count"],
+        "properties": {"grade": {"$ref": "#/$defs/id"}, "count": {"$ref": "#/$defs/count"}}},
+        "description": "Goals per grade as the document states them; each grade once."},
     "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "A BLAKE3 hash, 64 lowercase hex digits."},
 }
 
@@ -169,15 +178,15 @@ KINDS = {
                                {"oneOf": [{"required": ["goal"]}, {"required": ["indicator"]}],
                                 "dependentRequired": {"scale": ["grade"], "grade": ["scale"]},
                                 "anyOf": [{"required": ["grade"]}, {"required": ["analysis"]}]}),
-    "method.defined": obj(["id", "organisation", "scale", "name", "effective", "scores", "goal_grades", "index"],
+    "method.defined": obj(["id", "organisation", "scale", "name", "effective", "scores", "goal_grades"],
                           {"id": R("id"), "organisation": R("id"), "scale": R("id"), "name": R("text"),
                            "effective": R("date"),
                            "scores": {"type": "array", "minItems": 1, "items": {
                                "type": "object", "additionalProperties": False, "required": ["grade", "score"],
-                               "properties": {"grade": R("id"), "score": R("decimal")}}},
+                               "properties": {"grade": R("id"), "score": R("score")}}},
                            "goal_grades": {"type": "array", "minItems": 1, "items": {
                                "type": "object", "additionalProperties": False, "required": ["grade", "min"],
-                               "properties": {"grade": R("id"), "min": R("decimal")}},
+                               "properties": {"grade": R("id"), "min": R("score")}},
                                "description": "Best first; each min below the one before."},
                            "index": {"type": "object", "additionalProperties": False,
                                      "required": ["aggregation", "decimals", "rounding"],
@@ -187,9 +196,21 @@ KINDS = {
                            "definition": R("text"), **BASIS},
                           "How indicator grades become a goal grade and goals an overall index."),
     "summary.recorded": obj(["body", "follow_up", "text"],
-                            {"body": R("id"), "follow_up": R("id"), "text": R("text"), "index": R("decimal"),
+                            {"body": R("id"), "follow_up": R("id"), "text": R("text"), "scale": R("id"),
+                             "counts": R("published_counts"), "total": R("count"),
+                             "index": R("decimal"),
+                             "rollups": {"type": "array", "items": {
+                                 "type": "object", "additionalProperties": False, "required": ["text"],
+                                 "properties": {"text": R("text"), "plan": R("id"), "area": R("text"),
+                                                "total": R("count"), "counts": R("published_counts"),
+                                                "on_track": R("count")},
+                                 "anyOf": [{"required": ["total"]}, {"required": ["counts"]},
+                                           {"required": ["on_track"]}],
+                                 "not": {"required": ["plan", "area"]}}},
                              **BASIS},
-                            "What a body published about a follow-up as a whole: summary text and index."),
+                            "What a body published about a follow-up as a whole: the summary text and, as "
+                            "data, the figures it states (counts per grade, total, index, roll-up sentences).",
+                            {"dependentRequired": {"counts": ["scale"]}}),
     "report.sealed": obj(["follow_up", "format", "head_seq", "head_hash", "report_hash"],
                          {"follow_up": R("id"), "body": R("id"), "format": {"enum": ["md", "json", "csv", "html"]},
                           "head_seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},

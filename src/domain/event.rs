@@ -1059,8 +1059,10 @@ pub struct MethodDefined {
     /// Goal grade from the goal's mean indicator score: the first entry whose `min` the mean
     /// reaches, best first.
     pub goal_grades: Vec<GradeThreshold>,
-    /// How goals become an index.
-    pub index: IndexRule,
+    /// How goals become an index; absent when the organisation publishes none (no index is
+    /// then computed, none invented).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexRule>,
     /// The organisation's own definition of the method, verbatim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub definition: Option<String>,
@@ -1092,14 +1094,79 @@ pub struct GradeThreshold {
 pub struct IndexRule {
     /// Mean of goal means, or mean of indicators.
     pub aggregation: Aggregation,
-    /// Decimals kept, 0 to 6.
+    /// Decimals kept, 0 to 6, written as a whole number ("2"; "2.0" is refused).
     pub decimals: Dec,
     /// The rounding rule.
     pub rounding: Rounding,
 }
 
+impl IndexRule {
+    /// The number of decimals kept. Parsing guarantees a whole number from 0 to 6; anything
+    /// else (which cannot be parsed) is read as 6, the most the rule allows.
+    pub fn places(&self) -> u32 {
+        u32::try_from(self.decimals.0.mantissa())
+            .ok()
+            .filter(|d| *d <= 6 && self.decimals.0.scale() == 0)
+            .unwrap_or(6)
+    }
+}
+
+/// The most a method's score or minimum may be, and its most decimals: enough for any scale
+/// of points, small enough that every sum stays exact and cheap.
+const SCORE_LIMIT: i64 = 1_000_000;
+const SCORE_DECIMALS: u32 = 6;
+
+/// Refuses a score or minimum outside ±1 000 000 or with more than six decimals.
+fn check_score(d: Dec, path: &str) -> Result<(), FieldError> {
+    if d.0.scale() > SCORE_DECIMALS || d.0.abs() > rust_decimal::Decimal::from(SCORE_LIMIT) {
+        return Err(fe(
+            path,
+            format!(
+                "`{d}` is out of range: a score is a number from -1000000 to 1000000 with at most \
+                 six decimals, e.g. \"0.5\""
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A number of goals a document states for one grade: "12 mål uppnådda".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublishedCount {
+    /// The grade code on the summary's scale.
+    pub grade: Id,
+    /// How many goals the document says have it.
+    pub count: u64,
+}
+
+/// One roll-up sentence of a published summary with the figures it states, e.g. "Av de 12 mål
+/// som härrör från Ekeröalliansens politiska plattform är 9 uppnådda och 3 delvis uppnådda" or
+/// "Två av tre mål är på rätt väg". Its scope is the whole report unless `plan` or `area` is
+/// given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublishedRollup {
+    /// The sentence, verbatim.
+    pub text: String,
+    /// Limits it to the goals taken from this plan (`source_plan`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Id>,
+    /// Limits it to the goals of this area ("uppgift").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// How many goals it speaks of ("av tre mål").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Goals per grade it states.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<PublishedCount>,
+    /// How many goals it says are on track, on a scale that names its on-track grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_track: Option<u64>,
+}
+
 /// `summary.recorded`: what a body published about a follow-up as a whole: the summary text
-/// and, where it gives one, the overall index.
+/// and, as data, the figures the document gives (counts per grade, the number of goals, the
+/// index, each roll-up sentence with its own counts). A report compares only what is here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SummaryRecorded {
     /// The body.
@@ -1108,9 +1175,21 @@ pub struct SummaryRecorded {
     pub follow_up: Id,
     /// The published summary, verbatim.
     pub text: String,
-    /// The published index, exact (e.g. "0.87").
+    /// The scale of the published counts (required with `counts` or roll-up counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Id>,
+    /// Goals per grade as the document states them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<PublishedCount>,
+    /// The number of goals the document speaks of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// The published index, exact (e.g. "0.87"), when the document gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<Dec>,
+    /// The roll-up sentences with their own figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollups: Vec<PublishedRollup>,
     /// The decision that adopted it, or a reason.
     #[serde(flatten)]
     pub basis: Basis,
@@ -1168,14 +1247,15 @@ impl FromJson for IndexRule {
             rounding: o.req("rounding")?,
         };
         o.finish()?;
+        // The scale is part of the check: "6.0" is 60 tenths, and a decimal's mantissa is
+        // what the rule is read by, so only the plain whole-number form is accepted.
         let d = p.decimals.0;
-        if d.fract() != rust_decimal::Decimal::ZERO
-            || d < rust_decimal::Decimal::ZERO
-            || d > rust_decimal::Decimal::from(6)
-        {
+        if d.scale() != 0 || d < rust_decimal::Decimal::ZERO || d > rust_decimal::Decimal::from(6) {
             return Err(fe(
                 &o.path("decimals"),
-                "must be a whole number from \"0\" to \"6\"",
+                format!(
+                    "`{d}` is not a whole number from \"0\" to \"6\" written without decimals, e.g. \"2\""
+                ),
             ));
         }
         Ok(p)
@@ -1193,13 +1273,19 @@ impl FromJson for MethodDefined {
             effective: o.req("effective")?,
             scores: o.req("scores")?,
             goal_grades: o.req("goal_grades")?,
-            index: o.req("index")?,
+            index: o.opt("index")?,
             definition: o.opt("definition")?,
             basis: o.basis()?,
         };
         o.finish()?;
         if p.scores.is_empty() {
             return Err(fe(&o.path("scores"), "must score at least one grade"));
+        }
+        for (i, s) in p.scores.iter().enumerate() {
+            check_score(s.score, &format!("{}[{i}].score", o.path("scores")))?;
+        }
+        for (i, g) in p.goal_grades.iter().enumerate() {
+            check_score(g.min, &format!("{}[{i}].min", o.path("goal_grades")))?;
         }
         if p.goal_grades.is_empty() {
             return Err(fe(
@@ -1219,6 +1305,83 @@ impl FromJson for MethodDefined {
     }
 }
 
+impl FromJson for PublishedCount {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = PublishedCount {
+            grade: o.req("grade")?,
+            count: o.req("count")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+/// Refuses a grade counted twice, or counts that add up to more than the total given.
+fn check_counts(
+    counts: &[PublishedCount],
+    total: Option<u64>,
+    path: &str,
+) -> Result<(), FieldError> {
+    let mut sum: u64 = 0;
+    for (i, c) in counts.iter().enumerate() {
+        if counts[..i].iter().any(|d| d.grade == c.grade) {
+            return Err(fe(
+                &format!("{path}[{i}].grade"),
+                format!("`{}` is counted twice; give each grade once", c.grade),
+            ));
+        }
+        sum = sum.saturating_add(c.count);
+    }
+    if let Some(total) = total
+        && sum > total
+    {
+        return Err(fe(
+            path,
+            format!("the counts add up to {sum}, more than the total {total}"),
+        ));
+    }
+    Ok(())
+}
+
+impl FromJson for PublishedRollup {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = PublishedRollup {
+            text: o.req("text")?,
+            plan: o.opt("plan")?,
+            area: o.opt("area")?,
+            total: o.opt("total")?,
+            counts: o.list("counts")?,
+            on_track: o.opt("on_track")?,
+        };
+        o.finish()?;
+        check_counts(&p.counts, p.total, &o.path("counts"))?;
+        if p.plan.is_some() && p.area.is_some() {
+            return Err(fe(
+                &o.path("area"),
+                "a roll-up is of a plan's goals or of an area's, not both",
+            ));
+        }
+        if let (Some(on), Some(total)) = (p.on_track, p.total)
+            && on > total
+        {
+            return Err(fe(
+                &o.path("on_track"),
+                format!("{on} goals on track is more than the total {total}"),
+            ));
+        }
+        if p.total.is_none() && p.counts.is_empty() && p.on_track.is_none() {
+            return Err(fe(
+                &o.path("total"),
+                "a roll-up states figures: give \"total\", \"counts\" or \"on_track\" \
+                 (e.g. \"Ett av tre mål är på rätt väg\": \"total\": 3, \"on_track\": 1)",
+            ));
+        }
+        Ok(p)
+    }
+}
+
 impl FromJson for SummaryRecorded {
     fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
         let mut o = Obj::new(v, path)?;
@@ -1226,10 +1389,22 @@ impl FromJson for SummaryRecorded {
             body: o.req("body")?,
             follow_up: o.req("follow_up")?,
             text: o.req("text")?,
+            scale: o.opt("scale")?,
+            counts: o.list("counts")?,
+            total: o.opt("total")?,
             index: o.opt("index")?,
+            rollups: o.list("rollups")?,
             basis: o.basis()?,
         };
         o.finish()?;
+        check_counts(&p.counts, p.total, &o.path("counts"))?;
+        let counted = !p.counts.is_empty() || p.rollups.iter().any(|r| !r.counts.is_empty());
+        if counted && p.scale.is_none() {
+            return Err(fe(
+                &o.path("scale"),
+                "is required when grades are counted: name the scale of the grades",
+            ));
+        }
         Ok(p)
     }
 }

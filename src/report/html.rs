@@ -4,9 +4,10 @@
 //! text that escaped escaping could not load anything. Deterministic: chart coordinates are
 //! exact decimals rounded to one decimal, never floats.
 
-use super::render::{change_line, counts_sentence, decimal_comma, value_with_unit};
+use super::render::{
+    change_line, comparison_text, counts_sentence, decimal_comma, index_words, value_with_unit,
+};
 use super::{GradeView, IndicatorRow, Report};
-use crate::domain::{Aggregation, Rounding};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -233,11 +234,9 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "<p>{summary}</p>");
     if let Some(c) = &r.computed
         && let Some(index) = &c.index
+        && let Some(rule) = &c.method.index
     {
-        let basis = match c.method.index.aggregation {
-            Aggregation::MeanOfGoalMeans => "räknat på indikatorerna för samtliga mål",
-            Aggregation::MeanOfIndicators => "räknat som medelvärdet av samtliga indikatorer",
-        };
+        let basis = index_words(rule).basis;
         let _ = writeln!(
             out,
             "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
@@ -246,72 +245,64 @@ pub fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(out, "\n<h3>Beräknat och publicerat</h3>");
-    let _ = writeln!(
-        out,
-        "<table class=\"jamforelse\">\n<thead><tr><th></th><th class=\"tal\">Beräknat enligt metoden</th>\
-         <th class=\"tal\">Publicerat</th><th>Avvikelse</th></tr></thead>\n<tbody>"
-    );
-    let row = |out: &mut String, label: &str, computed: &str, published: &str, differs: bool| {
-        let (class, mark) = if differs {
-            (
-                " class=\"avvikelse\"",
-                "<span class=\"avviker\">avviker</span>",
-            )
-        } else {
-            ("", "")
-        };
-        let _ = writeln!(
-            out,
-            "<tr{class}><th scope=\"row\">{label}</th><td class=\"tal\">{computed}</td>\
-             <td class=\"tal\">{published}</td><td>{mark}</td></tr>"
-        );
-    };
-    for g in &r.published_counts {
-        let computed = r.computed.as_ref().map(|c| {
-            c.counts
-                .iter()
-                .find(|(code, _)| *code == g.grade.code)
-                .map_or(0, |(_, n)| *n)
-        });
-        row(
-            &mut out,
-            &esc(&g.grade.label),
-            &computed.map_or("–".to_string(), |n| n.to_string()),
-            &g.count.to_string(),
-            computed.is_some_and(|n| n != g.count),
-        );
+    let cmp = comparison_text(r, esc);
+    for t in &cmp.tables {
+        if let Some(caption) = &t.caption {
+            let _ = writeln!(out, "<blockquote><p>{caption}</p></blockquote>");
+        }
+        let _ = write!(out, "<table class=\"jamforelse\">\n<thead><tr>");
+        for (i, h) in t.head.iter().enumerate() {
+            let class = if i == 0 { "" } else { " class=\"tal\"" };
+            let _ = write!(out, "<th{class}>{h}</th>");
+        }
+        let _ = writeln!(out, "<th>Avvikelse</th></tr></thead>\n<tbody>");
+        for (cells, differs) in &t.rows {
+            let (class, mark) = if *differs {
+                (
+                    " class=\"avvikelse\"",
+                    "<span class=\"avviker\">avviker</span>",
+                )
+            } else {
+                ("", "")
+            };
+            let _ = write!(out, "<tr{class}>");
+            for (i, cell) in cells.iter().enumerate() {
+                if i == 0 {
+                    let _ = write!(out, "<th scope=\"row\">{cell}</th>");
+                } else {
+                    let _ = write!(out, "<td class=\"tal\">{cell}</td>");
+                }
+            }
+            let _ = writeln!(out, "<td>{mark}</td></tr>");
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
     }
-    let computed_index = r
-        .computed
-        .as_ref()
-        .and_then(|c| c.index.as_ref())
-        .map(|i| i.value.as_str());
-    let published_index = r
-        .published_summary
-        .as_ref()
-        .and_then(|s| s.index.as_deref());
-    row(
-        &mut out,
-        "Index",
-        &computed_index.map_or("–".to_string(), num),
-        &published_index.map_or("–".to_string(), num),
-        matches!((computed_index, published_index), (Some(c), Some(p)) if c != p),
-    );
-    let _ = writeln!(out, "</tbody>\n</table>");
     if r.computed.is_none() {
         let _ = writeln!(
             out,
-            "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar de publicerade bedömningarna.</p>"
+            "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar.</p>"
         );
-    } else if r.disagreements.is_empty() {
-        let _ = writeln!(out, "<p>Beräknat och publicerat stämmer överens.</p>");
-    } else {
+    }
+    let _ = writeln!(out, "<p>{}</p>", cmp.verdict);
+    for (title, list) in [
+        (
+            "Avvikelser mellan beräknat, bedömt och publicerat:",
+            &cmp.differences,
+        ),
+        (
+            "Mål där beräknad och bedömd grad skiljer sig:",
+            &cmp.goal_differences,
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
-            "<p class=\"avviker\">Avvikelser mellan beräknat och publicerat:</p>\n<ul class=\"avvikelser\">"
+            "<p class=\"avviker\">{title}</p>\n<ul class=\"avvikelser\">"
         );
-        for d in &r.disagreements {
-            let _ = writeln!(out, "<li>{}</li>", esc(d));
+        for d in list {
+            let _ = writeln!(out, "<li>{d}</li>");
         }
         let _ = writeln!(out, "</ul>");
     }
@@ -349,27 +340,27 @@ pub fn render(r: &Report) -> String {
             .iter()
             .map(|g| format!("{} från {}", esc(g.grade.as_str()), num(&g.min.to_string())))
             .collect();
-        let rounding = match m.index.rounding {
-            Rounding::Truncate => "avkortat",
-            Rounding::HalfUp => "avrundat (5 uppåt)",
-            Rounding::HalfEven => "avrundat (5 till jämn siffra)",
+        let index = match &m.index {
+            Some(rule) => {
+                let words = index_words(rule);
+                let exact = c
+                    .index
+                    .as_ref()
+                    .map_or(String::new(), |i| format!(" (exakt {})", esc(&i.exact)));
+                format!(
+                    "Index: {}{exact}, {} till {} decimaler.",
+                    words.aggregation, words.rounding, rule.decimals
+                )
+            }
+            None => "Index: metoden beräknar inget index.".to_string(),
         };
-        let aggregation = match m.index.aggregation {
-            Aggregation::MeanOfGoalMeans => "medelvärdet av målens medelpoäng",
-            Aggregation::MeanOfIndicators => "medelvärdet av alla indikatorers poäng",
-        };
-        let exact = c
-            .index
-            .as_ref()
-            .map_or(String::new(), |i| format!(" (exakt {})", esc(&i.exact)));
         let _ = writeln!(
             out,
             "<ul>\n<li>Poäng per indikator: {}.</li>\n\
              <li>Målets grad ur medelpoängen av dess indikatorer: {}.</li>\n\
-             <li>Index: {aggregation}{exact}, {rounding} till {} decimaler.</li>\n</ul>",
+             <li>{index}</li>\n</ul>",
             scores.join(", "),
             grades.join(", "),
-            m.index.decimals
         );
         if let Some(d) = &m.definition {
             let _ = writeln!(out, "<blockquote><p>{}</p></blockquote>", lines(d));

@@ -43,8 +43,11 @@ pub struct Report {
     /// What the method in force computes, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<Computed>,
-    /// Every place where computed and published disagree.
-    pub disagreements: Vec<String>,
+    /// Computed, assessed and published figures side by side; published only where the
+    /// recorded summary states them.
+    pub comparison: Comparison,
+    /// Every goal whose computed grade differs from the body's.
+    pub disagreements: Vec<GoalDisagreement>,
     /// For an annual follow-up: each goal's interim forecast beside the year's outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<Forecast>,
@@ -88,14 +91,17 @@ fn number_word(n: u64) -> String {
         .map_or_else(|| n.to_string(), |w| w.to_string())
 }
 
-/// "Ett av tre mål är på rätt väg", for grades on a scale that names its on-track grade.
-fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
-    let scale = state.scales.values().find(|s| {
-        s.def.on_track_from.is_some()
-            && grades
-                .iter()
-                .all(|g| s.def.grades.iter().any(|x| x.code == g.code))
-    })?;
+/// How many of `grades` are on track, on their own scale (all must share one) when it names
+/// its on-track grade, with that grade.
+fn on_track<'a>(
+    state: &'a State,
+    grades: &[&GradeView],
+) -> Option<(u64, &'a crate::domain::Grade)> {
+    let first = grades.first()?;
+    if grades.iter().any(|g| g.scale != first.scale) {
+        return None;
+    }
+    let scale = state.scales.get(&first.scale)?;
     let from = scale.def.on_track_from.as_ref()?;
     let limit = scale.def.grades.iter().position(|g| &g.code == from)?;
     let on_track = grades
@@ -109,7 +115,13 @@ fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
                 .is_some_and(|p| p <= limit)
         })
         .count() as u64;
-    let label = scale.def.grades[limit].label.to_lowercase();
+    Some((on_track, scale.def.grades.get(limit)?))
+}
+
+/// "Ett av tre mål är på rätt väg", for grades on a scale that names its on-track grade.
+fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
+    let (on_track, grade) = on_track(state, grades)?;
+    let label = grade.label.to_lowercase();
     let mut first = number_word(on_track);
     if let Some(c) = first.get(..1) {
         first = c.to_uppercase() + &first[1..];
@@ -252,9 +264,11 @@ pub struct FollowUpView {
     pub cut_off: Date,
 }
 
-/// A grade as printed: code, label, symbol, and how it reads after a count.
+/// A grade as printed: its scale and code (together they name it), label, symbol, and how it
+/// reads after a count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GradeView {
+    pub scale: Id,
     pub code: Id,
     pub label: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -350,6 +364,70 @@ pub struct SourceCounts {
     pub counts: Vec<GradeCount>,
 }
 
+/// A goal whose grade computed by the method differs from the body's grade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalDisagreement {
+    pub goal: Id,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<GradeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed: Option<GradeView>,
+}
+
+/// What a figure of a report counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "figure", rename_all = "snake_case")]
+pub enum Figure {
+    /// Goals with this grade.
+    Grade { grade: GradeView },
+    /// Goals graded (the document's total).
+    Goals,
+    /// Goals on track: graded `from` or better.
+    OnTrack {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<GradeView>,
+    },
+    /// The overall index.
+    Index,
+}
+
+/// One figure three ways. Values are exact: whole counts or decimals as strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureRow {
+    #[serde(flatten)]
+    pub figure: Figure,
+    /// What the method in force computes; absent without a method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+    /// What the body's recorded assessments give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed: Option<String>,
+    /// What the published document states; absent means "ej publicerat".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// A published figure differs from the computed or the assessed one.
+    pub differs: bool,
+}
+
+/// The figures of the whole report, or of one published roll-up sentence.
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureTable {
+    /// The published roll-up sentence checked; absent for the whole report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<String>,
+    pub rows: Vec<FigureRow>,
+}
+
+/// Computed, assessed and published figures. Agreement is stated only over `compared > 0`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub tables: Vec<FigureTable>,
+    /// Published figures that had a computed or assessed figure to compare with.
+    pub compared: u64,
+    /// Of those, how many differ.
+    pub differing: u64,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct PublishedSummary {
     pub text: String,
@@ -396,9 +474,14 @@ fn latest<'a>(
 }
 
 fn grade_view(state: &State, a: &Assessment) -> Option<GradeView> {
-    let scale = state.scales.get(a.def.scale.as_ref()?)?;
-    let g = scale.grade(a.def.grade.as_ref()?)?;
+    grade_on(state, a.def.scale.as_ref()?, a.def.grade.as_ref()?)
+}
+
+/// The grade `code` of scale `scale`, as printed.
+fn grade_on(state: &State, scale: &Id, code: &Id) -> Option<GradeView> {
+    let g = state.scales.get(scale)?.grade(code)?;
     Some(GradeView {
+        scale: scale.clone(),
         code: g.code.clone(),
         label: g.label.clone(),
         symbol: g.symbol.clone(),
@@ -420,7 +503,7 @@ fn method_in_force<'a>(state: &'a State, org: &Id, cut_off: Date) -> Option<&'a 
 fn count(state: &State, goals: &[&GoalRow]) -> Vec<GradeCount> {
     let mut counts: Vec<GradeCount> = Vec::new();
     for g in goals.iter().filter_map(|g| g.published.as_ref()) {
-        match counts.iter_mut().find(|c| c.grade.code == g.code) {
+        match counts.iter_mut().find(|c| c.grade == *g) {
             Some(c) => c.count += 1,
             None => counts.push(GradeCount {
                 grade: g.clone(),
@@ -428,15 +511,17 @@ fn count(state: &State, goals: &[&GoalRow]) -> Vec<GradeCount> {
             }),
         }
     }
-    // Scale order (best first), not order of appearance.
-    let order = |code: &Id| {
-        state
+    // The order of each grade's own scale (best first), not order of appearance; a grade is
+    // (scale, code), so another scale with the same codes changes nothing here.
+    let order = |g: &GradeView| {
+        let position = state
             .scales
-            .values()
-            .find_map(|s| s.def.grades.iter().position(|x| &x.code == code))
-            .unwrap_or(usize::MAX)
+            .get(&g.scale)
+            .and_then(|s| s.def.grades.iter().position(|x| x.code == g.code))
+            .unwrap_or(usize::MAX);
+        (g.scale.clone(), position)
     };
-    counts.sort_by_key(|c| order(&c.grade.code));
+    counts.sort_by_key(|c| order(&c.grade));
     counts
 }
 
@@ -512,42 +597,35 @@ pub fn build(
             counts: count(state, &rows),
         });
     }
-    let published_summary = state
+    let summary = state
         .summaries
         .values()
         .filter(|s| &s.def.follow_up == follow_up && body.is_none_or(|b| &s.def.body == b))
-        .max_by_key(|s| s.prov.seq)
-        .map(|s| PublishedSummary {
-            text: s.def.text.clone(),
-            index: s.def.index.map(|i| i.to_string()),
-            seq: s.prov.seq,
-        });
+        .max_by_key(|s| s.prov.seq);
+    let published_summary = summary.map(|s| PublishedSummary {
+        text: s.def.text.clone(),
+        index: s.def.index.map(|i| i.to_string()),
+        seq: s.prov.seq,
+    });
     let computed = method_in_force(state, org, cut_off).map(|m| compute(m, &goals));
 
     let mut disagreements = Vec::new();
     if let Some(c) = &computed {
         for (goal, result) in goals.iter().zip(&c.goals) {
-            let published = goal.published.as_ref().map(|g| &g.code);
-            if result.grade.as_ref() != published {
-                disagreements.push(format!(
-                    "mål {}: beräknat {}, publicerat {}",
-                    goal.id,
-                    result.grade.as_ref().map_or("–", |g| g.as_str()),
-                    published.map_or("–", |g| g.as_str())
-                ));
+            let computed = result
+                .grade
+                .as_ref()
+                .and_then(|code| grade_on(state, &c.method.scale, code));
+            if computed != goal.published {
+                disagreements.push(GoalDisagreement {
+                    goal: goal.id.clone(),
+                    computed,
+                    assessed: goal.published.clone(),
+                });
             }
         }
-        if let (Some(computed_index), Some(published_index)) = (
-            &c.index,
-            published_summary.as_ref().and_then(|s| s.index.as_ref()),
-        ) && &computed_index.value != published_index
-        {
-            disagreements.push(format!(
-                "index: beräknat {}, publicerat {published_index}",
-                computed_index.value
-            ));
-        }
     }
+    let comparison = compare(state, &goals, computed.as_ref(), summary.map(|s| &s.def));
 
     let rollups = rollups(state, &goals);
     let forecast = forecast(state, f, &goals, body);
@@ -583,12 +661,220 @@ pub fn build(
         published_counts_by_source,
         published_summary,
         computed,
+        comparison,
         disagreements,
         rollups,
         forecast,
         since_seal,
         source,
     })
+}
+
+/// Two exact values agree when they are the same number ("0.87" and "0.870" do).
+fn same(a: &str, b: &str) -> bool {
+    match (
+        rust_decimal::Decimal::from_str_exact(a),
+        rust_decimal::Decimal::from_str_exact(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn figure_row(
+    figure: Figure,
+    computed: Option<String>,
+    assessed: Option<String>,
+    published: Option<String>,
+) -> FigureRow {
+    let differs = published
+        .as_ref()
+        .is_some_and(|p| computed.iter().chain(&assessed).any(|v| !same(v, p)));
+    FigureRow {
+        figure,
+        computed,
+        assessed,
+        published,
+        differs,
+    }
+}
+
+/// The figures of `rows` (goals in scope, with their computed results when a method is in
+/// force) against what the document publishes for that scope.
+fn figure_table(
+    state: &State,
+    rows: &[(&GoalRow, Option<&method::GoalResult>)],
+    method: Option<&Computed>,
+    published: Option<(Option<&Id>, &[crate::domain::PublishedCount], Option<u64>)>,
+    published_on_track: Option<u64>,
+    sentence: Option<String>,
+) -> FigureTable {
+    let assessed: Vec<&GoalRow> = rows.iter().map(|(g, _)| *g).collect();
+    let assessed_counts = count(state, &assessed);
+    let computed_views: Vec<GradeView> = method
+        .map(|m| {
+            rows.iter()
+                .filter_map(|(_, r)| r.and_then(|r| r.grade.as_ref()))
+                .filter_map(|code| grade_on(state, &m.method.scale, code))
+                .collect()
+        })
+        .unwrap_or_default();
+    let published_views: Vec<(GradeView, u64)> = published
+        .map(|(scale, counts, _)| {
+            counts
+                .iter()
+                .filter_map(|c| Some((grade_on(state, scale?, &c.grade)?, c.count)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Grades in the order of their own scale: every grade any column speaks of.
+    let mut grades: Vec<GradeView> = assessed_counts.iter().map(|c| c.grade.clone()).collect();
+    grades.extend(computed_views.iter().cloned());
+    grades.extend(published_views.iter().map(|(g, _)| g.clone()));
+    let order = |g: &GradeView| {
+        let position = state
+            .scales
+            .get(&g.scale)
+            .and_then(|s| s.def.grades.iter().position(|x| x.code == g.code))
+            .unwrap_or(usize::MAX);
+        (g.scale.clone(), position)
+    };
+    grades.sort_by_key(order);
+    grades.dedup();
+    // Unlisted grades count zero only when the listed ones add up to the published total.
+    let published_complete = published.is_some_and(|(_, counts, total)| {
+        total.is_some_and(|t| counts.iter().map(|c| c.count).sum::<u64>() == t)
+    });
+    let mut table = Vec::new();
+    for grade in grades {
+        let computed =
+            method.map(|_| computed_views.iter().filter(|g| **g == grade).count() as u64);
+        let assessed = assessed_counts
+            .iter()
+            .find(|c| c.grade == grade)
+            .map_or(0, |c| c.count);
+        let published = published_views
+            .iter()
+            .find(|(g, _)| *g == grade)
+            .map(|(_, n)| *n)
+            .or(published_complete.then_some(0));
+        if computed.unwrap_or(0) == 0 && assessed == 0 && published.unwrap_or(0) == 0 {
+            continue;
+        }
+        table.push(figure_row(
+            Figure::Grade { grade },
+            computed.map(|n| n.to_string()),
+            Some(assessed.to_string()),
+            published.map(|n| n.to_string()),
+        ));
+    }
+    let graded: Vec<&GradeView> = assessed
+        .iter()
+        .filter_map(|g| g.published.as_ref())
+        .collect();
+    table.push(figure_row(
+        Figure::Goals,
+        method.map(|_| computed_views.len().to_string()),
+        Some(graded.len().to_string()),
+        published
+            .and_then(|(_, _, total)| total)
+            .map(|n| n.to_string()),
+    ));
+    if let Some(on) = published_on_track {
+        let computed_refs: Vec<&GradeView> = computed_views.iter().collect();
+        let assessed_on = on_track(state, &graded);
+        let from = graded
+            .first()
+            .zip(assessed_on)
+            .and_then(|(g, (_, from))| grade_on(state, &g.scale, &from.code));
+        table.push(figure_row(
+            Figure::OnTrack { from },
+            method
+                .and_then(|_| on_track(state, &computed_refs))
+                .map(|(n, _)| n.to_string()),
+            assessed_on.map(|(n, _)| n.to_string()),
+            Some(on.to_string()),
+        ));
+    }
+    FigureTable {
+        sentence,
+        rows: table,
+    }
+}
+
+/// The whole report's figures, then one table per published roll-up sentence.
+fn compare<'a>(
+    state: &State,
+    goals: &[GoalRow],
+    computed: Option<&Computed>,
+    summary: Option<&'a crate::domain::SummaryRecorded>,
+) -> Comparison {
+    let results: Vec<Option<&method::GoalResult>> = match computed {
+        Some(c) => c.goals.iter().map(Some).collect(),
+        None => vec![None; goals.len()],
+    };
+    let rows: Vec<(&GoalRow, Option<&method::GoalResult>)> =
+        goals.iter().zip(results.iter().copied()).collect();
+    // A scope publishes figures when the document gives counts or a total for it.
+    let published = |counts: &'a [crate::domain::PublishedCount], total: Option<u64>| {
+        let s = summary?;
+        (!counts.is_empty() || total.is_some()).then_some((s.scale.as_ref(), counts, total))
+    };
+    let mut whole = figure_table(
+        state,
+        &rows,
+        computed,
+        summary.and_then(|s| published(&s.counts, s.total)),
+        None,
+        None,
+    );
+    let computed_index = computed
+        .and_then(|c| c.index.as_ref())
+        .map(|i| i.value.clone());
+    let published_index = summary.and_then(|s| s.index).map(|d| d.to_string());
+    if computed_index.is_some()
+        || published_index.is_some()
+        || computed.is_some_and(|c| c.method.index.is_some())
+    {
+        whole.rows.push(figure_row(
+            Figure::Index,
+            computed_index,
+            None,
+            published_index,
+        ));
+    }
+    let mut tables = vec![whole];
+    for r in summary.map_or(&[][..], |s| s.rollups.as_slice()) {
+        let scoped: Vec<(&GoalRow, Option<&method::GoalResult>)> = rows
+            .iter()
+            .filter(|(g, _)| {
+                r.plan
+                    .as_ref()
+                    .is_none_or(|p| g.source_plan.as_ref() == Some(p))
+                    && r.area.as_ref().is_none_or(|a| g.area.as_ref() == Some(a))
+            })
+            .copied()
+            .collect();
+        tables.push(figure_table(
+            state,
+            &scoped,
+            computed,
+            published(&r.counts, r.total),
+            r.on_track,
+            Some(r.text.clone()),
+        ));
+    }
+    let all = tables.iter().flat_map(|t| &t.rows);
+    let compared = all
+        .clone()
+        .filter(|r| r.published.is_some() && (r.computed.is_some() || r.assessed.is_some()))
+        .count() as u64;
+    let differing = all.filter(|r| r.differs).count() as u64;
+    Comparison {
+        tables,
+        compared,
+        differing,
+    }
 }
 
 fn goal_row(

@@ -1,7 +1,7 @@
 //! Renderers: the report model to Markdown, JSON, CSV or HTML (`html.rs`) bytes. Swedish text, decimal comma,
 //! dates as YYYY-MM-DD; every user-supplied text is escaped for its format.
 
-use super::{GradeCount, Report, html};
+use super::{Figure, GradeCount, Report, html};
 use std::fmt::Write as _;
 
 /// Output formats of `malbok report`.
@@ -77,6 +77,177 @@ pub(super) fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
         [] => format!("inga {noun}bedömda"),
         [one] => one.clone(),
         [init @ .., last] => format!("{} och {last}", init.join(", ")),
+    }
+}
+
+/// A table of the report, its cells already escaped for the output format.
+pub(super) struct Table {
+    pub caption: Option<String>,
+    pub head: Vec<String>,
+    /// Cells, and whether the row marks a difference.
+    pub rows: Vec<(Vec<String>, bool)>,
+}
+
+/// The section "Beräknat och publicerat", walked once for every renderer: tables, the verdict
+/// (agreement only over figures that were published and compared), the differing figures and
+/// the goals whose computed grade differs from the body's.
+pub(super) struct ComparisonText {
+    pub tables: Vec<Table>,
+    pub verdict: String,
+    pub differences: Vec<String>,
+    pub goal_differences: Vec<String>,
+}
+
+pub(super) fn comparison_text(r: &Report, escape: fn(&str) -> String) -> ComparisonText {
+    let with_method = r.computed.is_some();
+    let mut head = vec![String::new()];
+    if with_method {
+        head.push("Beräknat enligt metoden".into());
+    }
+    head.extend(["Bedömt".to_string(), "Publicerat".to_string()]);
+    let label = |f: &Figure| match f {
+        Figure::Grade { grade } => escape(&grade.label),
+        Figure::Goals => "Antal bedömda mål".into(),
+        Figure::OnTrack { from: Some(g) } => format!("Minst {}", escape(&g.label.to_lowercase())),
+        Figure::OnTrack { from: None } => "Mål i rätt riktning".into(),
+        Figure::Index => "Index".into(),
+    };
+    let value = |v: &Option<String>| v.as_deref().map_or("–".to_string(), decimal_comma);
+    let mut tables = Vec::new();
+    let mut differences = Vec::new();
+    for t in &r.comparison.tables {
+        let mut rows = Vec::new();
+        for row in &t.rows {
+            let mut cells = vec![label(&row.figure)];
+            if with_method {
+                cells.push(value(&row.computed));
+            }
+            cells.push(value(&row.assessed));
+            cells.push(
+                row.published
+                    .as_deref()
+                    .map_or("ej publicerat".to_string(), decimal_comma),
+            );
+            if row.differs {
+                let scope = t
+                    .sentence
+                    .as_deref()
+                    .map_or(String::new(), |s| format!("”{}”: ", escape(s)));
+                let mut parts = Vec::new();
+                if with_method {
+                    parts.push(format!("beräknat {}", value(&row.computed)));
+                }
+                parts.push(format!("bedömt {}", value(&row.assessed)));
+                parts.push(format!("publicerat {}", value(&row.published)));
+                differences.push(format!(
+                    "{scope}{}: {}",
+                    label(&row.figure),
+                    parts.join(", ")
+                ));
+            }
+            rows.push((cells, row.differs));
+        }
+        tables.push(Table {
+            caption: t.sentence.as_deref().map(escape),
+            head: head.clone(),
+            rows,
+        });
+    }
+    let c = &r.comparison;
+    let who = if with_method {
+        "Beräknat, bedömt och publicerat"
+    } else {
+        "Bedömt och publicerat"
+    };
+    let verdict = if r.published_summary.is_none() {
+        "Ingen publicerad sammanfattning är registrerad: ingen siffra är publicerad att jämföra med.".to_string()
+    } else if c.compared == 0 {
+        "Den publicerade sammanfattningen anger inga siffror (ej publicerat): ingen överensstämmelse kan konstateras.".to_string()
+    } else if c.differing == 0 {
+        format!(
+            "{who} stämmer överens i {}.",
+            count_phrase(c.compared, "jämförd siffra", "jämförda siffror")
+        )
+    } else {
+        format!(
+            "{} av {} skiljer sig.",
+            capitalised(&count_phrase(
+                c.differing,
+                "publicerad siffra",
+                "publicerade siffror"
+            )),
+            count_phrase(c.compared, "jämförd", "jämförda")
+        )
+    };
+    let show =
+        |g: &Option<super::GradeView>| g.as_ref().map_or("–".to_string(), |g| escape(&g.label));
+    let goal_differences = r
+        .disagreements
+        .iter()
+        .map(|d| {
+            format!(
+                "mål {}: beräknat {}, bedömt {}",
+                escape(d.goal.as_str()),
+                show(&d.computed),
+                show(&d.assessed)
+            )
+        })
+        .collect();
+    ComparisonText {
+        tables,
+        verdict,
+        differences,
+        goal_differences,
+    }
+}
+
+/// How a method's index rule reads in Swedish.
+pub(super) struct IndexWords {
+    pub basis: &'static str,
+    pub aggregation: &'static str,
+    pub rounding: &'static str,
+}
+
+pub(super) fn index_words(rule: &crate::domain::IndexRule) -> IndexWords {
+    use crate::domain::{Aggregation, Rounding};
+    let (basis, aggregation) = match rule.aggregation {
+        Aggregation::MeanOfGoalMeans => (
+            "räknat på indikatorerna för samtliga mål",
+            "medelvärdet av målens medelpoäng",
+        ),
+        Aggregation::MeanOfIndicators => (
+            "räknat som medelvärdet av samtliga indikatorer",
+            "medelvärdet av alla indikatorers poäng",
+        ),
+    };
+    let rounding = match rule.rounding {
+        Rounding::Truncate => "avkortat",
+        Rounding::HalfUp => "avrundat (5 uppåt)",
+        Rounding::HalfEven => "avrundat (5 till jämn siffra)",
+    };
+    IndexWords {
+        basis,
+        aggregation,
+        rounding,
+    }
+}
+
+/// The first letter in upper case: "ett av tre" → "Ett av tre".
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A count with its noun, grammatical for every count: "inga jämförda siffror", "1 jämförd
+/// siffra", "9 jämförda siffror".
+pub fn count_phrase(n: u64, singular: &str, plural: &str) -> String {
+    match n {
+        0 => format!("inga {plural}"),
+        1 => format!("1 {singular}"),
+        n => format!("{n} {plural}"),
     }
 }
 
@@ -244,15 +415,9 @@ fn markdown(r: &Report) -> String {
     let _ = writeln!(out);
     if let Some(c) = &r.computed
         && let Some(index) = &c.index
+        && let Some(rule) = &c.method.index
     {
-        let basis = match c.method.index.aggregation {
-            crate::domain::Aggregation::MeanOfGoalMeans => {
-                "räknat på indikatorerna för samtliga mål"
-            }
-            crate::domain::Aggregation::MeanOfIndicators => {
-                "räknat som medelvärdet av samtliga indikatorer"
-            }
-        };
+        let basis = index_words(rule).basis;
         let _ = writeln!(
             out,
             "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
@@ -261,39 +426,37 @@ fn markdown(r: &Report) -> String {
     }
 
     let _ = writeln!(out, "\n### Beräknat och publicerat\n");
-    let _ = writeln!(out, "| | Beräknat enligt metoden | Publicerat |");
-    let _ = writeln!(out, "|---|---|---|");
-    for g in &r.published_counts {
-        let computed = r.computed.as_ref().map_or("–".to_string(), |c| {
-            c.counts
-                .iter()
-                .find(|(code, _)| *code == g.grade.code)
-                .map_or("0".into(), |(_, n)| n.to_string())
-        });
-        let _ = writeln!(out, "| {} | {computed} | {} |", md(&g.grade.label), g.count);
+    let cmp = comparison_text(r, md);
+    for t in &cmp.tables {
+        if let Some(caption) = &t.caption {
+            let _ = writeln!(out, "\n> {caption}\n");
+        }
+        let _ = writeln!(out, "| {} |", t.head.join(" | ").trim_start());
+        let _ = writeln!(out, "|{}", "---|".repeat(t.head.len()));
+        for (cells, _) in &t.rows {
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
     }
-    let computed_index = r
-        .computed
-        .as_ref()
-        .and_then(|c| c.index.as_ref())
-        .map_or("–".to_string(), |i| decimal_comma(&i.value));
-    let published_index = r
-        .published_summary
-        .as_ref()
-        .and_then(|s| s.index.as_deref())
-        .map_or("–".to_string(), decimal_comma);
-    let _ = writeln!(out, "| Index | {computed_index} | {published_index} |");
     if r.computed.is_none() {
         let _ = writeln!(
             out,
-            "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar de publicerade bedömningarna."
+            "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar."
         );
-    } else if r.disagreements.is_empty() {
-        let _ = writeln!(out, "\nBeräknat och publicerat stämmer överens.");
-    } else {
-        let _ = writeln!(out, "\n**Avvikelser mellan beräknat och publicerat:**\n");
-        for d in &r.disagreements {
-            let _ = writeln!(out, "- {}", md(d));
+    }
+    let _ = writeln!(out, "\n{}", cmp.verdict);
+    if !cmp.differences.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Avvikelser mellan beräknat, bedömt och publicerat:**\n"
+        );
+        for d in &cmp.differences {
+            let _ = writeln!(out, "- {d}");
+        }
+    }
+    if !cmp.goal_differences.is_empty() {
+        let _ = writeln!(out, "\n**Mål där beräknad och bedömd grad skiljer sig:**\n");
+        for d in &cmp.goal_differences {
+            let _ = writeln!(out, "- {d}");
         }
     }
 
@@ -332,32 +495,26 @@ fn markdown(r: &Report) -> String {
             .iter()
             .map(|g| format!("{} från {}", g.grade, decimal_comma(&g.min.to_string())))
             .collect();
-        let rounding = match m.index.rounding {
-            crate::domain::Rounding::Truncate => "avkortat",
-            crate::domain::Rounding::HalfUp => "avrundat (5 uppåt)",
-            crate::domain::Rounding::HalfEven => "avrundat (5 till jämn siffra)",
-        };
         let _ = writeln!(out, "- Poäng per indikator: {}.", scores.join(", "));
         let _ = writeln!(
             out,
             "- Målets grad ur medelpoängen av dess indikatorer: {}.",
             grades.join(", ")
         );
-        let aggregation = match m.index.aggregation {
-            crate::domain::Aggregation::MeanOfGoalMeans => "medelvärdet av målens medelpoäng",
-            crate::domain::Aggregation::MeanOfIndicators => {
-                "medelvärdet av alla indikatorers poäng"
-            }
-        };
-        let exact = c
-            .index
-            .as_ref()
-            .map_or(String::new(), |i| format!(" (exakt {})", i.exact));
-        let _ = writeln!(
-            out,
-            "- Index: {aggregation}{exact}, {rounding} till {} decimaler.",
-            m.index.decimals
-        );
+        if let Some(rule) = &m.index {
+            let words = index_words(rule);
+            let exact = c
+                .index
+                .as_ref()
+                .map_or(String::new(), |i| format!(" (exakt {})", i.exact));
+            let _ = writeln!(
+                out,
+                "- Index: {}{exact}, {} till {} decimaler.",
+                words.aggregation, words.rounding, rule.decimals
+            );
+        } else {
+            let _ = writeln!(out, "- Index: metoden beräknar inget index.");
+        }
         if let Some(d) = &m.definition {
             let _ = writeln!(out, "\n> {}", md(d));
         }

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod domain;
 mod golden;
+mod honest;
 mod html;
 mod people;
 mod props;

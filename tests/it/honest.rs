@@ -270,3 +270,51 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn history_of_an_id_covers_everything_under_it_unless_limited() {
+    let env = with(&["ekero"]);
+    append(
+        &env,
+        "target.revised",
+        r#"{"target":"ekero.sn.2019.m07.i1.t","effective":"2021-10-01","levels":[{"name":"Uppnått","comparison":">=","threshold":"92"}],"decision":"SN 2021-09-28 § 70"}"#,
+    );
+    let revision = "target.revised  ekero.sn.2019.m07.i1.t  valid from 2021-10-01";
+    let indicator = env.run(&["history", "ekero.sn.2019.m07.i1"]);
+    assert!(indicator.contains(revision), "{indicator}");
+    assert!(
+        indicator.contains("levels[0].threshold: \"90\" -> \"92\""),
+        "{indicator}"
+    );
+    let goal = env.run(&["history", "ekero.sn.2019.m07"]);
+    assert!(goal.contains(revision), "{goal}");
+    assert!(
+        goal.contains("reading.recorded  ekero.sn.2019.m07.i1  valid 2020-01-01..2020-12-31"),
+        "{goal}"
+    );
+    assert!(
+        goal.contains("assessment.recorded  ekero.sn.2019.m07.i3"),
+        "{goal}"
+    );
+    let plan = env.run(&["history", "ekero.sn.2019"]);
+    assert!(plan.contains(revision), "{plan}");
+    // --only: the id's own events.
+    let only = env.run(&["history", "ekero.sn.2019.m07.i1", "--only"]);
+    assert!(!only.contains("target.revised"), "{only}");
+    assert!(only.contains("reading.recorded  valid"), "{only}");
+    let json: Value =
+        serde_json::from_str(&env.run(&["history", "ekero.sn.2019.m07", "--format", "json"]))
+            .expect("json");
+    let entries = json["entries"].as_array().expect("entries");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["kind"] == "target.revised" && e["subject"] == "ekero.sn.2019.m07.i1.t")
+    );
+    // Oldest first, each event once.
+    let seqs: Vec<u64> = entries
+        .iter()
+        .map(|e| e["seq"].as_u64().expect("seq"))
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+}

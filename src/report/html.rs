@@ -5,7 +5,8 @@
 //! exact decimals rounded to one decimal, never floats.
 
 use super::render::{
-    change_line, comparison_text, counts_sentence, decimal_comma, index_words, value_with_unit,
+    change_line, comparison_text, counts_sentence, decimal_comma, index_words, trend_rows,
+    value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
 use rust_decimal::Decimal;
@@ -145,6 +146,15 @@ pub fn render(r: &Report) -> String {
         }
     }
     let _ = writeln!(out, "</tbody>\n</table>");
+    let verdicts = verdicts(r, lines);
+    if !verdicts.is_empty() {
+        let _ = writeln!(out, "\n<h3>Målens bedömning</h3>\n<dl class=\"bedomning\">");
+        for v in verdicts {
+            let grade = v.grade.map_or(String::new(), |g| format!(" – {g}"));
+            let _ = writeln!(out, "<dt>{}{grade}</dt><dd>{}</dd>", v.goal, v.analysis);
+        }
+        let _ = writeln!(out, "</dl>");
+    }
 
     let others: Vec<&super::GoalRow> = r
         .goals
@@ -212,6 +222,21 @@ pub fn render(r: &Report) -> String {
             }
             let _ = writeln!(out, "<p>{legend}</p>\n</figure>");
         }
+    }
+
+    let trends = trend_rows(r, esc);
+    if !trends.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<h3>Trend</h3>\n<p>Senaste utfall jämfört med ett jämförbart utfall ett år tidigare, \
+             läst efter indikatorns riktning; skilt från måluppfyllelsen.</p>\n\
+             <table class=\"trend\">\n<thead><tr><th>Indikator</th><th>Utfall</th><th>Jämfört med</th>\
+             <th>Trend</th><th>Bedömd trend</th></tr></thead>\n<tbody>"
+        );
+        for row in trends {
+            let _ = writeln!(out, "<tr><td>{}</td></tr>", row.join("</td><td>"));
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
     }
 
     let _ = writeln!(out, "\n<h2>Sammanfattning</h2>");
@@ -655,6 +680,7 @@ mod tests {
             ],
             threshold: None,
             not_measurable: None,
+            trend: None,
         };
         assert_eq!(chart(&row), None);
         let flat = IndicatorRow {

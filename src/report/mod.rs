@@ -334,6 +334,166 @@ pub struct IndicatorRow {
     /// Why the indicator could not be measured, when its latest reading by the cut-off says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_measurable: Option<String>,
+    /// The latest reading compared with the comparable one a year earlier, separate from
+    /// attainment; absent when the indicator has no reading and no judged trend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendView>,
+}
+
+/// Which way an indicator moved, read through its direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendDirection {
+    Improved,
+    Unchanged,
+    Worse,
+    /// Nothing comparable a year earlier, the latest reading not measurable, or a direction
+    /// ("reach") without a threshold to read it by.
+    NotComputable,
+}
+
+/// What the latest reading was compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendBasis {
+    /// The same period a year earlier.
+    SamePeriodLastYear,
+    /// The outcome of the whole previous year (an interim reading against last year's result,
+    /// as Enköping's page compares: "Föregående års resultat var 21 procent").
+    LastYearOutcome,
+}
+
+/// Trend of one indicator: the computed direction, what it compared, and the body's judged
+/// trend when one was recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendView {
+    pub direction: TrendDirection,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<TrendBasis>,
+    /// The latest reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<TrendPoint>,
+    /// The comparable reading a year earlier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<TrendPoint>,
+    /// The trend the body recorded as its judgement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged: Option<crate::domain::Trend>,
+}
+
+/// A reading's value (exact) and the last day of its period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendPoint {
+    pub value: String,
+    pub period_to: Date,
+}
+
+/// The date a year before `d` (29 February becomes 28 February).
+fn year_before(d: Date) -> Option<Date> {
+    use chrono::Datelike;
+    let n = d.0;
+    n.with_year(n.year() - 1)
+        .or_else(|| n.pred_opt().and_then(|p| p.with_year(n.year() - 1)))
+        .map(Date)
+}
+
+/// The trend of an indicator at `cut_off`: its latest reading against the same period a year
+/// earlier, else against the previous year's outcome; never against simply the reading
+/// before, which may be an interim one.
+fn trend(
+    state: &State,
+    ind: &crate::domain::Indicator,
+    direction: crate::domain::Direction,
+    level: Option<(crate::domain::Comparison, crate::domain::Dec)>,
+    cut_off: Date,
+    judged: Option<crate::domain::Trend>,
+) -> Option<TrendView> {
+    use crate::domain::{Comparison, Direction};
+    let readings: Vec<&crate::domain::Reading> = ind
+        .readings
+        .iter()
+        .filter_map(|seq| state.readings.get(seq))
+        .filter(|r| r.period.to <= cut_off)
+        .collect();
+    let latest = readings.iter().max_by_key(|r| (r.period.to, r.prov.seq));
+    if latest.is_none() && judged.is_none() {
+        return None;
+    }
+    let not_computable = TrendView {
+        direction: TrendDirection::NotComputable,
+        basis: None,
+        current: latest.and_then(|r| {
+            Some(TrendPoint {
+                value: r.value()?.to_string(),
+                period_to: r.period.to,
+            })
+        }),
+        previous: None,
+        judged,
+    };
+    let Some(latest) = latest else {
+        return Some(not_computable);
+    };
+    let Some(now) = latest.value() else {
+        return Some(not_computable);
+    };
+    let latest_of = |from: Date, to: Date| {
+        readings
+            .iter()
+            .filter(|r| r.period.from == from && r.period.to == to)
+            .max_by_key(|r| r.prov.seq)
+            .and_then(|r| Some((r.value()?, r.period.to)))
+    };
+    let same = year_before(latest.period.from)
+        .zip(year_before(latest.period.to))
+        .and_then(|(from, to)| latest_of(from, to))
+        .map(|p| (p, TrendBasis::SamePeriodLastYear));
+    let outcome = || {
+        use chrono::Datelike;
+        let year = latest.period.to.0.year() - 1;
+        let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31)?;
+        latest_of(Date(from), Date(to)).map(|p| (p, TrendBasis::LastYearOutcome))
+    };
+    let Some(((before, before_to), basis)) = same.or_else(outcome) else {
+        return Some(not_computable);
+    };
+    // Higher is better, lower is better; for a level to reach, its comparison says which
+    // ("minst 90" is higher, "högst 5" lower, "= 1" closer).
+    let higher = Some(now.0.cmp(&before.0));
+    let lower = Some(before.0.cmp(&now.0));
+    let better = match (direction, level) {
+        (Direction::Increase, _) => higher,
+        (Direction::Decrease, _) => lower,
+        (Direction::Reach, Some((Comparison::AtLeast | Comparison::MoreThan, _))) => higher,
+        (Direction::Reach, Some((Comparison::AtMost | Comparison::LessThan, _))) => lower,
+        // Checked: two extreme decimals have a difference beyond the type.
+        (Direction::Reach, Some((Comparison::Equal, t))) => before
+            .0
+            .checked_sub(t.0)
+            .zip(now.0.checked_sub(t.0))
+            .map(|(b, n)| b.abs().cmp(&n.abs())),
+        (Direction::Reach, None) => None,
+    };
+    let direction = match better {
+        Some(std::cmp::Ordering::Greater) => TrendDirection::Improved,
+        Some(std::cmp::Ordering::Equal) => TrendDirection::Unchanged,
+        Some(std::cmp::Ordering::Less) => TrendDirection::Worse,
+        None => TrendDirection::NotComputable,
+    };
+    Some(TrendView {
+        direction,
+        basis: Some(basis),
+        current: Some(TrendPoint {
+            value: now.to_string(),
+            period_to: latest.period.to,
+        }),
+        previous: Some(TrendPoint {
+            value: before.to_string(),
+            period_to: before_to,
+        }),
+        judged,
+    })
 }
 
 /// One reading of an indicator as known at the report's ledger position.
@@ -963,6 +1123,20 @@ fn goal_row(
                     crate::domain::Outcome::NotMeasurable { reason } => Some(reason.clone()),
                     crate::domain::Outcome::Value { .. } => None,
                 });
+            let level = target.and_then(|t| {
+                t.levels
+                    .iter()
+                    .rev()
+                    .find_map(|l| Some((l.comparison?, l.threshold?)))
+            });
+            let trend = trend(
+                state,
+                i,
+                v.direction,
+                level,
+                cut_off,
+                a.and_then(|a| a.def.trend),
+            );
             Some(IndicatorRow {
                 id: i.id.clone(),
                 text: v.text.clone(),
@@ -978,6 +1152,7 @@ fn goal_row(
                         .find_map(|l| l.threshold.map(|d| d.to_string()))
                 }),
                 not_measurable,
+                trend,
             })
         })
         .collect();

@@ -201,6 +201,92 @@ pub(super) fn comparison_text(r: &Report, escape: fn(&str) -> String) -> Compari
     }
 }
 
+/// One goal's own verdict: the goal, its grade and the body's text about it, escaped.
+pub(super) struct Verdict {
+    pub goal: String,
+    pub grade: Option<String>,
+    pub analysis: String,
+}
+
+/// The goals whose body wrote a verdict of its own ("Måluppfyllelse är delvis på rätt väg"),
+/// walked once for every renderer; `escape` keeps paragraphs as the format does.
+pub(super) fn verdicts(r: &Report, escape: fn(&str) -> String) -> Vec<Verdict> {
+    r.goals
+        .iter()
+        .filter_map(|g| {
+            let analysis = g.analysis.as_deref()?;
+            let text = escape(&g.text);
+            Some(Verdict {
+                goal: match &g.number {
+                    Some(n) => format!("{}. {text}", escape(n)),
+                    None => text,
+                },
+                grade: g.published.as_ref().map(|v| match &v.symbol {
+                    Some(sym) => format!("{} {}", escape(sym), escape(&v.label)),
+                    None => escape(&v.label),
+                }),
+                analysis: escape(analysis),
+            })
+        })
+        .collect()
+}
+
+/// A trend in words.
+pub fn trend_word(t: super::TrendDirection) -> &'static str {
+    match t {
+        super::TrendDirection::Improved => "förbättrad",
+        super::TrendDirection::Unchanged => "oförändrad",
+        super::TrendDirection::Worse => "försämrad",
+        super::TrendDirection::NotComputable => "kan inte beräknas",
+    }
+}
+
+fn judged_word(t: crate::domain::Trend) -> &'static str {
+    match t {
+        crate::domain::Trend::Improved => "förbättrad",
+        crate::domain::Trend::Unchanged => "oförändrad",
+        crate::domain::Trend::Worse => "försämrad",
+    }
+}
+
+/// The trend table, walked once for every renderer: indicator, latest reading, what it was
+/// compared with, the computed trend and the body's judged trend.
+pub(super) fn trend_rows(r: &Report, escape: fn(&str) -> String) -> Vec<[String; 5]> {
+    r.goals
+        .iter()
+        .flat_map(|g| &g.indicators)
+        .filter_map(|i| {
+            let t = i.trend.as_ref()?;
+            let reading = |p: &Option<super::TrendPoint>| {
+                p.as_ref().map_or("–".to_string(), |p| {
+                    format!(
+                        "{} ({})",
+                        escape(&value_with_unit(&p.value, i.unit)),
+                        p.period_to
+                    )
+                })
+            };
+            let basis = match t.basis {
+                Some(super::TrendBasis::SamePeriodLastYear) => "samma period föregående år: ",
+                Some(super::TrendBasis::LastYearOutcome) => "föregående års utfall: ",
+                None => "",
+            };
+            let previous = match &t.previous {
+                Some(_) => format!("{basis}{}", reading(&t.previous)),
+                None => "–".to_string(),
+            };
+            Some([
+                escape(&i.text),
+                reading(&t.current),
+                previous,
+                trend_word(t.direction).to_string(),
+                t.judged
+                    .map_or(String::new(), |j| judged_word(j).to_string()),
+            ])
+        })
+        .collect()
+}
+
 /// How a method's index rule reads in Swedish.
 pub(super) struct IndexWords {
     pub basis: &'static str,
@@ -344,6 +430,15 @@ fn markdown(r: &Report) -> String {
         }
     }
 
+    let verdicts = verdicts(r, md);
+    if !verdicts.is_empty() {
+        let _ = writeln!(out, "\n### Målens bedömning\n");
+        for v in verdicts {
+            let grade = v.grade.map_or(String::new(), |g| format!(" – {g}"));
+            let _ = writeln!(out, "- **{}**{grade}: {}", v.goal, v.analysis);
+        }
+    }
+
     let measured: Vec<&super::IndicatorRow> = r
         .goals
         .iter()
@@ -368,8 +463,30 @@ fn markdown(r: &Report) -> String {
                     .threshold
                     .as_deref()
                     .map_or(String::new(), |t| value_with_unit(t, ind.unit));
-                let _ = writeln!(out, "| {} | {} | {value} | {target} |", ind.id, p.period_to);
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {value} | {target} |",
+                    md(&ind.text),
+                    p.period_to
+                );
             }
+        }
+    }
+
+    let trends = trend_rows(r, md);
+    if !trends.is_empty() {
+        let _ = writeln!(out, "\n### Trend\n");
+        let _ = writeln!(
+            out,
+            "Senaste utfall jämfört med ett jämförbart utfall ett år tidigare, läst efter indikatorns riktning; skilt från måluppfyllelsen.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| Indikator | Utfall | Jämfört med | Trend | Bedömd trend |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for row in trends {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
         }
     }
 
@@ -600,6 +717,8 @@ fn csv(r: &Report) -> Vec<u8> {
         "symbol",
         "tidpunkt",
         "kommentar",
+        "trend",
+        "målets_bedömning",
     ];
     let _ = w.write_record(header);
     for (i, goal) in r.goals.iter().enumerate() {
@@ -628,6 +747,8 @@ fn csv(r: &Report) -> Vec<u8> {
                     .unwrap_or(""),
                 &ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 ind.comment.as_deref().unwrap_or(""),
+                ind.trend.as_ref().map_or("", |t| trend_word(t.direction)),
+                goal.analysis.as_deref().unwrap_or(""),
             ]);
         }
     }

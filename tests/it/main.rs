@@ -14,4 +14,5 @@ mod html;
 mod people;
 mod props;
 mod report;
+mod shape;
 mod tamper;

@@ -5,8 +5,8 @@
 //! exact decimals rounded to one decimal, never floats.
 
 use super::render::{
-    change_line, comparison_text, counts_sentence, decimal_comma, index_words, trend_rows,
-    value_with_unit, verdicts,
+    change_line, comparison_text, counts_sentence, decimal_comma, index_words, source_sentence,
+    trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
 use rust_decimal::Decimal;
@@ -247,10 +247,8 @@ pub fn render(r: &Report) -> String {
     for s in &r.published_counts_by_source {
         let _ = write!(
             summary,
-            " Av de {} mål som härrör från {} är {}.",
-            s.goals,
-            esc(&s.title),
-            esc(&counts_sentence(&s.counts, ""))
+            " {}.",
+            esc(&source_sentence(s.goals, &s.title, &s.counts))
         );
     }
     for sentence in &r.rollups {

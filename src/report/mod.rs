@@ -80,17 +80,6 @@ pub struct ForecastRow {
     pub differs: bool,
 }
 
-/// Swedish number words for the roll-up sentences ("Två av tre"); digits from 13 up.
-fn number_word(n: u64) -> String {
-    const WORDS: [&str; 13] = [
-        "inget", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
-        "tolv",
-    ];
-    WORDS
-        .get(n as usize)
-        .map_or_else(|| n.to_string(), |w| w.to_string())
-}
-
 /// How many of `grades` are on track, on their own scale (all must share one) when it names
 /// its on-track grade, with that grade.
 fn on_track<'a>(
@@ -121,15 +110,7 @@ fn on_track<'a>(
 /// "Ett av tre mål är på rätt väg", for grades on a scale that names its on-track grade.
 fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
     let (on_track, grade) = on_track(state, grades)?;
-    let label = grade.label.to_lowercase();
-    let mut first = number_word(on_track);
-    if let Some(c) = first.get(..1) {
-        first = c.to_uppercase() + &first[1..];
-    }
-    Some(format!(
-        "{first} av {} mål är {label}",
-        number_word(grades.len() as u64)
-    ))
+    render::rollup_words(on_track, grades.len() as u64, &grade.label.to_lowercase())
 }
 
 /// The roll-ups of a report: over its goals as published, then per other body that graded them.

@@ -63,14 +63,21 @@ pub fn decimal_comma(s: &str) -> String {
 }
 
 /// "12 mål uppnådda och 3 delvis uppnådda" (`noun` = "mål "), or "9 uppnådda och 3 delvis
-/// uppnådda" (`noun` = "").
+/// uppnådda" (`noun` = ""); one goal reads in the singular ("1 mål delvis uppnått"), a grade
+/// counted zero times is left out, and nothing counted reads "inga mål bedömda".
 pub(super) fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
     let parts: Vec<String> = counts
         .iter()
+        .filter(|c| c.count > 0)
         .enumerate()
         .map(|(i, c)| {
             let noun = if i == 0 { noun } else { "" };
-            format!("{} {noun}{}", c.count, c.grade.plural)
+            let word = if c.count == 1 {
+                c.grade.label.to_lowercase()
+            } else {
+                c.grade.plural.clone()
+            };
+            format!("{} {noun}{word}", c.count)
         })
         .collect();
     match parts.as_slice() {
@@ -229,6 +236,51 @@ pub(super) fn verdicts(r: &Report, escape: fn(&str) -> String) -> Vec<Verdict> {
             })
         })
         .collect()
+}
+
+/// Swedish number words for roll-up sentences (neuter, as "mål": "ett", "inget"); digits
+/// from 13 up.
+pub fn number_word(n: u64) -> String {
+    const WORDS: [&str; 13] = [
+        "inget", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
+        "tolv",
+    ];
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| WORDS.get(i))
+        .map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// "Ett av tre mål är på rätt väg" (`label` = the on-track grade in lower case); no sentence
+/// over no goals ("0 av 0"), and one goal reads "Det enda målet är på rätt väg".
+pub fn rollup_words(on_track: u64, total: u64, label: &str) -> Option<String> {
+    match total {
+        0 => None,
+        1 if on_track == 1 => Some(format!("Det enda målet är {label}")),
+        1 => Some(format!("Det enda målet är inte {label}")),
+        _ => Some(format!(
+            "{} av {} mål är {label}",
+            capitalised(&number_word(on_track.min(total))),
+            number_word(total)
+        )),
+    }
+}
+
+/// "Av de 12 mål som härrör från <plan> är 9 uppnådda och 3 delvis uppnådda"; one goal reads
+/// "Det enda mål som härrör från <plan> är uppnått".
+pub(super) fn source_sentence(goals: u64, title: &str, counts: &[GradeCount]) -> String {
+    let graded: Vec<&GradeCount> = counts.iter().filter(|c| c.count > 0).collect();
+    match (goals, graded.as_slice()) {
+        (1, [one]) => format!(
+            "Det enda mål som härrör från {title} är {}",
+            one.grade.label.to_lowercase()
+        ),
+        (1, _) => format!("Det enda mål som härrör från {title} är inte bedömt"),
+        _ => format!(
+            "Av de {goals} mål som härrör från {title} är {}",
+            counts_sentence(counts, "")
+        ),
+    }
 }
 
 /// A trend in words.
@@ -520,10 +572,8 @@ fn markdown(r: &Report) -> String {
     for s in &r.published_counts_by_source {
         let _ = write!(
             out,
-            " Av de {} mål som härrör från {} är {}.",
-            s.goals,
-            md(&s.title),
-            counts_sentence(&s.counts, "")
+            " {}.",
+            source_sentence(s.goals, &md(&s.title), &s.counts)
         );
     }
     for sentence in &r.rollups {
@@ -753,4 +803,109 @@ fn csv(r: &Report) -> Vec<u8> {
         }
     }
     w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Id;
+
+    fn grade(code: &str, label: &str, plural: &str) -> super::super::GradeView {
+        super::super::GradeView {
+            scale: Id::parse("s").expect("id"),
+            code: Id::parse(code).expect("id"),
+            label: label.into(),
+            symbol: None,
+            plural: plural.into(),
+        }
+    }
+
+    fn counts(ns: &[u64]) -> Vec<GradeCount> {
+        let grades = [
+            grade("uppnatt", "Uppnått", "uppnådda"),
+            grade("delvis", "Delvis uppnått", "delvis uppnådda"),
+            grade("ej", "Ej uppnått", "ej uppnådda"),
+        ];
+        grades
+            .into_iter()
+            .zip(ns)
+            .map(|(grade, count)| GradeCount {
+                grade,
+                count: *count,
+            })
+            .collect()
+    }
+
+    /// The Swedish sentence builder, for 0, 1, 2 and many: grammatical for every count, "inga
+    /// mål", never "0 av 0".
+    #[test]
+    fn swedish_sentences_for_every_count() {
+        let table: &[(&[u64], &str)] = &[
+            (&[], "inga mål bedömda"),
+            (&[0, 0, 0], "inga mål bedömda"),
+            (&[1], "1 mål uppnått"),
+            (&[0, 1], "1 mål delvis uppnått"),
+            (&[2], "2 mål uppnådda"),
+            (&[12, 3], "12 mål uppnådda och 3 delvis uppnådda"),
+            (&[12, 0, 1], "12 mål uppnådda och 1 ej uppnått"),
+            (
+                &[1, 1, 1],
+                "1 mål uppnått, 1 delvis uppnått och 1 ej uppnått",
+            ),
+            (
+                &[5, 2, 9],
+                "5 mål uppnådda, 2 delvis uppnådda och 9 ej uppnådda",
+            ),
+        ];
+        for (ns, want) in table {
+            assert_eq!(counts_sentence(&counts(ns), "mål "), *want, "{ns:?}");
+        }
+        let rollups: &[(u64, u64, Option<&str>)] = &[
+            (0, 0, None),
+            (0, 1, Some("Det enda målet är inte på rätt väg")),
+            (1, 1, Some("Det enda målet är på rätt väg")),
+            (0, 3, Some("Inget av tre mål är på rätt väg")),
+            (1, 3, Some("Ett av tre mål är på rätt väg")),
+            (2, 3, Some("Två av tre mål är på rätt väg")),
+            (1, 2, Some("Ett av två mål är på rätt väg")),
+            (4, 5, Some("Fyra av fem mål är på rätt väg")),
+            (12, 40, Some("Tolv av 40 mål är på rätt väg")),
+            (13, 13, Some("13 av 13 mål är på rätt väg")),
+        ];
+        for (on, total, want) in rollups {
+            assert_eq!(
+                rollup_words(*on, *total, "på rätt väg").as_deref(),
+                *want,
+                "{on} of {total}"
+            );
+        }
+        let phrases: &[(u64, &str)] = &[
+            (0, "inga jämförda siffror"),
+            (1, "1 jämförd siffra"),
+            (2, "2 jämförda siffror"),
+            (7, "7 jämförda siffror"),
+        ];
+        for (n, want) in phrases {
+            assert_eq!(
+                count_phrase(*n, "jämförd siffra", "jämförda siffror"),
+                *want
+            );
+        }
+        assert_eq!(
+            source_sentence(12, "P", &counts(&[9, 3])),
+            "Av de 12 mål som härrör från P är 9 uppnådda och 3 delvis uppnådda"
+        );
+        assert_eq!(
+            source_sentence(1, "P", &counts(&[0, 1])),
+            "Det enda mål som härrör från P är delvis uppnått"
+        );
+        assert_eq!(
+            source_sentence(1, "P", &counts(&[])),
+            "Det enda mål som härrör från P är inte bedömt"
+        );
+        assert_eq!(
+            source_sentence(2, "P", &counts(&[])),
+            "Av de 2 mål som härrör från P är inga bedömda"
+        );
+    }
 }

@@ -193,6 +193,7 @@ KINDS = {
                                      "properties": {"aggregation": {"enum": ["mean_of_goal_means", "mean_of_indicators"]},
                                                     "decimals": {"type": "string", "pattern": "^[0-6]$"},
                                                     "rounding": {"enum": ["truncate", "half_up", "half_even"]}}},
+                           "input": {"enum": ["judged", "computed"]},
                            "definition": R("text"), **BASIS},
                           "How indicator grades become a goal grade and goals an overall index."),
     "summary.recorded": obj(["body", "follow_up", "text"],

@@ -1059,6 +1059,11 @@ pub struct MethodDefined {
     /// Goal grade from the goal's mean indicator score: the first entry whose `min` the mean
     /// reaches, best first.
     pub goal_grades: Vec<GradeThreshold>,
+    /// Which indicator grades it scores: the body's (`judged`, the default) or those computed
+    /// from readings and targets (`computed`), so judged and computed goal grades can be
+    /// compared without entering every judgement twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<GradeInput>,
     /// How goals become an index; absent when the organisation publishes none (no index is
     /// then computed, none invented).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1273,6 +1278,7 @@ impl FromJson for MethodDefined {
             effective: o.req("effective")?,
             scores: o.req("scores")?,
             goal_grades: o.req("goal_grades")?,
+            input: o.opt("input")?,
             index: o.opt("index")?,
             definition: o.opt("definition")?,
             basis: o.basis()?,

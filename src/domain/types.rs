@@ -722,6 +722,16 @@ mod tests {
 }
 
 string_enum! {
+    /// Which indicator grades a method scores.
+    GradeInput {
+        /// The body's recorded grades (its judgement).
+        Judged = "judged",
+        /// The grades the readings and the targets in force give on the method's scale.
+        Computed = "computed",
+    }
+}
+
+string_enum! {
     /// How a method turns goal scores into an overall index.
     Aggregation {
         /// Mean over goals of each goal's mean indicator score ("räknat på indikatorerna för

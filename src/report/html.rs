@@ -5,8 +5,8 @@
 //! exact decimals rounded to one decimal, never floats.
 
 use super::render::{
-    change_line, comparison_text, counts_sentence, decimal_comma, index_words, source_sentence,
-    trend_rows, value_with_unit, verdicts,
+    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, index_words,
+    source_sentence, trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
 use rust_decimal::Decimal;
@@ -222,6 +222,33 @@ pub fn render(r: &Report) -> String {
             }
             let _ = writeln!(out, "<p>{legend}</p>\n</figure>");
         }
+    }
+
+    let attained = attainment_rows(r, esc);
+    if !attained.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<h3>Beräknad måluppfyllelse</h3>\n<p>Den grad som senaste utfall och målnivån i kraft \
+             ger på organisationens skala, bredvid nämndens bedömning.</p>\n\
+             <table class=\"berakning\">\n<thead><tr><th>Indikator</th><th>Utfall</th><th>Målnivå</th>\
+             <th>Beräknad</th><th>Bedömd</th></tr></thead>\n<tbody>"
+        );
+        for (row, differs) in attained {
+            let (class, mark) = if differs {
+                (
+                    " class=\"avvikelse\"",
+                    " <span class=\"avviker\">avviker</span>",
+                )
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(
+                out,
+                "<tr{class}><td>{}{mark}</td></tr>",
+                row.join("</td><td>")
+            );
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
     }
 
     let trends = trend_rows(r, esc);
@@ -679,6 +706,7 @@ mod tests {
             threshold: None,
             not_measurable: None,
             trend: None,
+            computed_grade: None,
         };
         assert_eq!(chart(&row), None);
         let flat = IndicatorRow {

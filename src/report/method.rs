@@ -7,7 +7,7 @@
 //! what the checks accepted.
 
 use super::GoalRow;
-use crate::domain::{Aggregation, Dec, Id, Method, MethodDefined, Rounding};
+use crate::domain::{Aggregation, Dec, GradeInput, Id, Method, MethodDefined, Rounding};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
@@ -110,7 +110,12 @@ pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
         let scores: Vec<Q> = goal
             .indicators
             .iter()
-            .filter_map(|i| i.grade.as_ref().and_then(|g| score(&g.code)))
+            .filter_map(|i| match def.input {
+                Some(GradeInput::Computed) => i.computed_grade.as_ref(),
+                Some(GradeInput::Judged) | None => i.grade.as_ref(),
+            })
+            .filter(|g| g.scale == def.scale)
+            .filter_map(|g| score(&g.code))
             .collect();
         all_scores.extend(scores.iter().cloned());
         let mean = (!scores.is_empty())

@@ -315,10 +315,58 @@ pub struct IndicatorRow {
     /// Why the indicator could not be measured, when its latest reading by the cut-off says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_measurable: Option<String>,
+    /// The grade the latest reading and the target in force give on the organisation's scale
+    /// (see `attainment`); absent when they give none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed_grade: Option<GradeView>,
     /// The latest reading compared with the comparable one a year earlier, separate from
     /// attainment; absent when the indicator has no reading and no judged trend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<TrendView>,
+}
+
+/// Computed attainment on `scale`: the most ambitious level the reading meets, named as a
+/// grade of the scale (its label or its code, case aside); below every level with a threshold,
+/// the scale's lowest grade; a reading that could not be measured counts as the grade the
+/// scale folds "kan inte mätas" into, or its separate not-assessable state. Nothing when there
+/// is no reading, no level with a threshold, or a met level that names no grade of the scale.
+fn attainment(
+    scale: &crate::domain::Scale,
+    levels: Option<&[crate::domain::Level]>,
+    value: Option<crate::domain::Dec>,
+) -> Option<GradeView> {
+    let view = |g: &crate::domain::Grade| GradeView {
+        scale: scale.def.id.clone(),
+        code: g.code.clone(),
+        label: g.label.clone(),
+        symbol: g.symbol.clone(),
+        plural: g.plural.clone().unwrap_or_else(|| g.label.to_lowercase()),
+    };
+    let Some(value) = value else {
+        return match &scale.def.not_assessable_folded_into {
+            Some(code) => scale.grade(code).map(view),
+            None => scale.def.not_assessable.as_ref().map(view),
+        };
+    };
+    let levels: Vec<(&crate::domain::Level, bool)> = levels?
+        .iter()
+        .filter_map(|l| Some((l, l.comparison?.holds(value, l.threshold?))))
+        .collect();
+    if levels.is_empty() {
+        return None;
+    }
+    match levels.iter().rev().find(|(_, met)| *met) {
+        Some((level, _)) => scale
+            .def
+            .grades
+            .iter()
+            .find(|g| {
+                g.label.to_lowercase() == level.name.to_lowercase()
+                    || g.code.as_str() == level.name.to_lowercase()
+            })
+            .map(view),
+        None => scale.def.grades.last().map(view),
+    }
 }
 
 /// Which way an indicator moved, read through its direction.
@@ -696,6 +744,16 @@ pub fn build(
     let live =
         |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
 
+    // The organisation's scale, onto which computed attainment is mapped: the scale of the
+    // method in force, else the organisation's own scale (the first by id).
+    let scale = method_in_force(state, org, cut_off)
+        .and_then(|m| state.scales.get(&m.def.scale))
+        .or_else(|| {
+            state
+                .scales
+                .values()
+                .find(|s| s.def.organisation.as_ref() == Some(org))
+        });
     let mut goals = Vec::new();
     for plan in state.plans.values().filter(|p| &p.organisation == org) {
         for goal_id in &plan.goals {
@@ -709,7 +767,7 @@ pub fn build(
                 continue;
             }
             goals.push(goal_row(
-                state, goal, version, follow_up, body, cut_off, &live,
+                state, goal, version, follow_up, body, cut_off, scale,
             ));
         }
     }
@@ -1025,8 +1083,10 @@ fn goal_row(
     follow_up: &Id,
     body: Option<&Id>,
     cut_off: Date,
-    live: &dyn Fn(Option<&crate::domain::Retirement>) -> bool,
+    scale: Option<&crate::domain::Scale>,
 ) -> GoalRow {
+    let live =
+        |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
     // Without --body, the body that adopted the goal's plan speaks for it.
     let owner = state.plans.get(&goal.plan).map(|p| &p.body);
     let body = body.or(owner);
@@ -1118,6 +1178,15 @@ fn goal_row(
                 cut_off,
                 a.and_then(|a| a.def.trend),
             );
+            let computed_grade = scale.and_then(|sc| {
+                let latest = i
+                    .readings
+                    .iter()
+                    .filter_map(|seq| state.readings.get(seq))
+                    .filter(|r| r.period.to <= cut_off)
+                    .max_by_key(|r| (r.period.to, r.prov.seq))?;
+                attainment(sc, target.map(|t| t.levels.as_slice()), latest.value())
+            });
             Some(IndicatorRow {
                 id: i.id.clone(),
                 text: v.text.clone(),
@@ -1134,6 +1203,7 @@ fn goal_row(
                 }),
                 not_measurable,
                 trend,
+                computed_grade,
             })
         })
         .collect();

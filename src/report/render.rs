@@ -283,6 +283,53 @@ pub(super) fn source_sentence(goals: u64, title: &str, counts: &[GradeCount]) ->
     }
 }
 
+/// A grade as shown: symbol and label.
+fn grade_cell(g: &super::GradeView, escape: fn(&str) -> String) -> String {
+    match &g.symbol {
+        Some(s) => format!("{} {}", escape(s), escape(&g.label)),
+        None => escape(&g.label),
+    }
+}
+
+/// Computed attainment beside the body's grade, walked once for every renderer: indicator,
+/// latest reading, target level, computed grade, assessed grade, and whether they differ.
+pub(super) fn attainment_rows(r: &Report, escape: fn(&str) -> String) -> Vec<([String; 5], bool)> {
+    r.goals
+        .iter()
+        .flat_map(|g| &g.indicators)
+        .filter_map(|i| {
+            let computed = i.computed_grade.as_ref()?;
+            let reading = i.readings.last().map_or_else(
+                || {
+                    if i.not_measurable.is_some() {
+                        "kan inte mätas".to_string()
+                    } else {
+                        "–".to_string()
+                    }
+                },
+                |p| escape(&value_with_unit(&p.value, i.unit)),
+            );
+            let level = i
+                .threshold
+                .as_deref()
+                .map_or("–".to_string(), |t| escape(&value_with_unit(t, i.unit)));
+            let differs = i.grade.as_ref().is_some_and(|g| g != computed);
+            Some((
+                [
+                    escape(&i.text),
+                    reading,
+                    level,
+                    grade_cell(computed, escape),
+                    i.grade
+                        .as_ref()
+                        .map_or("–".to_string(), |g| grade_cell(g, escape)),
+                ],
+                differs,
+            ))
+        })
+        .collect()
+}
+
 /// A trend in words.
 pub fn trend_word(t: super::TrendDirection) -> &'static str {
     match t {
@@ -522,6 +569,21 @@ fn markdown(r: &Report) -> String {
                     p.period_to
                 );
             }
+        }
+    }
+
+    let attained = attainment_rows(r, md);
+    if !attained.is_empty() {
+        let _ = writeln!(out, "\n### Beräknad måluppfyllelse\n");
+        let _ = writeln!(
+            out,
+            "Den grad som senaste utfall och målnivån i kraft ger på organisationens skala, bredvid nämndens bedömning.\n"
+        );
+        let _ = writeln!(out, "| Indikator | Utfall | Målnivå | Beräknad | Bedömd |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for (row, differs) in attained {
+            let mark = if differs { " (avviker)" } else { "" };
+            let _ = writeln!(out, "| {}{mark} |", row.join(" | "));
         }
     }
 

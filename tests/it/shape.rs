@@ -118,3 +118,82 @@ fn trend_prefers_the_same_period_and_reads_a_level_to_reach() {
         "{md}"
     );
 }
+
+#[test]
+fn computed_attainment_is_a_grade_on_the_organisations_scale() {
+    let env = with("ekero");
+    let md = env.run(&[
+        "report",
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "ekero",
+        "--body",
+        "ekero.sn",
+    ]);
+    // 87 % against "Minst 90 %": below the only level, the scale's lowest grade, beside the
+    // body's judgement; never an English "no level reached".
+    assert!(
+        md.contains("| 87 % | 90 % | ○ Ej uppnått | ◆ Delvis uppnått (avviker) |"),
+        "{md}"
+    );
+    assert!(!md.contains("no level"), "{md}");
+    let json: Value = serde_json::from_str(&env.run(&[
+        "report",
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "ekero",
+        "--body",
+        "ekero.sn",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let computed = &json["goals"][6]["indicators"][0]["computed_grade"];
+    assert_eq!(computed["scale"], "ekero.tregradig", "{computed}");
+    assert_eq!(computed["code"], "ej_uppnatt", "{computed}");
+}
+
+/// A small organisation whose scale folds "kan inte mätas" into its middle grade and whose
+/// method scores the computed grades.
+const FOLDING: &str = r#"{"kind":"organisation.registered","payload":{"id":"nm","name":"Testkommun"}}
+{"kind":"body.registered","payload":{"id":"nm.kf","organisation":"nm","name":"Kommunfullmäktige","abbreviation":"KF"}}
+{"kind":"scale.defined","payload":{"id":"nm.skala","organisation":"nm","name":"Tregradig","grades":[{"code":"gron","label":"Grön","symbol":"●"},{"code":"gul","label":"Gul","symbol":"◐"},{"code":"rod","label":"Röd","symbol":"○"}],"not_assessable_folded_into":"gul"}}
+{"kind":"plan.adopted","payload":{"id":"nm.plan","organisation":"nm","body":"nm.kf","title":"Plan","period":{"from":"2021-01-01","to":"2022-12-31"},"reason":"Test."}}
+{"kind":"goal.defined","payload":{"id":"nm.m1","plan":"nm.plan","number":"1","text":"Ett mål","bodies":["nm.kf"]}}
+{"kind":"indicator.defined","payload":{"id":"nm.m1.i1","goal":"nm.m1","text":"Andel nöjda","unit":"percent","direction":"increase"}}
+{"kind":"target.set","payload":{"id":"nm.m1.i1.t","indicator":"nm.m1.i1","levels":[{"name":"Gul","comparison":">=","threshold":"50"},{"name":"Grön","comparison":">=","threshold":"70"}],"effective":"2021-01-01"}}
+{"kind":"follow_up.defined","payload":{"id":"nm.delar","organisation":"nm","name":"Delår 2021","kind":"interim","cut_off":"2021-08-31"}}
+{"kind":"reading.not_measurable","payload":{"indicator":"nm.m1.i1","period":{"from":"2021-01-01","to":"2021-08-31"},"reason":"Enkäten är inte genomförd."}}
+{"kind":"method.defined","payload":{"id":"nm.metod","organisation":"nm","scale":"nm.skala","name":"Beräknad","effective":"2021-01-01","input":"computed","scores":[{"grade":"gron","score":"1"},{"grade":"gul","score":"0.5"},{"grade":"rod","score":"0"}],"goal_grades":[{"grade":"gron","min":"0.75"},{"grade":"gul","min":"0.5"},{"grade":"rod","min":"0"}]}}
+"#;
+
+#[test]
+fn not_measurable_counts_as_the_grade_the_scale_names_and_a_method_scores_computed_grades() {
+    let env = TestEnv::new();
+    env.init();
+    let file = env.write("nm.jsonl", FOLDING.as_bytes());
+    env.run(&["import", file.to_str().expect("utf-8 path")]);
+    let md = report(&env, "nm", "md");
+    assert!(
+        md.contains("| Andel nöjda | kan inte mätas | 70 % | ◐ Gul | – |"),
+        "{md}"
+    );
+    // The method scores the computed grade (input "computed"): the goal is "gul" (mean 1/2).
+    assert!(md.contains("| nm.m1 | 1/2 | gul | – |"), "{md}");
+    // Corrected to 75: the most ambitious level met, "Grön", named as the scale's grade.
+    env.run(&[
+        "append",
+        "--kind",
+        "reading.corrected",
+        "--payload",
+        r#"{"corrects":10,"indicator":"nm.m1.i1","value":"75","source":{"kind":"internal","description":"Test"},"reason":"Enkäten genomfördes."}"#,
+    ]);
+    let md = report(&env, "nm", "md");
+    assert!(
+        md.contains("| Andel nöjda | 75 % | 70 % | ● Grön | – |"),
+        "{md}"
+    );
+    assert!(md.contains("| nm.m1 | 1 | gron | – |"), "{md}");
+}

@@ -115,7 +115,7 @@ pub(super) fn comparison_text(r: &Report, escape: fn(&str) -> String) -> Compari
     let label = |f: &Figure| match f {
         Figure::Grade { grade } => escape(&grade.label),
         Figure::Goals => "Antal bedömda mål".into(),
-        Figure::OnTrack { from: Some(g) } => format!("Minst {}", escape(&g.label.to_lowercase())),
+        Figure::OnTrack { from: Some(g) } => format!("{} eller bättre", escape(&g.label)),
         Figure::OnTrack { from: None } => "Mål i rätt riktning".into(),
         Figure::Index => "Index".into(),
     };

@@ -197,3 +197,16 @@ fn not_measurable_counts_as_the_grade_the_scale_names_and_a_method_scores_comput
     );
     assert!(md.contains("| nm.m1 | 1 | gron | – |"), "{md}");
 }
+
+#[test]
+fn enkopings_published_rollup_is_compared_as_data() {
+    let env = with("enkoping");
+    let md = report(&env, "enkoping", "md");
+    assert!(md.contains("> Ett av tre mål är på rätt väg\n"), "{md}");
+    assert!(md.contains("| På rätt väg eller bättre | 1 | 1 |"), "{md}");
+    assert!(md.contains("| Antal bedömda mål | 3 | 3 |"), "{md}");
+    assert!(
+        md.contains("Bedömt och publicerat stämmer överens i 2 jämförda siffror."),
+        "{md}"
+    );
+}

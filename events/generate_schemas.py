@@ -212,6 +212,22 @@ KINDS = {
                             "What a body published about a follow-up as a whole: the summary text and, as "
                             "data, the figures it states (counts per grade, total, index, roll-up sentences).",
                             {"dependentRequired": {"counts": ["scale"]}}),
+    "template.defined": obj(["id", "organisation", "name", "effective", "columns", "sections"],
+                            {"id": R("id"), "organisation": R("id"), "name": R("text"),
+                             "follow_up_kind": {"enum": ["interim", "annual"]}, "effective": R("date"),
+                             "title": R("text"),
+                             "columns": {"type": "array", "minItems": 1, "items": {
+                                 "type": "object", "additionalProperties": False, "required": ["kind", "label"],
+                                 "properties": {"kind": {"enum": ["goal", "indicator", "grade", "deadline", "comment",
+                                                                  "target", "outcomes"]},
+                                                "label": R("text"),
+                                                "years": {"type": "integer", "minimum": 1, "maximum": 10}}}},
+                             "sections": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {
+                                 "enum": ["results", "verdicts", "measurements", "attainment", "trend", "bodies",
+                                          "summary", "comparison", "published_summary", "method", "forecast",
+                                          "changes", "legend"]}},
+                             **BASIS},
+                            "The layout of an organisation's own follow-up document: title, columns, sections."),
     "report.sealed": obj(["follow_up", "format", "head_seq", "head_hash", "report_hash"],
                          {"follow_up": R("id"), "body": R("id"), "format": {"enum": ["md", "json", "csv", "html"]},
                           "head_seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},

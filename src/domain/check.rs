@@ -131,6 +131,10 @@ impl State {
                 }
                 self.check_summary_figures(p, &body.def.organisation)
             }
+            DomainEvent::TemplateDefined(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                self.organisation(&p.organisation, "payload.organisation")
+            }
             DomainEvent::ReportSealed(p) => {
                 if !self.follow_ups.contains_key(&p.follow_up) {
                     return Err(self.unknown(

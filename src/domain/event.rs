@@ -1200,6 +1200,48 @@ pub struct SummaryRecorded {
     pub basis: Basis,
 }
 
+/// One column of a template's results table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TemplateColumn {
+    /// What it shows.
+    pub kind: ColumnKind,
+    /// Its heading, verbatim (for `outcomes`, followed by the year).
+    pub label: String,
+    /// For `outcomes`: how many years, 1 to 10, ending with the follow-up's year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years: Option<u64>,
+}
+
+/// `template.defined`: the layout of an organisation's own follow-up document, as data: its
+/// title, the columns of its results table and which sections appear. A report uses the
+/// template of its organisation (for its kind of follow-up, or for any) with the latest
+/// effective date on or before the cut-off, so a sealed report reproduces with the template
+/// that was in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TemplateDefined {
+    /// The template's id.
+    pub id: Id,
+    /// The organisation whose documents it describes.
+    pub organisation: Id,
+    /// Its name.
+    pub name: String,
+    /// The kind of follow-up it is for; absent means any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up_kind: Option<FollowUpKind>,
+    /// From when it applies (valid time).
+    pub effective: Date,
+    /// The report's title before " – <follow-up>", verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The results table's columns, in order (at least one).
+    pub columns: Vec<TemplateColumn>,
+    /// The sections that appear (at least one); their order is the report's.
+    pub sections: Vec<Section>,
+    /// The decision or reason behind it.
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
 /// `report.sealed`: a report was published: which report, the ledger head it was made from and
 /// the BLAKE3 hash of its bytes, so it can be reproduced and checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -1415,6 +1457,68 @@ impl FromJson for SummaryRecorded {
     }
 }
 
+impl FromJson for TemplateColumn {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TemplateColumn {
+            kind: o.req("kind")?,
+            label: o.req("label")?,
+            years: o.opt("years")?,
+        };
+        o.finish()?;
+        match (p.kind, p.years) {
+            (ColumnKind::Outcomes, Some(1..=10)) | (ColumnKind::Outcomes, None) => {}
+            (ColumnKind::Outcomes, Some(_)) => {
+                return Err(fe(&o.path("years"), "must be from 1 to 10"));
+            }
+            (_, Some(_)) => {
+                return Err(fe(&o.path("years"), "is only for an \"outcomes\" column"));
+            }
+            _ => {}
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for TemplateDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TemplateDefined {
+            id: o.req("id")?,
+            organisation: o.req("organisation")?,
+            name: o.req("name")?,
+            follow_up_kind: o.opt("follow_up_kind")?,
+            effective: o.req("effective")?,
+            title: o.opt("title")?,
+            columns: o.req("columns")?,
+            sections: o.req("sections")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        if p.columns.is_empty() {
+            return Err(fe(
+                &o.path("columns"),
+                "must name at least one column, e.g. [{\"kind\":\"goal\",\"label\":\"Mål\"}]",
+            ));
+        }
+        if p.sections.is_empty() {
+            return Err(fe(
+                &o.path("sections"),
+                "must name at least one section, e.g. [\"results\", \"summary\"]",
+            ));
+        }
+        for (i, s) in p.sections.iter().enumerate() {
+            if p.sections[..i].contains(s) {
+                return Err(fe(
+                    &format!("{}[{i}]", o.path("sections")),
+                    format!("`{s}` is listed twice"),
+                ));
+            }
+        }
+        Ok(p)
+    }
+}
+
 impl FromJson for ReportSealed {
     fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
         let mut o = Obj::new(v, path)?;
@@ -1547,6 +1651,8 @@ events! {
     SummaryRecorded(SummaryRecorded) = "summary.recorded",
     /// `report.sealed`
     ReportSealed(ReportSealed) = "report.sealed",
+    /// `template.defined`
+    TemplateDefined(TemplateDefined) = "template.defined",
 }
 
 /// The ids an event touches, its own subject first: what `log --subject ID` filters on and
@@ -1585,6 +1691,7 @@ pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
         }
         DomainEvent::MethodDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
         DomainEvent::SummaryRecorded(p) => vec![p.follow_up.as_str(), p.body.as_str()],
+        DomainEvent::TemplateDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
         DomainEvent::ReportSealed(p) => {
             let mut v = vec![p.follow_up.as_str()];
             v.extend(p.body.as_ref().map(Id::as_str));

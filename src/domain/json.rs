@@ -228,6 +228,8 @@ from_json_enum!(SourceKind, "a source kind");
 from_json_enum!(Aggregation, "an aggregation");
 from_json_enum!(Rounding, "a rounding rule");
 from_json_enum!(GradeInput, "a grade input");
+from_json_enum!(ColumnKind, "a column kind");
+from_json_enum!(Section, "a report section");
 
 /// A ledger position (`seq`): a JSON integer from 1 to 2^53 - 1.
 impl FromJson for u64 {

@@ -722,6 +722,58 @@ mod tests {
 }
 
 string_enum! {
+    /// What a column of a report template's results table shows.
+    ColumnKind {
+        /// The goal (number and text), on its first indicator's row.
+        Goal = "goal",
+        /// The indicator's text (with its grade's symbol when there is no grade column).
+        Indicator = "indicator",
+        /// The indicator's grade: symbol and label.
+        Grade = "grade",
+        /// The deadline of the target in force ("Tidpunkter").
+        Deadline = "deadline",
+        /// The body's comment ("Kommentar").
+        Comment = "comment",
+        /// The threshold of the target in force ("Målvärde").
+        Target = "target",
+        /// The outcome of each of the last `years` years ("Utfall 2019", "Utfall 2020", ...).
+        Outcomes = "outcomes",
+    }
+}
+
+string_enum! {
+    /// A section a report template may show.
+    Section {
+        /// The results table.
+        Results = "results",
+        /// Each goal's own verdict.
+        Verdicts = "verdicts",
+        /// The readings table.
+        Measurements = "measurements",
+        /// Computed attainment beside the body's grade.
+        Attainment = "attainment",
+        /// Trend.
+        Trend = "trend",
+        /// Other bodies' assessments.
+        Bodies = "bodies",
+        /// The summary sentences.
+        Summary = "summary",
+        /// Computed, assessed and published figures.
+        Comparison = "comparison",
+        /// The published summary, quoted.
+        PublishedSummary = "published_summary",
+        /// The method and its per-goal table.
+        Method = "method",
+        /// Interim forecast beside the annual outcome.
+        Forecast = "forecast",
+        /// Changes since the last seal.
+        Changes = "changes",
+        /// A legend of the scale's symbols.
+        Legend = "legend",
+    }
+}
+
+string_enum! {
     /// Which indicator grades a method scores.
     GradeInput {
         /// The body's recorded grades (its judgement).

@@ -6,9 +6,10 @@
 
 use super::render::{
     attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, index_words,
-    source_sentence, trend_rows, value_with_unit, verdicts,
+    legend_line, results_table, source_sentence, trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
+use crate::domain::Section;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -100,54 +101,72 @@ pub fn render(r: &Report) -> String {
         esc(&r.follow_up.name)
     );
 
-    // The table as published: the goal cell spans its indicators' rows.
-    let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
-    let _ = writeln!(
-        out,
-        "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
+    if r.shows(Section::Results) && r.template.is_some() {
+        // The organisation's own columns, from the one walker the Markdown uses.
+        let table = results_table(r, lines);
+        let _ = writeln!(
+            out,
+            "\n<h2>Resultat av periodens uppföljning</h2>\n<table class=\"resultat\">\n<thead><tr><th>{}</th></tr></thead>\n<tbody>",
+            table.head.join("</th><th>")
+        );
+        for (cells, _) in &table.rows {
+            let _ = writeln!(out, "<tr><td>{}</td></tr>", cells.join("</td><td>"));
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
+    } else if r.shows(Section::Results) {
+        // The table as published: the goal cell spans its indicators' rows.
+        let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
+        let _ = writeln!(
+            out,
+            "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
          <th>Tidpunkter</th><th>Kommentar</th></tr></thead>\n<tbody>"
-    );
-    for goal in &r.goals {
-        let goal_text = match &goal.number {
-            Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
-            None => lines(&goal.text),
-        };
-        if goal.indicators.is_empty() {
-            let _ = writeln!(
-                out,
-                "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
-            );
-        }
-        for (i, ind) in goal.indicators.iter().enumerate() {
-            let goal_cell = if i == 0 {
-                format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
-            } else {
-                String::new()
+        );
+        for goal in &r.goals {
+            let goal_text = match &goal.number {
+                Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
+                None => lines(&goal.text),
             };
-            let grade = ind.grade.as_ref().map_or(String::new(), |g| {
-                format!(
-                    "<span class=\"symbol\" title=\"{}\">{}</span> ",
-                    esc(&g.label),
-                    symbol(g)
-                )
-            });
-            let _ = writeln!(
-                out,
-                "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
-                lines(&ind.text),
-                ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
-                    (Some(reason), None) => format!("<em>Kan inte mätas:</em> {}", lines(reason)),
-                    (Some(reason), Some(c)) =>
-                        format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
-                    (None, c) => c.unwrap_or_default(),
-                }
-            );
+            if goal.indicators.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
+                );
+            }
+            for (i, ind) in goal.indicators.iter().enumerate() {
+                let goal_cell = if i == 0 {
+                    format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
+                } else {
+                    String::new()
+                };
+                let grade = ind.grade.as_ref().map_or(String::new(), |g| {
+                    format!(
+                        "<span class=\"symbol\" title=\"{}\">{}</span> ",
+                        esc(&g.label),
+                        symbol(g)
+                    )
+                });
+                let _ = writeln!(
+                    out,
+                    "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
+                    lines(&ind.text),
+                    ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
+                        (Some(reason), None) =>
+                            format!("<em>Kan inte mätas:</em> {}", lines(reason)),
+                        (Some(reason), Some(c)) =>
+                            format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
+                        (None, c) => c.unwrap_or_default(),
+                    }
+                );
+            }
         }
+        let _ = writeln!(out, "</tbody>\n</table>");
     }
-    let _ = writeln!(out, "</tbody>\n</table>");
+    if r.shows(Section::Legend) && !r.legend.is_empty() {
+        let _ = writeln!(out, "<p class=\"legend\">{}</p>", legend_line(r, esc));
+    }
     let verdicts = verdicts(r, lines);
-    if !verdicts.is_empty() {
+    if r.shows(Section::Verdicts) && !verdicts.is_empty() {
         let _ = writeln!(out, "\n<h3>Målens bedömning</h3>\n<dl class=\"bedomning\">");
         for v in verdicts {
             let grade = v.grade.map_or(String::new(), |g| format!(" – {g}"));
@@ -161,7 +180,7 @@ pub fn render(r: &Report) -> String {
         .iter()
         .filter(|g| !g.other_assessments.is_empty())
         .collect();
-    if !others.is_empty() {
+    if r.shows(Section::Bodies) && !others.is_empty() {
         let _ = writeln!(out, "\n<h3>Nämndernas bedömningar</h3>");
         for goal in others {
             let _ = writeln!(out, "<p><strong>{}</strong></p>\n<ul>", lines(&goal.text));
@@ -190,7 +209,7 @@ pub fn render(r: &Report) -> String {
             Some((label, i, svg))
         })
         .collect();
-    if !charts.is_empty() {
+    if r.shows(Section::Measurements) && !charts.is_empty() {
         let _ = writeln!(out, "\n<h2>Mätvärden över tid</h2>");
         for (label, ind, svg) in charts {
             let _ = writeln!(out, "<figure>\n<figcaption>{label}</figcaption>\n{svg}");
@@ -225,7 +244,7 @@ pub fn render(r: &Report) -> String {
     }
 
     let attained = attainment_rows(r, esc);
-    if !attained.is_empty() {
+    if r.shows(Section::Attainment) && !attained.is_empty() {
         let _ = writeln!(
             out,
             "\n<h3>Beräknad måluppfyllelse</h3>\n<p>Den grad som senaste utfall och målnivån i kraft \
@@ -252,7 +271,7 @@ pub fn render(r: &Report) -> String {
     }
 
     let trends = trend_rows(r, esc);
-    if !trends.is_empty() {
+    if r.shows(Section::Trend) && !trends.is_empty() {
         let _ = writeln!(
             out,
             "\n<h3>Trend</h3>\n<p>Senaste utfall jämfört med ett jämförbart utfall ett år tidigare, \
@@ -266,98 +285,104 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</tbody>\n</table>");
     }
 
-    let _ = writeln!(out, "\n<h2>Sammanfattning</h2>");
-    let mut summary = format!(
-        "Per {cut_off} är {}.",
-        esc(&counts_sentence(&r.published_counts, "mål "))
-    );
-    for s in &r.published_counts_by_source {
-        let _ = write!(
-            summary,
-            " {}.",
-            esc(&source_sentence(s.goals, &s.title, &s.counts))
+    if r.shows(Section::Summary) {
+        let _ = writeln!(out, "\n<h2>Sammanfattning</h2>");
+        let mut summary = format!(
+            "Per {cut_off} är {}.",
+            esc(&counts_sentence(&r.published_counts, "mål "))
         );
-    }
-    for sentence in &r.rollups {
-        let _ = write!(summary, " {}", esc(sentence));
-    }
-    let _ = writeln!(out, "<p>{summary}</p>");
-    if let Some(c) = &r.computed
-        && let Some(index) = &c.index
-        && let Some(rule) = &c.method.index
-    {
-        let basis = index_words(rule).basis;
-        let _ = writeln!(
-            out,
-            "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
-            num(&index.value)
-        );
+        for s in &r.published_counts_by_source {
+            let _ = write!(
+                summary,
+                " {}.",
+                esc(&source_sentence(s.goals, &s.title, &s.counts))
+            );
+        }
+        for sentence in &r.rollups {
+            let _ = write!(summary, " {}", esc(sentence));
+        }
+        let _ = writeln!(out, "<p>{summary}</p>");
+        if let Some(c) = &r.computed
+            && let Some(index) = &c.index
+            && let Some(rule) = &c.method.index
+        {
+            let basis = index_words(rule).basis;
+            let _ = writeln!(
+                out,
+                "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
+                num(&index.value)
+            );
+        }
     }
 
-    let _ = writeln!(out, "\n<h3>Beräknat och publicerat</h3>");
-    let cmp = comparison_text(r, esc);
-    for t in &cmp.tables {
-        if let Some(caption) = &t.caption {
-            let _ = writeln!(out, "<blockquote><p>{caption}</p></blockquote>");
-        }
-        let _ = write!(out, "<table class=\"jamforelse\">\n<thead><tr>");
-        for (i, h) in t.head.iter().enumerate() {
-            let class = if i == 0 { "" } else { " class=\"tal\"" };
-            let _ = write!(out, "<th{class}>{h}</th>");
-        }
-        let _ = writeln!(out, "<th>Avvikelse</th></tr></thead>\n<tbody>");
-        for (cells, differs) in &t.rows {
-            let (class, mark) = if *differs {
-                (
-                    " class=\"avvikelse\"",
-                    "<span class=\"avviker\">avviker</span>",
-                )
-            } else {
-                ("", "")
-            };
-            let _ = write!(out, "<tr{class}>");
-            for (i, cell) in cells.iter().enumerate() {
-                if i == 0 {
-                    let _ = write!(out, "<th scope=\"row\">{cell}</th>");
-                } else {
-                    let _ = write!(out, "<td class=\"tal\">{cell}</td>");
-                }
+    if r.shows(Section::Comparison) {
+        let _ = writeln!(out, "\n<h3>Beräknat och publicerat</h3>");
+        let cmp = comparison_text(r, esc);
+        for t in &cmp.tables {
+            if let Some(caption) = &t.caption {
+                let _ = writeln!(out, "<blockquote><p>{caption}</p></blockquote>");
             }
-            let _ = writeln!(out, "<td>{mark}</td></tr>");
+            let _ = write!(out, "<table class=\"jamforelse\">\n<thead><tr>");
+            for (i, h) in t.head.iter().enumerate() {
+                let class = if i == 0 { "" } else { " class=\"tal\"" };
+                let _ = write!(out, "<th{class}>{h}</th>");
+            }
+            let _ = writeln!(out, "<th>Avvikelse</th></tr></thead>\n<tbody>");
+            for (cells, differs) in &t.rows {
+                let (class, mark) = if *differs {
+                    (
+                        " class=\"avvikelse\"",
+                        "<span class=\"avviker\">avviker</span>",
+                    )
+                } else {
+                    ("", "")
+                };
+                let _ = write!(out, "<tr{class}>");
+                for (i, cell) in cells.iter().enumerate() {
+                    if i == 0 {
+                        let _ = write!(out, "<th scope=\"row\">{cell}</th>");
+                    } else {
+                        let _ = write!(out, "<td class=\"tal\">{cell}</td>");
+                    }
+                }
+                let _ = writeln!(out, "<td>{mark}</td></tr>");
+            }
+            let _ = writeln!(out, "</tbody>\n</table>");
         }
-        let _ = writeln!(out, "</tbody>\n</table>");
-    }
-    if r.computed.is_none() {
-        let _ = writeln!(
-            out,
-            "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar.</p>"
-        );
-    }
-    let _ = writeln!(out, "<p>{}</p>", cmp.verdict);
-    for (title, list) in [
-        (
-            "Avvikelser mellan beräknat, bedömt och publicerat:",
-            &cmp.differences,
-        ),
-        (
-            "Mål där beräknad och bedömd grad skiljer sig:",
-            &cmp.goal_differences,
-        ),
-    ] {
-        if list.is_empty() {
-            continue;
+        if r.computed.is_none() {
+            let _ = writeln!(
+                out,
+                "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar.</p>"
+            );
         }
-        let _ = writeln!(
-            out,
-            "<p class=\"avviker\">{title}</p>\n<ul class=\"avvikelser\">"
-        );
-        for d in list {
-            let _ = writeln!(out, "<li>{d}</li>");
+        let _ = writeln!(out, "<p>{}</p>", cmp.verdict);
+        for (title, list) in [
+            (
+                "Avvikelser mellan beräknat, bedömt och publicerat:",
+                &cmp.differences,
+            ),
+            (
+                "Mål där beräknad och bedömd grad skiljer sig:",
+                &cmp.goal_differences,
+            ),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "<p class=\"avviker\">{title}</p>\n<ul class=\"avvikelser\">"
+            );
+            for d in list {
+                let _ = writeln!(out, "<li>{d}</li>");
+            }
+            let _ = writeln!(out, "</ul>");
         }
-        let _ = writeln!(out, "</ul>");
     }
 
-    if let Some(s) = &r.published_summary {
+    if r.shows(Section::PublishedSummary)
+        && let Some(s) = &r.published_summary
+    {
         let _ = writeln!(
             out,
             "\n<h3>Publicerad sammanfattning (position {})</h3>\n<blockquote>",
@@ -369,7 +394,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</blockquote>");
     }
 
-    if let Some(c) = &r.computed {
+    if r.shows(Section::Method)
+        && let Some(c) = &r.computed
+    {
         let m = &c.method;
         let _ = writeln!(out, "\n<h2>Metod</h2>");
         let _ = writeln!(
@@ -436,7 +463,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</tbody>\n</table>");
     }
 
-    if let Some(f) = &r.forecast {
+    if r.shows(Section::Forecast)
+        && let Some(f) = &r.forecast
+    {
         let _ = writeln!(
             out,
             "\n<h2>Prognos och utfall</h2>\n<p>Bedömningen vid {} ({}) var en prognos; utfallet är \
@@ -480,7 +509,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</tbody>\n</table>");
     }
 
-    if let Some(since) = &r.since_seal {
+    if r.shows(Section::Changes)
+        && let Some(since) = &r.since_seal
+    {
         let _ = writeln!(
             out,
             "\n<h2>Ändrat sedan publiceringen</h2>\n<p>Rapporten förseglades vid position {} \

@@ -51,10 +51,36 @@ pub struct Report {
     /// For an annual follow-up: each goal's interim forecast beside the year's outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<Forecast>,
+    /// The organisation's template in force: title, columns and sections; absent, the report
+    /// has its default layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateView>,
+    /// The grades of the organisation's scale, best first, for a legend of its symbols.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legend: Vec<GradeView>,
     /// When this report was sealed before: what changed after that seal's head.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_seal: Option<SinceSeal>,
     pub source: Source,
+}
+
+/// The template a report was laid out by.
+#[derive(Clone, Debug, Serialize)]
+pub struct TemplateView {
+    /// The ledger position that defined it.
+    pub seq: u64,
+    pub def: crate::domain::TemplateDefined,
+}
+
+impl Report {
+    /// Whether `section` appears: every section without a template, the template's with one
+    /// (the legend only when a template asks for it).
+    pub fn shows(&self, section: crate::domain::Section) -> bool {
+        match &self.template {
+            Some(t) => t.def.sections.contains(&section),
+            None => section != crate::domain::Section::Legend,
+        }
+    }
 }
 
 /// An interim assessment is a forecast ("bedöms bli uppnått") that the annual report settles:
@@ -845,8 +871,34 @@ pub fn build(
             }
         });
 
+    let template = state
+        .templates
+        .values()
+        .filter(|t| {
+            &t.def.organisation == org
+                && t.def.effective <= cut_off
+                && t.def.follow_up_kind.is_none_or(|k| k == f.def.kind)
+        })
+        .max_by_key(|t| (t.def.effective, t.prov.seq))
+        .map(|t| TemplateView {
+            seq: t.prov.seq,
+            def: t.def.clone(),
+        });
+    let legend = match (&template, scale) {
+        (Some(t), Some(sc)) if t.def.sections.contains(&crate::domain::Section::Legend) => sc
+            .def
+            .grades
+            .iter()
+            .filter_map(|g| grade_on(state, &sc.def.id, &g.code))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let title = template
+        .as_ref()
+        .and_then(|t| t.def.title.as_deref())
+        .unwrap_or("Uppföljning av politiska mål");
     Ok(Report {
-        title: format!("Uppföljning av politiska mål – {}", f.def.name),
+        title: format!("{title} – {}", f.def.name),
         organisation,
         body: body_name,
         follow_up: FollowUpView {
@@ -864,6 +916,8 @@ pub fn build(
         disagreements,
         rollups,
         forecast,
+        template,
+        legend,
         since_seal,
         source,
     })

@@ -2,6 +2,7 @@
 //! dates as YYYY-MM-DD; every user-supplied text is escaped for its format.
 
 use super::{Figure, GradeCount, Report, html};
+use crate::domain::Section;
 use std::fmt::Write as _;
 
 /// Output formats of `malbok report`.
@@ -330,6 +331,129 @@ pub(super) fn attainment_rows(r: &Report, escape: fn(&str) -> String) -> Vec<([S
         .collect()
 }
 
+/// "Teckenförklaring: ● Uppnått, ◆ Delvis uppnått, ○ Ej uppnått."
+pub(super) fn legend_line(r: &Report, escape: fn(&str) -> String) -> String {
+    let grades: Vec<String> = r.legend.iter().map(|g| grade_cell(g, escape)).collect();
+    format!("Teckenförklaring: {}.", grades.join(", "))
+}
+
+/// The results table, walked once for every renderer: the template's columns, or the default
+/// Nämndmål · Indikator · Tidpunkter · Kommentar. Each row says whether it is a goal without
+/// indicators.
+pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTable {
+    use crate::domain::{ColumnKind, TemplateColumn};
+    use chrono::Datelike;
+    let default = [
+        (ColumnKind::Goal, "Nämndmål"),
+        (ColumnKind::Indicator, "Indikator"),
+        (ColumnKind::Deadline, "Tidpunkter"),
+        (ColumnKind::Comment, "Kommentar"),
+    ]
+    .map(|(kind, label)| TemplateColumn {
+        kind,
+        label: label.into(),
+        years: None,
+    });
+    let columns: &[TemplateColumn] = r.template.as_ref().map_or(&default[..], |t| &t.def.columns);
+    let year = r.follow_up.cut_off.0.year();
+    // An "outcomes" column spreads over its years, oldest first.
+    let years = |c: &TemplateColumn| {
+        let n = i32::try_from(c.years.unwrap_or(1).clamp(1, 10)).unwrap_or(1);
+        (year - n + 1)..=year
+    };
+    let mut head = Vec::new();
+    for c in columns {
+        match c.kind {
+            ColumnKind::Outcomes => {
+                head.extend(years(c).map(|y| format!("{} {y}", escape(&c.label))));
+            }
+            _ => head.push(escape(&c.label)),
+        }
+    }
+    let grade_column = columns.iter().any(|c| c.kind == ColumnKind::Grade);
+    let mut rows = Vec::new();
+    for goal in &r.goals {
+        let goal_text = match &goal.number {
+            Some(n) => format!("{}. {}", escape(n), escape(&goal.text)),
+            None => escape(&goal.text),
+        };
+        if goal.indicators.is_empty() {
+            let mut cells = vec![String::new(); head.len()];
+            if let Some(at) = columns.iter().position(|c| c.kind == ColumnKind::Goal) {
+                cells[at.min(head.len() - 1)] = goal_text.clone();
+            }
+            rows.push((cells, true));
+        }
+        for (i, ind) in goal.indicators.iter().enumerate() {
+            let mut cells = Vec::new();
+            for c in columns {
+                match c.kind {
+                    ColumnKind::Goal => cells.push(if i == 0 {
+                        goal_text.clone()
+                    } else {
+                        String::new()
+                    }),
+                    ColumnKind::Indicator => {
+                        let symbol = ind
+                            .grade
+                            .as_ref()
+                            .filter(|_| !grade_column)
+                            .map(|g| escape(g.symbol.as_deref().unwrap_or(&g.label)) + " ")
+                            .unwrap_or_default();
+                        cells.push(format!("{symbol}{}", escape(&ind.text)));
+                    }
+                    ColumnKind::Grade => cells.push(
+                        ind.grade
+                            .as_ref()
+                            .map_or(String::new(), |g| grade_cell(g, escape)),
+                    ),
+                    ColumnKind::Deadline => {
+                        cells.push(ind.deadline.map(|d| d.to_string()).unwrap_or_default());
+                    }
+                    ColumnKind::Comment => {
+                        let comment = ind.comment.as_deref().map(escape).unwrap_or_default();
+                        cells.push(match &ind.not_measurable {
+                            Some(reason) if comment.is_empty() => {
+                                format!("Kan inte mätas: {}", escape(reason))
+                            }
+                            Some(reason) => {
+                                format!("Kan inte mätas: {}<br>{comment}", escape(reason))
+                            }
+                            None => comment,
+                        });
+                    }
+                    ColumnKind::Target => cells.push(
+                        ind.threshold
+                            .as_deref()
+                            .map_or(String::new(), |t| escape(&value_with_unit(t, ind.unit))),
+                    ),
+                    ColumnKind::Outcomes => {
+                        for y in years(c) {
+                            let value = ind
+                                .readings
+                                .iter()
+                                .rev()
+                                .find(|p| p.period_to.0.year() == y)
+                                .map_or(String::new(), |p| {
+                                    escape(&value_with_unit(&p.value, ind.unit))
+                                });
+                            cells.push(value);
+                        }
+                    }
+                }
+            }
+            rows.push((cells, false));
+        }
+    }
+    ResultsTable { head, rows }
+}
+
+/// The results table's headings and rows (cells, and whether the row is a goal alone).
+pub(super) struct ResultsTable {
+    pub head: Vec<String>,
+    pub rows: Vec<(Vec<String>, bool)>,
+}
+
 /// A trend in words.
 pub fn trend_word(t: super::TrendDirection) -> &'static str {
     match t {
@@ -436,17 +560,6 @@ pub fn count_phrase(n: u64, singular: &str, plural: &str) -> String {
     }
 }
 
-/// "Kommentar": the body's analysis, after "Kan inte mätas: <reason>" when the indicator could
-/// not be measured this period.
-fn comment_cell(ind: &super::IndicatorRow) -> String {
-    let comment = ind.comment.as_deref().map(md).unwrap_or_default();
-    match &ind.not_measurable {
-        Some(reason) if comment.is_empty() => format!("Kan inte mätas: {}", md(reason)),
-        Some(reason) => format!("Kan inte mätas: {}<br>{comment}", md(reason)),
-        None => comment,
-    }
-}
-
 /// One change after a seal, in Swedish, every text passed through `escape`: "position 122,
 /// <time>, <actor>: reading.corrected <id> (<decision>); <field>: <old> → <new>".
 pub(super) fn change_line(e: &crate::domain::JournalEntry, escape: fn(&str) -> String) -> String {
@@ -501,36 +614,26 @@ fn markdown(r: &Report) -> String {
         md(&r.follow_up.name)
     );
 
-    let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
-    let _ = writeln!(out, "| Nämndmål | Indikator | Tidpunkter | Kommentar |");
-    let _ = writeln!(out, "|---|---|---|---|");
-    for goal in &r.goals {
-        let goal_text = match &goal.number {
-            Some(n) => format!("{}. {}", md(n), md(&goal.text)),
-            None => md(&goal.text),
-        };
-        if goal.indicators.is_empty() {
-            let _ = writeln!(out, "| {goal_text} | | | |");
+    if r.shows(Section::Results) {
+        let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
+        let table = results_table(r, md);
+        let _ = writeln!(out, "| {} |", table.head.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
+        for (cells, goal_only) in &table.rows {
+            if *goal_only {
+                let first = cells.first().map_or("", |c| c.as_str());
+                let _ = writeln!(out, "| {first} |{}", " |".repeat(cells.len() - 1));
+            } else {
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
         }
-        for (i, ind) in goal.indicators.iter().enumerate() {
-            let symbol = ind
-                .grade
-                .as_ref()
-                .map(|g| g.symbol.clone().unwrap_or_else(|| g.label.clone()) + " ")
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {} | {symbol}{} | {} | {} |",
-                if i == 0 { goal_text.as_str() } else { "" },
-                md(&ind.text),
-                ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                comment_cell(ind)
-            );
-        }
+    }
+    if r.shows(Section::Legend) && !r.legend.is_empty() {
+        let _ = writeln!(out, "\n{}", legend_line(r, md));
     }
 
     let verdicts = verdicts(r, md);
-    if !verdicts.is_empty() {
+    if r.shows(Section::Verdicts) && !verdicts.is_empty() {
         let _ = writeln!(out, "\n### Målens bedömning\n");
         for v in verdicts {
             let grade = v.grade.map_or(String::new(), |g| format!(" – {g}"));
@@ -544,7 +647,7 @@ fn markdown(r: &Report) -> String {
         .flat_map(|g| &g.indicators)
         .filter(|i| !i.readings.is_empty())
         .collect();
-    if !measured.is_empty() {
+    if r.shows(Section::Measurements) && !measured.is_empty() {
         let _ = writeln!(out, "\n### Mätvärden\n");
         let _ = writeln!(out, "| Indikator | Period till | Värde | Målnivå |");
         let _ = writeln!(out, "|---|---|---|---|");
@@ -573,7 +676,7 @@ fn markdown(r: &Report) -> String {
     }
 
     let attained = attainment_rows(r, md);
-    if !attained.is_empty() {
+    if r.shows(Section::Attainment) && !attained.is_empty() {
         let _ = writeln!(out, "\n### Beräknad måluppfyllelse\n");
         let _ = writeln!(
             out,
@@ -588,7 +691,7 @@ fn markdown(r: &Report) -> String {
     }
 
     let trends = trend_rows(r, md);
-    if !trends.is_empty() {
+    if r.shows(Section::Trend) && !trends.is_empty() {
         let _ = writeln!(out, "\n### Trend\n");
         let _ = writeln!(
             out,
@@ -609,7 +712,7 @@ fn markdown(r: &Report) -> String {
         .iter()
         .filter(|g| !g.other_assessments.is_empty())
         .collect();
-    if !others.is_empty() {
+    if r.shows(Section::Bodies) && !others.is_empty() {
         let _ = writeln!(out, "\n### Nämndernas bedömningar\n");
         for goal in others {
             let _ = writeln!(out, "**{}**\n", md(&goal.text));
@@ -625,71 +728,77 @@ fn markdown(r: &Report) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n## Sammanfattning\n");
-    let _ = write!(
-        out,
-        "Per {cut_off} är {}.",
-        counts_sentence(&r.published_counts, "mål ")
-    );
-    for s in &r.published_counts_by_source {
+    if r.shows(Section::Summary) {
+        let _ = writeln!(out, "\n## Sammanfattning\n");
         let _ = write!(
             out,
-            " {}.",
-            source_sentence(s.goals, &md(&s.title), &s.counts)
+            "Per {cut_off} är {}.",
+            counts_sentence(&r.published_counts, "mål ")
         );
+        for s in &r.published_counts_by_source {
+            let _ = write!(
+                out,
+                " {}.",
+                source_sentence(s.goals, &md(&s.title), &s.counts)
+            );
+        }
+        for sentence in &r.rollups {
+            let _ = write!(out, " {}", md(sentence));
+        }
+        let _ = writeln!(out);
+        if let Some(c) = &r.computed
+            && let Some(index) = &c.index
+            && let Some(rule) = &c.method.index
+        {
+            let basis = index_words(rule).basis;
+            let _ = writeln!(
+                out,
+                "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
+                decimal_comma(&index.value)
+            );
+        }
     }
-    for sentence in &r.rollups {
-        let _ = write!(out, " {}", md(sentence));
+
+    if r.shows(Section::Comparison) {
+        let _ = writeln!(out, "\n### Beräknat och publicerat\n");
+        let cmp = comparison_text(r, md);
+        for t in &cmp.tables {
+            if let Some(caption) = &t.caption {
+                let _ = writeln!(out, "\n> {caption}\n");
+            }
+            let _ = writeln!(out, "| {} |", t.head.join(" | ").trim_start());
+            let _ = writeln!(out, "|{}", "---|".repeat(t.head.len()));
+            for (cells, _) in &t.rows {
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+        }
+        if r.computed.is_none() {
+            let _ = writeln!(
+                out,
+                "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar."
+            );
+        }
+        let _ = writeln!(out, "\n{}", cmp.verdict);
+        if !cmp.differences.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n**Avvikelser mellan beräknat, bedömt och publicerat:**\n"
+            );
+            for d in &cmp.differences {
+                let _ = writeln!(out, "- {d}");
+            }
+        }
+        if !cmp.goal_differences.is_empty() {
+            let _ = writeln!(out, "\n**Mål där beräknad och bedömd grad skiljer sig:**\n");
+            for d in &cmp.goal_differences {
+                let _ = writeln!(out, "- {d}");
+            }
+        }
     }
-    let _ = writeln!(out);
-    if let Some(c) = &r.computed
-        && let Some(index) = &c.index
-        && let Some(rule) = &c.method.index
+
+    if r.shows(Section::PublishedSummary)
+        && let Some(s) = &r.published_summary
     {
-        let basis = index_words(rule).basis;
-        let _ = writeln!(
-            out,
-            "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
-            decimal_comma(&index.value)
-        );
-    }
-
-    let _ = writeln!(out, "\n### Beräknat och publicerat\n");
-    let cmp = comparison_text(r, md);
-    for t in &cmp.tables {
-        if let Some(caption) = &t.caption {
-            let _ = writeln!(out, "\n> {caption}\n");
-        }
-        let _ = writeln!(out, "| {} |", t.head.join(" | ").trim_start());
-        let _ = writeln!(out, "|{}", "---|".repeat(t.head.len()));
-        for (cells, _) in &t.rows {
-            let _ = writeln!(out, "| {} |", cells.join(" | "));
-        }
-    }
-    if r.computed.is_none() {
-        let _ = writeln!(
-            out,
-            "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar."
-        );
-    }
-    let _ = writeln!(out, "\n{}", cmp.verdict);
-    if !cmp.differences.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n**Avvikelser mellan beräknat, bedömt och publicerat:**\n"
-        );
-        for d in &cmp.differences {
-            let _ = writeln!(out, "- {d}");
-        }
-    }
-    if !cmp.goal_differences.is_empty() {
-        let _ = writeln!(out, "\n**Mål där beräknad och bedömd grad skiljer sig:**\n");
-        for d in &cmp.goal_differences {
-            let _ = writeln!(out, "- {d}");
-        }
-    }
-
-    if let Some(s) = &r.published_summary {
         let _ = writeln!(
             out,
             "\n### Publicerad sammanfattning (position {})\n",
@@ -703,7 +812,9 @@ fn markdown(r: &Report) -> String {
         let _ = writeln!(out, "{}", quoted.join("\n>\n"));
     }
 
-    if let Some(c) = &r.computed {
+    if r.shows(Section::Method)
+        && let Some(c) = &r.computed
+    {
         let m = &c.method;
         let _ = writeln!(out, "\n## Metod\n");
         let _ = writeln!(
@@ -761,7 +872,9 @@ fn markdown(r: &Report) -> String {
         }
     }
 
-    if let Some(f) = &r.forecast {
+    if r.shows(Section::Forecast)
+        && let Some(f) = &r.forecast
+    {
         let _ = writeln!(
             out,
             "\n## Prognos och utfall\n\nBedömningen vid {} ({}) var en prognos; utfallet är årets bedömning. {} av {} mål fick ett annat utfall än prognosen.\n",
@@ -794,7 +907,9 @@ fn markdown(r: &Report) -> String {
         }
     }
 
-    if let Some(since) = &r.since_seal {
+    if r.shows(Section::Changes)
+        && let Some(since) = &r.since_seal
+    {
         let _ = writeln!(
             out,
             "\n## Ändrat sedan publiceringen\n\nRapporten förseglades vid position {} (gjord ur position {}). Därefter:\n",

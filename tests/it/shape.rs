@@ -210,3 +210,65 @@ fn enkopings_published_rollup_is_compared_as_data() {
         "{md}"
     );
 }
+
+#[test]
+fn a_template_lays_out_the_report_as_the_municipality_publishes_it() {
+    let env = with("ekero");
+    env.run(&[
+        "append",
+        "--kind",
+        "template.defined",
+        "--payload",
+        r#"{"id":"ekero.mall.ar","organisation":"ekero","name":"Årsredovisningens måltabell","effective":"2021-01-01","title":"Måluppfyllelse","columns":[{"kind":"goal","label":"Mål"},{"kind":"indicator","label":"Indikator"},{"kind":"outcomes","label":"Utfall","years":3},{"kind":"target","label":"Målvärde"},{"kind":"grade","label":"Bedömning"},{"kind":"comment","label":"Kommentar"}],"sections":["results","legend","summary","comparison"],"reason":"Test."}"#,
+    ]);
+    let args = [
+        "report",
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "ekero",
+        "--body",
+        "ekero.sn",
+    ];
+    let md = env.run(&args);
+    assert!(md.starts_with("# Måluppfyllelse – Delår 2021\n"), "{md}");
+    assert!(
+        md.contains("| Mål | Indikator | Utfall 2019 | Utfall 2020 | Utfall 2021 | Målvärde | Bedömning | Kommentar |\n|---|---|---|---|---|---|---|---|\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Minst 90 % av brukarna i Socialstyrelsens brukarundersökning avseende hemtjänst upplever att de har fått välja utförare. |  | 87 % |  | 90 % | ◆ Delvis uppnått | 87% av brukarna"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Teckenförklaring: ● Uppnått, ◆ Delvis uppnått, ○ Ej uppnått."),
+        "{md}"
+    );
+    assert!(md.contains("### Beräknat och publicerat"), "{md}");
+    for absent in [
+        "## Metod",
+        "### Trend",
+        "### Mätvärden",
+        "Publicerad sammanfattning",
+    ] {
+        assert!(!md.contains(absent), "{absent}: {md}");
+    }
+    let html = env.run(&[&args[..], &["--format", "html"]].concat());
+    assert!(html.contains("<th>Utfall 2020</th>"), "{html}");
+    assert!(html.contains("Teckenförklaring: ● Uppnått"), "{html}");
+    assert!(!html.contains("<h2>Metod</h2>"), "{html}");
+    // The template is an event: a sealed report reproduces with the template in force.
+    let sealed = env.run(&[&["seal"], &args[1..], &["--report-format", "md"]].concat());
+    let id = sealed
+        .strip_prefix("seal ")
+        .and_then(|s| s.split(':').next())
+        .expect("seal id")
+        .to_string();
+    env.run(&["reproduce", &id]);
+    // Without a template the default layout stays.
+    let env = with("ekero");
+    assert!(
+        env.run(&args)
+            .contains("| Nämndmål | Indikator | Tidpunkter | Kommentar |")
+    );
+}

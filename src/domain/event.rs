@@ -408,6 +408,36 @@ pub struct ScaleDefined {
     /// väg"): this grade and every better one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_track_from: Option<Id>,
+    /// How the scale draws trend (arrows, colours or words); reports use words without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendSymbols>,
+}
+
+/// How a scale draws each trend, e.g. "↑", "→", "↓", "–".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendSymbols {
+    /// Improved.
+    pub improved: String,
+    /// Unchanged.
+    pub unchanged: String,
+    /// Worse.
+    pub worse: String,
+    /// Nothing comparable ("kan inte beräknas").
+    pub not_computable: String,
+}
+
+impl FromJson for TrendSymbols {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TrendSymbols {
+            improved: o.req("improved")?,
+            unchanged: o.req("unchanged")?,
+            worse: o.req("worse")?,
+            not_computable: o.req("not_computable")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
 }
 
 /// `follow_up.defined`: an occasion at which goals are followed up.
@@ -920,6 +950,7 @@ impl FromJson for ScaleDefined {
             not_assessable_folded_into: o.opt("not_assessable_folded_into")?,
             not_assessable: o.opt("not_assessable")?,
             on_track_from: o.opt("on_track_from")?,
+            trend: o.opt("trend")?,
         };
         o.finish()?;
         if p.grades.len() < 2 {
@@ -1235,8 +1266,12 @@ pub struct TemplateDefined {
     pub title: Option<String>,
     /// The results table's columns, in order (at least one).
     pub columns: Vec<TemplateColumn>,
-    /// The sections that appear (at least one); their order is the report's.
+    /// The sections that appear (at least one).
     pub sections: Vec<Section>,
+    /// What trend compares the latest reading with; absent: the same period a year earlier,
+    /// else the previous year's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend_basis: Option<TrendBasis>,
     /// The decision or reason behind it.
     #[serde(flatten)]
     pub basis: Basis,
@@ -1492,6 +1527,7 @@ impl FromJson for TemplateDefined {
             title: o.opt("title")?,
             columns: o.req("columns")?,
             sections: o.req("sections")?,
+            trend_basis: o.opt("trend_basis")?,
             basis: o.basis()?,
         };
         o.finish()?;

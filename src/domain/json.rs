@@ -230,6 +230,7 @@ from_json_enum!(Rounding, "a rounding rule");
 from_json_enum!(GradeInput, "a grade input");
 from_json_enum!(ColumnKind, "a column kind");
 from_json_enum!(Section, "a report section");
+from_json_enum!(TrendBasis, "a trend basis");
 
 /// A ledger position (`seq`): a JSON integer from 1 to 2^53 - 1.
 impl FromJson for u64 {

@@ -774,6 +774,16 @@ string_enum! {
 }
 
 string_enum! {
+    /// What an indicator's latest reading is compared with for its trend.
+    TrendBasis {
+        /// The same period a year earlier.
+        SamePeriod = "same_period",
+        /// The previous year's outcome (an interim reading against last year's result).
+        LastYearOutcome = "last_year_outcome",
+    }
+}
+
+string_enum! {
     /// Which indicator grades a method scores.
     GradeInput {
         /// The body's recorded grades (its judgement).

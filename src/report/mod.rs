@@ -351,6 +351,14 @@ pub struct IndicatorRow {
     pub trend: Option<TrendView>,
 }
 
+/// How a report reads its indicators: the organisation's scale (for computed attainment and
+/// how trend is drawn) and the template's trend rule.
+#[derive(Clone, Copy)]
+struct ReadingRules<'a> {
+    scale: Option<&'a crate::domain::Scale>,
+    trend_rule: Option<crate::domain::TrendBasis>,
+}
+
 /// Computed attainment on `scale`: the most ambitious level the reading meets, named as a
 /// grade of the scale (its label or its code, case aside); below every level with a threshold,
 /// the scale's lowest grade; a reading that could not be measured counts as the grade the
@@ -434,6 +442,9 @@ pub struct TrendView {
     /// The trend the body recorded as its judgement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judged: Option<crate::domain::Trend>,
+    /// How the organisation's scale draws this trend (an arrow, a colour name), when it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drawn: Option<String>,
 }
 
 /// A reading's value (exact) and the last day of its period.
@@ -462,6 +473,7 @@ fn trend(
     level: Option<(crate::domain::Comparison, crate::domain::Dec)>,
     cut_off: Date,
     judged: Option<crate::domain::Trend>,
+    rule: Option<crate::domain::TrendBasis>,
 ) -> Option<TrendView> {
     use crate::domain::{Comparison, Direction};
     let readings: Vec<&crate::domain::Reading> = ind
@@ -485,6 +497,7 @@ fn trend(
         }),
         previous: None,
         judged,
+        drawn: None,
     };
     let Some(latest) = latest else {
         return Some(not_computable);
@@ -510,7 +523,14 @@ fn trend(
         let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31)?;
         latest_of(Date(from), Date(to)).map(|p| (p, TrendBasis::LastYearOutcome))
     };
-    let Some(((before, before_to), basis)) = same.or_else(outcome) else {
+    // The template says which comparison its document makes; without one, the same period,
+    // else last year's outcome.
+    let found = match rule {
+        Some(crate::domain::TrendBasis::SamePeriod) => same,
+        Some(crate::domain::TrendBasis::LastYearOutcome) => outcome(),
+        None => same.or_else(outcome),
+    };
+    let Some(((before, before_to), basis)) = found else {
         return Some(not_computable);
     };
     // Higher is better, lower is better; for a level to reach, its comparison says which
@@ -548,6 +568,7 @@ fn trend(
             period_to: before_to,
         }),
         judged,
+        drawn: None,
     })
 }
 
@@ -780,6 +801,20 @@ pub fn build(
                 .values()
                 .find(|s| s.def.organisation.as_ref() == Some(org))
         });
+    let template = state
+        .templates
+        .values()
+        .filter(|t| {
+            &t.def.organisation == org
+                && t.def.effective <= cut_off
+                && t.def.follow_up_kind.is_none_or(|k| k == f.def.kind)
+        })
+        .max_by_key(|t| (t.def.effective, t.prov.seq))
+        .map(|t| TemplateView {
+            seq: t.prov.seq,
+            def: t.def.clone(),
+        });
+    let trend_rule = template.as_ref().and_then(|t| t.def.trend_basis);
     let mut goals = Vec::new();
     for plan in state.plans.values().filter(|p| &p.organisation == org) {
         for goal_id in &plan.goals {
@@ -793,7 +828,13 @@ pub fn build(
                 continue;
             }
             goals.push(goal_row(
-                state, goal, version, follow_up, body, cut_off, scale,
+                state,
+                goal,
+                version,
+                follow_up,
+                body,
+                cut_off,
+                ReadingRules { scale, trend_rule },
             ));
         }
     }
@@ -871,19 +912,6 @@ pub fn build(
             }
         });
 
-    let template = state
-        .templates
-        .values()
-        .filter(|t| {
-            &t.def.organisation == org
-                && t.def.effective <= cut_off
-                && t.def.follow_up_kind.is_none_or(|k| k == f.def.kind)
-        })
-        .max_by_key(|t| (t.def.effective, t.prov.seq))
-        .map(|t| TemplateView {
-            seq: t.prov.seq,
-            def: t.def.clone(),
-        });
     let legend = match (&template, scale) {
         (Some(t), Some(sc)) if t.def.sections.contains(&crate::domain::Section::Legend) => sc
             .def
@@ -1137,8 +1165,9 @@ fn goal_row(
     follow_up: &Id,
     body: Option<&Id>,
     cut_off: Date,
-    scale: Option<&crate::domain::Scale>,
+    how: ReadingRules<'_>,
 ) -> GoalRow {
+    let ReadingRules { scale, trend_rule } = how;
     let live =
         |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
     // Without --body, the body that adopted the goal's plan speaks for it.
@@ -1231,7 +1260,19 @@ fn goal_row(
                 level,
                 cut_off,
                 a.and_then(|a| a.def.trend),
-            );
+                trend_rule,
+            )
+            .map(|mut t| {
+                t.drawn = scale
+                    .and_then(|sc| sc.def.trend.as_ref())
+                    .map(|d| match t.direction {
+                        TrendDirection::Improved => d.improved.clone(),
+                        TrendDirection::Unchanged => d.unchanged.clone(),
+                        TrendDirection::Worse => d.worse.clone(),
+                        TrendDirection::NotComputable => d.not_computable.clone(),
+                    });
+                t
+            });
             let computed_grade = scale.and_then(|sc| {
                 let latest = i
                     .readings

@@ -502,7 +502,10 @@ pub(super) fn trend_rows(r: &Report, escape: fn(&str) -> String) -> Vec<[String;
                 escape(&i.text),
                 reading(&t.current),
                 previous,
-                trend_word(t.direction).to_string(),
+                match &t.drawn {
+                    Some(d) => format!("{} {}", escape(d), trend_word(t.direction)),
+                    None => trend_word(t.direction).to_string(),
+                },
                 t.judged
                     .map_or(String::new(), |j| judged_word(j).to_string()),
             ])

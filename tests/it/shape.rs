@@ -272,3 +272,60 @@ fn a_template_lays_out_the_report_as_the_municipality_publishes_it() {
             .contains("| Nämndmål | Indikator | Tidpunkter | Kommentar |")
     );
 }
+
+#[test]
+fn the_template_says_which_reading_trend_compares_with_and_the_scale_how_it_is_drawn() {
+    let env = TestEnv::new();
+    env.init();
+    let folding = FOLDING.replace(
+        r#""not_assessable_folded_into":"gul"}"#,
+        r#""not_assessable_folded_into":"gul","trend":{"improved":"↑","unchanged":"→","worse":"↓","not_computable":"–"}}"#,
+    );
+    let file = env.write("nm.jsonl", folding.as_bytes());
+    env.run(&["import", file.to_str().expect("utf-8 path")]);
+    let reading = |from: &str, to: &str, value: &str| {
+        env.run(&[
+            "append",
+            "--kind",
+            "reading.recorded",
+            "--payload",
+            &format!(
+                r#"{{"indicator":"nm.m1.i1","period":{{"from":"{from}","to":"{to}"}},"value":"{value}","source":{{"kind":"internal","description":"Test"}}}}"#
+            ),
+        ])
+    };
+    // Last year's interim 60, last year's outcome 80; this year's interim is not measurable, so
+    // correct it to 70.
+    reading("2020-01-01", "2020-08-31", "60");
+    reading("2020-01-01", "2020-12-31", "80");
+    env.run(&[
+        "append",
+        "--kind",
+        "reading.corrected",
+        "--payload",
+        r#"{"corrects":10,"indicator":"nm.m1.i1","value":"70","source":{"kind":"internal","description":"Test"},"reason":"Enkäten genomfördes."}"#,
+    ]);
+    // Without a template: the same period last year (60), improved, drawn by the scale.
+    let md = report(&env, "nm", "md");
+    assert!(
+        md.contains(
+            "| 70 % (2021-08-31) | samma period föregående år: 60 % (2020-08-31) | ↑ förbättrad |"
+        ),
+        "{md}"
+    );
+    // A template whose document compares with last year's outcome (80): worse.
+    env.run(&[
+        "append",
+        "--kind",
+        "template.defined",
+        "--payload",
+        r#"{"id":"nm.mall","organisation":"nm","name":"Mall","effective":"2021-01-01","columns":[{"kind":"goal","label":"Mål"}],"sections":["trend"],"trend_basis":"last_year_outcome"}"#,
+    ]);
+    let md = report(&env, "nm", "md");
+    assert!(
+        md.contains(
+            "| 70 % (2021-08-31) | föregående års utfall: 80 % (2020-12-31) | ↓ försämrad |"
+        ),
+        "{md}"
+    );
+}

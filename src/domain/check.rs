@@ -72,7 +72,8 @@ impl State {
             DomainEvent::TargetSet(p) => {
                 self.new_id(&p.id, "payload.id")?;
                 let ind = self.live_indicator(&p.indicator, "payload.indicator")?;
-                self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)
+                self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)?;
+                along_direction(ind, &p.levels, p.contrary)
             }
             DomainEvent::TargetRevised(p) => {
                 let Some(target) = self.targets.get(&p.target) else {
@@ -85,7 +86,10 @@ impl State {
                     p.effective,
                 )?;
                 match &p.levels {
-                    Some(levels) => self.check_levels(ind.versions.last().map(|v| v.unit), levels),
+                    Some(levels) => {
+                        self.check_levels(ind.versions.last().map(|v| v.unit), levels)?;
+                        along_direction(ind, levels, p.contrary)
+                    }
                     None => Ok(()),
                 }
             }
@@ -686,6 +690,40 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// A level's comparison must run with the indicator's direction ("minst" for one that should
+/// increase, "högst" for one that should decrease) unless `contrary` confirms it.
+fn along_direction(ind: &super::Indicator, levels: &[Level], contrary: bool) -> Check {
+    let Some(direction) = ind.versions.last().map(|v| v.direction) else {
+        return Ok(());
+    };
+    if contrary {
+        return Ok(());
+    }
+    for (i, l) in levels.iter().enumerate() {
+        let against = matches!(
+            (direction, l.comparison),
+            (
+                Direction::Increase,
+                Some(Comparison::AtMost | Comparison::LessThan)
+            ) | (
+                Direction::Decrease,
+                Some(Comparison::AtLeast | Comparison::MoreThan)
+            )
+        );
+        if against {
+            return Err(fe(
+                &format!("payload.levels[{i}].comparison"),
+                format!(
+                    "`{}` runs against the indicator's direction ({direction}); check the level, \
+                     or give \"contrary\": true to confirm it",
+                    l.comparison.map_or("", |c| c.as_str())
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A revision cannot take effect before the thing it revises applies: it would put a version

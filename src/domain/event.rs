@@ -269,6 +269,10 @@ pub struct TargetSet {
     pub deadline: Option<Date>,
     /// From when the target is in force (valid time).
     pub effective: Date,
+    /// Confirms a level whose comparison runs against the indicator's direction ("högst" for
+    /// an indicator that should increase); without it such a target is refused.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub contrary: bool,
     /// The deciding decision or a reason (optional).
     #[serde(flatten)]
     pub basis: Basis,
@@ -290,6 +294,9 @@ pub struct TargetRevised {
     /// New deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Date>,
+    /// Confirms new levels whose comparison runs against the indicator's direction.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub contrary: bool,
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
@@ -794,6 +801,7 @@ impl FromJson for TargetSet {
             levels: o.req("levels")?,
             deadline: o.opt("deadline")?,
             effective: o.req("effective")?,
+            contrary: o.opt("contrary")?.unwrap_or(false),
             basis: o.basis()?,
         };
         o.finish()?;
@@ -822,6 +830,7 @@ impl FromJson for TargetRevised {
             text: o.opt("text")?,
             levels: o.opt("levels")?,
             deadline: o.opt("deadline")?,
+            contrary: o.opt("contrary")?.unwrap_or(false),
             basis: o.required_basis()?,
         };
         o.finish()?;

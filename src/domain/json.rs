@@ -167,6 +167,14 @@ impl FromJson for String {
     }
 }
 
+/// A JSON `true` or `false`.
+impl FromJson for bool {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        v.as_bool()
+            .ok_or_else(|| fe(path, "must be true or false (a JSON boolean)"))
+    }
+}
+
 /// Implements [`FromJson`] for a type read from a string by a `parse` returning a reason.
 macro_rules! from_json_str {
     ($t:ty, $what:literal) => {

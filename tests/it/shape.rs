@@ -329,3 +329,34 @@ fn the_template_says_which_reading_trend_compares_with_and_the_scale_how_it_is_d
         "{md}"
     );
 }
+
+#[test]
+fn a_target_against_the_indicators_direction_needs_confirming() {
+    let env = TestEnv::new();
+    env.init();
+    let file = env.write("nm.jsonl", FOLDING.as_bytes());
+    env.run(&["import", file.to_str().expect("utf-8 path")]);
+    let payload = |contrary: &str| {
+        format!(
+            r#"{{"id":"nm.m1.i1.t2","indicator":"nm.m1.i1","levels":[{{"name":"Gul","comparison":"<=","threshold":"5"}}],"effective":"2022-01-01"{contrary}}}"#
+        )
+    };
+    let out = env
+        .malbok()
+        .args(["append", "--kind", "target.set", "--payload", &payload("")])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("payload.levels[0].comparison: `<=` runs against the indicator's direction (increase)"),
+        "{err}"
+    );
+    env.run(&[
+        "append",
+        "--kind",
+        "target.set",
+        "--payload",
+        &payload(r#","contrary":true"#),
+    ]);
+}

@@ -349,7 +349,9 @@ fn a_target_against_the_indicators_direction_needs_confirming() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("payload.levels[0].comparison: `<=` runs against the indicator's direction (increase)"),
+        err.contains(
+            "payload.levels[0].comparison: `<=` runs against the indicator's direction (increase)"
+        ),
         "{err}"
     );
     env.run(&[

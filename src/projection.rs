@@ -129,6 +129,7 @@ const SPACES: &[&str] = &[
     "scale",
     "follow_up",
     "method",
+    "template",
 ];
 
 fn encode_info(info: &IdInfo) -> Vec<u8> {

@@ -3,17 +3,23 @@
 use super::state::{KnownAt, of_id};
 use super::{CliError, Context, Format};
 use crate::import::InputError;
-use crate::query::{history, render_history_text};
+use crate::query::{Scope, history_of, render_history_text};
 use std::io::Write;
 
-/// Every event that touched a goal, indicator, target (or any other id), oldest first: ledger
-/// position and time, actor, valid date, decision reference, and each changed field old → new.
+/// Every event that touched a goal, indicator, target (or any other id) or anything under it
+/// (plan → goals → indicators → targets, readings, assessments), oldest first: ledger position
+/// and time, actor, the subject when it is not the id itself, valid date, decision reference,
+/// and each changed field old → new.
 ///
 /// Example: malbok history gotene.sp.i12
+/// Example: malbok history gotene.sp.i12 --only   (the indicator's own events, not its targets')
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The id of a goal, indicator, target, plan, body, ...
     id: String,
+    /// Only the events that touch the id itself, not what is under it.
+    #[arg(long)]
+    only: bool,
     /// As known at this ledger position (e.g. 1042) or ledger time (RFC 3339).
     #[arg(long)]
     known_at: Option<String>,
@@ -25,7 +31,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let known = KnownAt::parse(args.known_at.as_deref())?;
     let ledger = super::state::open(&ctx.ledger)?;
     let (state, _) = of_id(&ledger, &args.id, "ID", known)?;
-    let view = history(&state, &args.id).ok_or_else(|| {
+    let scope = if args.only { Scope::Only } else { Scope::Tree };
+    let view = history_of(&state, &args.id, scope).ok_or_else(|| {
         InputError::new(
             "ID",
             None,

@@ -72,7 +72,8 @@ impl State {
             DomainEvent::TargetSet(p) => {
                 self.new_id(&p.id, "payload.id")?;
                 let ind = self.live_indicator(&p.indicator, "payload.indicator")?;
-                self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)
+                self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)?;
+                along_direction(ind, &p.levels, p.contrary)
             }
             DomainEvent::TargetRetired(p) => {
                 let Some(target) = self.targets.get(&p.subject) else {
@@ -96,7 +97,10 @@ impl State {
                     p.effective,
                 )?;
                 match &p.levels {
-                    Some(levels) => self.check_levels(ind.versions.last().map(|v| v.unit), levels),
+                    Some(levels) => {
+                        self.check_levels(ind.versions.last().map(|v| v.unit), levels)?;
+                        along_direction(ind, levels, p.contrary)
+                    }
                     None => Ok(()),
                 }
             }
@@ -140,7 +144,11 @@ impl State {
                         ),
                     ));
                 }
-                Ok(())
+                self.check_summary_figures(p, &body.def.organisation)
+            }
+            DomainEvent::TemplateDefined(p) => {
+                self.new_id(&p.id, "payload.id")?;
+                self.organisation(&p.organisation, "payload.organisation")
             }
             DomainEvent::ReportSealed(p) => {
                 if !self.follow_ups.contains_key(&p.follow_up) {
@@ -172,12 +180,75 @@ impl State {
         }
     }
 
+    /// A scale that `org` may use: its own or a shared one, never another organisation's.
+    fn scale_for(&self, id: &Id, org: &Id, field: &str) -> Result<&super::Scale, FieldError> {
+        let Some(scale) = self.scales.get(id) else {
+            return Err(self.unknown("scale", id, field, "scale.defined"));
+        };
+        if let Some(owner) = &scale.def.organisation
+            && owner != org
+        {
+            return Err(fe(
+                field,
+                format!(
+                    "scale `{id}` belongs to organisation `{owner}`, not `{org}`; use a scale of \
+                     `{org}` or a shared one"
+                ),
+            ));
+        }
+        Ok(scale)
+    }
+
+    /// The published figures name grades on the organisation's scale and plans of the
+    /// organisation.
+    fn check_summary_figures(&self, p: &SummaryRecorded, org: &Id) -> Check {
+        let scale = match &p.scale {
+            Some(id) => Some(self.scale_for(id, org, "payload.scale")?),
+            None => None,
+        };
+        let on_grade = |grade: &Id, field: String| match scale {
+            Some(s) if s.grade(grade).is_none() => Err(fe(
+                &field,
+                format!("`{grade}` is not a grade on scale `{}`", s.def.id),
+            )),
+            _ => Ok(()),
+        };
+        for (i, c) in p.counts.iter().enumerate() {
+            on_grade(&c.grade, format!("payload.counts[{i}].grade"))?;
+        }
+        for (i, r) in p.rollups.iter().enumerate() {
+            for (j, c) in r.counts.iter().enumerate() {
+                on_grade(&c.grade, format!("payload.rollups[{i}].counts[{j}].grade"))?;
+            }
+            if let Some(plan) = &r.plan {
+                let field = format!("payload.rollups[{i}].plan");
+                let Some(found) = self.plans.get(plan) else {
+                    return Err(self.unknown("plan", plan, &field, "plan.adopted"));
+                };
+                if &found.organisation != org {
+                    return Err(fe(
+                        &field,
+                        format!(
+                            "plan `{plan}` belongs to organisation `{}`, not `{org}`",
+                            found.organisation
+                        ),
+                    ));
+                }
+            }
+            if r.on_track.is_some() && scale.is_none_or(|s| s.def.on_track_from.is_none()) {
+                return Err(fe(
+                    &format!("payload.rollups[{i}].on_track"),
+                    "needs a \"scale\" that names its on-track grade (\"on_track_from\")",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn check_method(&self, p: &MethodDefined) -> Check {
         self.new_id(&p.id, "payload.id")?;
         self.organisation(&p.organisation, "payload.organisation")?;
-        let Some(scale) = self.scales.get(&p.scale) else {
-            return Err(self.unknown("scale", &p.scale, "payload.scale", "scale.defined"));
-        };
+        let scale = self.scale_for(&p.scale, &p.organisation, "payload.scale")?;
         let grades = p
             .scores
             .iter()
@@ -317,13 +388,35 @@ impl State {
         let Some(plan) = self.plans.get(&p.plan) else {
             return Err(self.unknown("plan", &p.plan, "payload.plan", "plan.adopted"));
         };
+        // A goal refines, and is taken from, its own organisation's goals and plans only: one
+        // organisation's events never reach into another's report.
         if let Some(parent) = &p.parent {
             self.live_goal(parent, "payload.parent")?;
+            if let Some(org) = self.goal_organisation(parent)
+                && org != &plan.organisation
+            {
+                return Err(fe(
+                    "payload.parent",
+                    format!(
+                        "goal `{parent}` belongs to organisation `{org}`, not `{}`",
+                        plan.organisation
+                    ),
+                ));
+            }
         }
-        if let Some(source) = &p.source_plan
-            && !self.plans.contains_key(source)
-        {
-            return Err(self.unknown("plan", source, "payload.source_plan", "plan.adopted"));
+        if let Some(source) = &p.source_plan {
+            let Some(found) = self.plans.get(source) else {
+                return Err(self.unknown("plan", source, "payload.source_plan", "plan.adopted"));
+            };
+            if found.organisation != plan.organisation {
+                return Err(fe(
+                    "payload.source_plan",
+                    format!(
+                        "plan `{source}` belongs to organisation `{}`, not `{}`",
+                        found.organisation, plan.organisation
+                    ),
+                ));
+            }
         }
         for (i, b) in p.bodies.iter().enumerate() {
             self.body_of(b, &plan.organisation, &format!("payload.bodies[{i}]"))?;
@@ -592,9 +685,7 @@ impl State {
             }
         }
         if let (Some(scale_id), Some(grade)) = (&p.scale, &p.grade) {
-            let Some(scale) = self.scales.get(scale_id) else {
-                return Err(self.unknown("scale", scale_id, "payload.scale", "scale.defined"));
-            };
+            let scale = self.scale_for(scale_id, &body.def.organisation, "payload.scale")?;
             if scale.grade(grade).is_none() {
                 let codes: Vec<&str> = scale
                     .def
@@ -626,6 +717,40 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// A level's comparison must run with the indicator's direction ("minst" for one that should
+/// increase, "högst" for one that should decrease) unless `contrary` confirms it.
+fn along_direction(ind: &super::Indicator, levels: &[Level], contrary: bool) -> Check {
+    let Some(direction) = ind.versions.last().map(|v| v.direction) else {
+        return Ok(());
+    };
+    if contrary {
+        return Ok(());
+    }
+    for (i, l) in levels.iter().enumerate() {
+        let against = matches!(
+            (direction, l.comparison),
+            (
+                Direction::Increase,
+                Some(Comparison::AtMost | Comparison::LessThan)
+            ) | (
+                Direction::Decrease,
+                Some(Comparison::AtLeast | Comparison::MoreThan)
+            )
+        );
+        if against {
+            return Err(fe(
+                &format!("payload.levels[{i}].comparison"),
+                format!(
+                    "`{}` runs against the indicator's direction ({direction}); check the level, \
+                     or give \"contrary\": true to confirm it",
+                    l.comparison.map_or("", |c| c.as_str())
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A revision cannot take effect before the thing it revises applies: it would put a version

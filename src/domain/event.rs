@@ -271,6 +271,10 @@ pub struct TargetSet {
     pub deadline: Option<Date>,
     /// From when the target is in force (valid time).
     pub effective: Date,
+    /// Confirms a level whose comparison runs against the indicator's direction ("högst" for
+    /// an indicator that should increase); without it such a target is refused.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub contrary: bool,
     /// The deciding decision or a reason (optional).
     #[serde(flatten)]
     pub basis: Basis,
@@ -292,6 +296,9 @@ pub struct TargetRevised {
     /// New deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Date>,
+    /// Confirms new levels whose comparison runs against the indicator's direction.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub contrary: bool,
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
@@ -410,6 +417,36 @@ pub struct ScaleDefined {
     /// väg"): this grade and every better one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_track_from: Option<Id>,
+    /// How the scale draws trend (arrows, colours or words); reports use words without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendSymbols>,
+}
+
+/// How a scale draws each trend, e.g. "↑", "→", "↓", "–".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendSymbols {
+    /// Improved.
+    pub improved: String,
+    /// Unchanged.
+    pub unchanged: String,
+    /// Worse.
+    pub worse: String,
+    /// Nothing comparable ("kan inte beräknas").
+    pub not_computable: String,
+}
+
+impl FromJson for TrendSymbols {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TrendSymbols {
+            improved: o.req("improved")?,
+            unchanged: o.req("unchanged")?,
+            worse: o.req("worse")?,
+            not_computable: o.req("not_computable")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
 }
 
 /// `follow_up.defined`: an occasion at which goals are followed up.
@@ -767,6 +804,7 @@ impl FromJson for TargetSet {
             levels: o.req("levels")?,
             deadline: o.opt("deadline")?,
             effective: o.req("effective")?,
+            contrary: o.opt("contrary")?.unwrap_or(false),
             basis: o.basis()?,
         };
         o.finish()?;
@@ -795,6 +833,7 @@ impl FromJson for TargetRevised {
             text: o.opt("text")?,
             levels: o.opt("levels")?,
             deadline: o.opt("deadline")?,
+            contrary: o.opt("contrary")?.unwrap_or(false),
             basis: o.required_basis()?,
         };
         o.finish()?;
@@ -923,6 +962,7 @@ impl FromJson for ScaleDefined {
             not_assessable_folded_into: o.opt("not_assessable_folded_into")?,
             not_assessable: o.opt("not_assessable")?,
             on_track_from: o.opt("on_track_from")?,
+            trend: o.opt("trend")?,
         };
         o.finish()?;
         if p.grades.len() < 2 {
@@ -1062,8 +1102,15 @@ pub struct MethodDefined {
     /// Goal grade from the goal's mean indicator score: the first entry whose `min` the mean
     /// reaches, best first.
     pub goal_grades: Vec<GradeThreshold>,
-    /// How goals become an index.
-    pub index: IndexRule,
+    /// Which indicator grades it scores: the body's (`judged`, the default) or those computed
+    /// from readings and targets (`computed`), so judged and computed goal grades can be
+    /// compared without entering every judgement twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<GradeInput>,
+    /// How goals become an index; absent when the organisation publishes none (no index is
+    /// then computed, none invented).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexRule>,
     /// The organisation's own definition of the method, verbatim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub definition: Option<String>,
@@ -1095,14 +1142,79 @@ pub struct GradeThreshold {
 pub struct IndexRule {
     /// Mean of goal means, or mean of indicators.
     pub aggregation: Aggregation,
-    /// Decimals kept, 0 to 6.
+    /// Decimals kept, 0 to 6, written as a whole number ("2"; "2.0" is refused).
     pub decimals: Dec,
     /// The rounding rule.
     pub rounding: Rounding,
 }
 
+impl IndexRule {
+    /// The number of decimals kept. Parsing guarantees a whole number from 0 to 6; anything
+    /// else (which cannot be parsed) is read as 6, the most the rule allows.
+    pub fn places(&self) -> u32 {
+        u32::try_from(self.decimals.0.mantissa())
+            .ok()
+            .filter(|d| *d <= 6 && self.decimals.0.scale() == 0)
+            .unwrap_or(6)
+    }
+}
+
+/// The most a method's score or minimum may be, and its most decimals: enough for any scale
+/// of points, small enough that every sum stays exact and cheap.
+const SCORE_LIMIT: i64 = 1_000_000;
+const SCORE_DECIMALS: u32 = 6;
+
+/// Refuses a score or minimum outside ±1 000 000 or with more than six decimals.
+fn check_score(d: Dec, path: &str) -> Result<(), FieldError> {
+    if d.0.scale() > SCORE_DECIMALS || d.0.abs() > rust_decimal::Decimal::from(SCORE_LIMIT) {
+        return Err(fe(
+            path,
+            format!(
+                "`{d}` is out of range: a score is a number from -1000000 to 1000000 with at most \
+                 six decimals, e.g. \"0.5\""
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A number of goals a document states for one grade: "12 mål uppnådda".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublishedCount {
+    /// The grade code on the summary's scale.
+    pub grade: Id,
+    /// How many goals the document says have it.
+    pub count: u64,
+}
+
+/// One roll-up sentence of a published summary with the figures it states, e.g. "Av de 12 mål
+/// som härrör från Ekeröalliansens politiska plattform är 9 uppnådda och 3 delvis uppnådda" or
+/// "Två av tre mål är på rätt väg". Its scope is the whole report unless `plan` or `area` is
+/// given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublishedRollup {
+    /// The sentence, verbatim.
+    pub text: String,
+    /// Limits it to the goals taken from this plan (`source_plan`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Id>,
+    /// Limits it to the goals of this area ("uppgift").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// How many goals it speaks of ("av tre mål").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Goals per grade it states.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<PublishedCount>,
+    /// How many goals it says are on track, on a scale that names its on-track grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_track: Option<u64>,
+}
+
 /// `summary.recorded`: what a body published about a follow-up as a whole: the summary text
-/// and, where it gives one, the overall index.
+/// and, as data, the figures the document gives (counts per grade, the number of goals, the
+/// index, each roll-up sentence with its own counts). A report compares only what is here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SummaryRecorded {
     /// The body.
@@ -1111,10 +1223,68 @@ pub struct SummaryRecorded {
     pub follow_up: Id,
     /// The published summary, verbatim.
     pub text: String,
-    /// The published index, exact (e.g. "0.87").
+    /// The scale of the published counts (required with `counts` or roll-up counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Id>,
+    /// Goals per grade as the document states them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<PublishedCount>,
+    /// The number of goals the document speaks of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// The published index, exact (e.g. "0.87"), when the document gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<Dec>,
+    /// The roll-up sentences with their own figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollups: Vec<PublishedRollup>,
     /// The decision that adopted it, or a reason.
+    #[serde(flatten)]
+    pub basis: Basis,
+}
+
+/// One column of a template's results table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TemplateColumn {
+    /// What it shows.
+    pub kind: ColumnKind,
+    /// Its heading, verbatim (for `outcomes`, followed by the year).
+    pub label: String,
+    /// For `outcomes`: how many years, 1 to 10, ending with the follow-up's year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years: Option<u64>,
+}
+
+/// `template.defined`: the layout of an organisation's own follow-up document, as data: its
+/// title, the columns of its results table and which sections appear. A report uses the
+/// template of its organisation (for its kind of follow-up, or for any) with the latest
+/// effective date on or before the cut-off, so a sealed report reproduces with the template
+/// that was in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TemplateDefined {
+    /// The template's id.
+    pub id: Id,
+    /// The organisation whose documents it describes.
+    pub organisation: Id,
+    /// Its name.
+    pub name: String,
+    /// The kind of follow-up it is for; absent means any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up_kind: Option<FollowUpKind>,
+    /// From when it applies (valid time).
+    pub effective: Date,
+    /// The report's title before " – <follow-up>", verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The results table's columns, in order (at least one).
+    pub columns: Vec<TemplateColumn>,
+    /// The sections that appear (at least one).
+    pub sections: Vec<Section>,
+    /// What trend compares the latest reading with; absent: the same period a year earlier,
+    /// else the previous year's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend_basis: Option<TrendBasis>,
+    /// The decision or reason behind it.
     #[serde(flatten)]
     pub basis: Basis,
 }
@@ -1177,14 +1347,15 @@ impl FromJson for IndexRule {
             rounding: o.req("rounding")?,
         };
         o.finish()?;
+        // The scale is part of the check: "6.0" is 60 tenths, and a decimal's mantissa is
+        // what the rule is read by, so only the plain whole-number form is accepted.
         let d = p.decimals.0;
-        if d.fract() != rust_decimal::Decimal::ZERO
-            || d < rust_decimal::Decimal::ZERO
-            || d > rust_decimal::Decimal::from(6)
-        {
+        if d.scale() != 0 || d < rust_decimal::Decimal::ZERO || d > rust_decimal::Decimal::from(6) {
             return Err(fe(
                 &o.path("decimals"),
-                "must be a whole number from \"0\" to \"6\"",
+                format!(
+                    "`{d}` is not a whole number from \"0\" to \"6\" written without decimals, e.g. \"2\""
+                ),
             ));
         }
         Ok(p)
@@ -1202,13 +1373,20 @@ impl FromJson for MethodDefined {
             effective: o.req("effective")?,
             scores: o.req("scores")?,
             goal_grades: o.req("goal_grades")?,
-            index: o.req("index")?,
+            input: o.opt("input")?,
+            index: o.opt("index")?,
             definition: o.opt("definition")?,
             basis: o.basis()?,
         };
         o.finish()?;
         if p.scores.is_empty() {
             return Err(fe(&o.path("scores"), "must score at least one grade"));
+        }
+        for (i, s) in p.scores.iter().enumerate() {
+            check_score(s.score, &format!("{}[{i}].score", o.path("scores")))?;
+        }
+        for (i, g) in p.goal_grades.iter().enumerate() {
+            check_score(g.min, &format!("{}[{i}].min", o.path("goal_grades")))?;
         }
         if p.goal_grades.is_empty() {
             return Err(fe(
@@ -1228,6 +1406,83 @@ impl FromJson for MethodDefined {
     }
 }
 
+impl FromJson for PublishedCount {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = PublishedCount {
+            grade: o.req("grade")?,
+            count: o.req("count")?,
+        };
+        o.finish()?;
+        Ok(p)
+    }
+}
+
+/// Refuses a grade counted twice, or counts that add up to more than the total given.
+fn check_counts(
+    counts: &[PublishedCount],
+    total: Option<u64>,
+    path: &str,
+) -> Result<(), FieldError> {
+    let mut sum: u64 = 0;
+    for (i, c) in counts.iter().enumerate() {
+        if counts[..i].iter().any(|d| d.grade == c.grade) {
+            return Err(fe(
+                &format!("{path}[{i}].grade"),
+                format!("`{}` is counted twice; give each grade once", c.grade),
+            ));
+        }
+        sum = sum.saturating_add(c.count);
+    }
+    if let Some(total) = total
+        && sum > total
+    {
+        return Err(fe(
+            path,
+            format!("the counts add up to {sum}, more than the total {total}"),
+        ));
+    }
+    Ok(())
+}
+
+impl FromJson for PublishedRollup {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = PublishedRollup {
+            text: o.req("text")?,
+            plan: o.opt("plan")?,
+            area: o.opt("area")?,
+            total: o.opt("total")?,
+            counts: o.list("counts")?,
+            on_track: o.opt("on_track")?,
+        };
+        o.finish()?;
+        check_counts(&p.counts, p.total, &o.path("counts"))?;
+        if p.plan.is_some() && p.area.is_some() {
+            return Err(fe(
+                &o.path("area"),
+                "a roll-up is of a plan's goals or of an area's, not both",
+            ));
+        }
+        if let (Some(on), Some(total)) = (p.on_track, p.total)
+            && on > total
+        {
+            return Err(fe(
+                &o.path("on_track"),
+                format!("{on} goals on track is more than the total {total}"),
+            ));
+        }
+        if p.total.is_none() && p.counts.is_empty() && p.on_track.is_none() {
+            return Err(fe(
+                &o.path("total"),
+                "a roll-up states figures: give \"total\", \"counts\" or \"on_track\" \
+                 (e.g. \"Ett av tre mål är på rätt väg\": \"total\": 3, \"on_track\": 1)",
+            ));
+        }
+        Ok(p)
+    }
+}
+
 impl FromJson for SummaryRecorded {
     fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
         let mut o = Obj::new(v, path)?;
@@ -1235,10 +1490,85 @@ impl FromJson for SummaryRecorded {
             body: o.req("body")?,
             follow_up: o.req("follow_up")?,
             text: o.req("text")?,
+            scale: o.opt("scale")?,
+            counts: o.list("counts")?,
+            total: o.opt("total")?,
             index: o.opt("index")?,
+            rollups: o.list("rollups")?,
             basis: o.basis()?,
         };
         o.finish()?;
+        check_counts(&p.counts, p.total, &o.path("counts"))?;
+        let counted = !p.counts.is_empty() || p.rollups.iter().any(|r| !r.counts.is_empty());
+        if counted && p.scale.is_none() {
+            return Err(fe(
+                &o.path("scale"),
+                "is required when grades are counted: name the scale of the grades",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for TemplateColumn {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TemplateColumn {
+            kind: o.req("kind")?,
+            label: o.req("label")?,
+            years: o.opt("years")?,
+        };
+        o.finish()?;
+        match (p.kind, p.years) {
+            (ColumnKind::Outcomes, Some(1..=10)) | (ColumnKind::Outcomes, None) => {}
+            (ColumnKind::Outcomes, Some(_)) => {
+                return Err(fe(&o.path("years"), "must be from 1 to 10"));
+            }
+            (_, Some(_)) => {
+                return Err(fe(&o.path("years"), "is only for an \"outcomes\" column"));
+            }
+            _ => {}
+        }
+        Ok(p)
+    }
+}
+
+impl FromJson for TemplateDefined {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = TemplateDefined {
+            id: o.req("id")?,
+            organisation: o.req("organisation")?,
+            name: o.req("name")?,
+            follow_up_kind: o.opt("follow_up_kind")?,
+            effective: o.req("effective")?,
+            title: o.opt("title")?,
+            columns: o.req("columns")?,
+            sections: o.req("sections")?,
+            trend_basis: o.opt("trend_basis")?,
+            basis: o.basis()?,
+        };
+        o.finish()?;
+        if p.columns.is_empty() {
+            return Err(fe(
+                &o.path("columns"),
+                "must name at least one column, e.g. [{\"kind\":\"goal\",\"label\":\"Mål\"}]",
+            ));
+        }
+        if p.sections.is_empty() {
+            return Err(fe(
+                &o.path("sections"),
+                "must name at least one section, e.g. [\"results\", \"summary\"]",
+            ));
+        }
+        for (i, s) in p.sections.iter().enumerate() {
+            if p.sections[..i].contains(s) {
+                return Err(fe(
+                    &format!("{}[{i}]", o.path("sections")),
+                    format!("`{s}` is listed twice"),
+                ));
+            }
+        }
         Ok(p)
     }
 }
@@ -1397,6 +1727,8 @@ events! {
     SummaryRecorded(SummaryRecorded) = "summary.recorded",
     /// `report.sealed`
     ReportSealed(ReportSealed) = "report.sealed",
+    /// `template.defined`
+    TemplateDefined(TemplateDefined) = "template.defined",
 }
 
 /// The ids an event touches, its own subject first: what `log --subject ID` filters on and
@@ -1437,6 +1769,7 @@ pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
         }
         DomainEvent::MethodDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
         DomainEvent::SummaryRecorded(p) => vec![p.follow_up.as_str(), p.body.as_str()],
+        DomainEvent::TemplateDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
         DomainEvent::ReportSealed(p) => {
             let mut v = vec![p.follow_up.as_str()];
             v.extend(p.body.as_ref().map(Id::as_str));

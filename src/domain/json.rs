@@ -167,6 +167,14 @@ impl FromJson for String {
     }
 }
 
+/// A JSON `true` or `false`.
+impl FromJson for bool {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        v.as_bool()
+            .ok_or_else(|| fe(path, "must be true or false (a JSON boolean)"))
+    }
+}
+
 /// Implements [`FromJson`] for a type read from a string by a `parse` returning a reason.
 macro_rules! from_json_str {
     ($t:ty, $what:literal) => {
@@ -227,6 +235,10 @@ from_json_enum!(FollowUpKind, "a follow-up kind");
 from_json_enum!(SourceKind, "a source kind");
 from_json_enum!(Aggregation, "an aggregation");
 from_json_enum!(Rounding, "a rounding rule");
+from_json_enum!(GradeInput, "a grade input");
+from_json_enum!(ColumnKind, "a column kind");
+from_json_enum!(Section, "a report section");
+from_json_enum!(TrendBasis, "a trend basis");
 
 /// A ledger position (`seq`): a JSON integer from 1 to 2^53 - 1.
 impl FromJson for u64 {

@@ -45,6 +45,7 @@ pub fn home_ref(ev: &DomainEvent) -> HomeRef<'_> {
         E::MethodDefined(p) => Org(&p.organisation),
         E::SummaryRecorded(p) => Via(&p.body),
         E::ReportSealed(p) => Via(&p.follow_up),
+        E::TemplateDefined(p) => Org(&p.organisation),
     }
 }
 
@@ -61,6 +62,7 @@ pub fn defines(ev: &DomainEvent) -> Option<(&Id, &'static str)> {
         E::ScaleDefined(p) => Some((&p.id, "scale")),
         E::FollowUpDefined(p) => Some((&p.id, "follow_up")),
         E::MethodDefined(p) => Some((&p.id, "method")),
+        E::TemplateDefined(p) => Some((&p.id, "template")),
         E::PlanRevised(_)
         | E::GoalRevised(_)
         | E::GoalRetired(_)
@@ -120,6 +122,7 @@ pub fn references(ev: &DomainEvent) -> Vec<&Id> {
             ids.push(&p.follow_up);
             ids.extend(&p.body);
         }
+        E::TemplateDefined(p) => ids.push(&p.organisation),
     }
     ids
 }

@@ -317,6 +317,15 @@ pub struct Method {
     pub prov: Prov,
 }
 
+/// A report template.
+#[derive(Clone, Debug, Serialize)]
+pub struct Template {
+    /// The defining payload.
+    pub def: TemplateDefined,
+    /// Provenance.
+    pub prov: Prov,
+}
+
 /// A published summary of a follow-up.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
@@ -412,6 +421,8 @@ pub struct State {
     pub methods: BTreeMap<Id, Method>,
     /// Published summaries by ledger position.
     pub summaries: BTreeMap<u64, Summary>,
+    /// Report templates by id.
+    pub templates: BTreeMap<Id, Template>,
     /// Report seals by ledger position (a seal's id is its position).
     pub seals: BTreeMap<u64, Seal>,
     /// Every applied event's journal entry by ledger position.
@@ -536,6 +547,9 @@ impl State {
         }
         if let Some(x) = self.methods.get(id) {
             return Some(("method", x.prov.seq));
+        }
+        if let Some(x) = self.templates.get(id) {
+            return Some(("template", x.prov.seq));
         }
         self.foreign.get(id).map(|f| (f.space, f.seq))
     }
@@ -956,6 +970,18 @@ impl State {
                 self.summaries.insert(
                     meta.seq,
                     Summary {
+                        def: p.clone(),
+                        prov,
+                    },
+                );
+            }
+            DomainEvent::TemplateDefined(p) => {
+                entry.valid = Some(Valid::Date(p.effective));
+                entry.basis = p.basis.clone();
+                entry.changes = created(journal, ev, &["id"]);
+                self.templates.insert(
+                    p.id.clone(),
+                    Template {
                         def: p.clone(),
                         prov,
                     },

@@ -775,6 +775,10 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         "report.sealed",
         include_str!("../../events/examples/report.sealed.json"),
     ),
+    (
+        "template.defined",
+        include_str!("../../events/examples/template.defined.json"),
+    ),
 ];
 
 mod determinism {

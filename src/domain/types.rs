@@ -444,6 +444,105 @@ string_enum! {
     }
 }
 
+/// How a threshold is written when people write it: "minst 70", "högst 5", "≥ 90", "≤ 3,5",
+/// "70 %", "mer än 10", "under 2". One example per way, for error messages.
+pub const THRESHOLD_EXAMPLES: &str =
+    "\"minst 70\", \"högst 5\", \"≥ 90\", \"≤ 3,5\", \"> 10\", \"under 2\" or \"70 %\"";
+
+/// Reads a target level as people write it into a comparison and an exact threshold, using
+/// the indicator's `direction` where the text gives no comparison ("70 %": at least 70 for an
+/// indicator that should increase, at most 70 for one that should decrease). Refuses what
+/// cannot be read as a threshold, a bare number for an indicator to "reach" (say "minst" or
+/// "högst"), and a comparison that contradicts the direction unless `contrary` allows it.
+pub fn parse_threshold(
+    text: &str,
+    direction: Direction,
+    contrary: bool,
+) -> Result<(Comparison, Dec), String> {
+    let refuse =
+        || format!("`{text}` cannot be read as a threshold; write it as e.g. {THRESHOLD_EXAMPLES}");
+    let lower = text.trim().to_lowercase();
+    const WORDS: &[(&str, Comparison)] = &[
+        (">=", Comparison::AtLeast),
+        ("<=", Comparison::AtMost),
+        ("≥", Comparison::AtLeast),
+        ("≤", Comparison::AtMost),
+        ("minst", Comparison::AtLeast),
+        ("lägst", Comparison::AtLeast),
+        ("åtminstone", Comparison::AtLeast),
+        ("högst", Comparison::AtMost),
+        ("maximalt", Comparison::AtMost),
+        ("max", Comparison::AtMost),
+        ("mer än", Comparison::MoreThan),
+        ("fler än", Comparison::MoreThan),
+        ("över", Comparison::MoreThan),
+        (">", Comparison::MoreThan),
+        ("mindre än", Comparison::LessThan),
+        ("färre än", Comparison::LessThan),
+        ("under", Comparison::LessThan),
+        ("<", Comparison::LessThan),
+        ("exakt", Comparison::Equal),
+        ("=", Comparison::Equal),
+    ];
+    let (given, rest) = WORDS
+        .iter()
+        .find_map(|(w, c)| lower.strip_prefix(w).map(|r| (Some(*c), r)))
+        .unwrap_or((None, lower.as_str()));
+    let number = rest
+        .trim()
+        .trim_end_matches("procent")
+        .trim_end_matches('%')
+        .trim();
+    // "3,5" and "3.5"; "10 000" with a space (or a no-break space) between thousands.
+    let plain: String = number
+        .chars()
+        .filter(|c| *c != ' ' && *c != '\u{a0}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if plain.is_empty() || number.chars().any(|c| c.is_alphabetic()) {
+        return Err(refuse());
+    }
+    let value = Dec::parse(&plain).map_err(|_| refuse())?;
+    let comparison = match (given, direction) {
+        (Some(c), _) => c,
+        (None, Direction::Increase) => Comparison::AtLeast,
+        (None, Direction::Decrease) => Comparison::AtMost,
+        (None, Direction::Reach) => {
+            return Err(format!(
+                "`{text}` gives no comparison and the indicator is to reach a level: write \
+                 \"minst {number}\" or \"högst {number}\""
+            ));
+        }
+    };
+    let contradicts = matches!(
+        (direction, comparison),
+        (
+            Direction::Increase,
+            Comparison::AtMost | Comparison::LessThan
+        ) | (
+            Direction::Decrease,
+            Comparison::AtLeast | Comparison::MoreThan
+        )
+    );
+    if contradicts && !contrary {
+        return Err(format!(
+            "`{text}` contradicts the indicator's direction ({direction}): a target for an \
+             indicator that should {} says {}; check it, or confirm it explicitly",
+            if direction == Direction::Increase {
+                "increase"
+            } else {
+                "decrease"
+            },
+            if direction == Direction::Increase {
+                "\"minst\""
+            } else {
+                "\"högst\""
+            },
+        ));
+    }
+    Ok((comparison, value))
+}
+
 impl Comparison {
     /// Whether `value` meets `threshold` under this comparison.
     pub fn holds(self, value: Dec, threshold: Dec) -> bool {
@@ -498,6 +597,55 @@ string_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thresholds_as_people_write_them() {
+        use Comparison::*;
+        use Direction::*;
+        let ok: &[(&str, Direction, Comparison, &str)] = &[
+            ("minst 70", Increase, AtLeast, "70"),
+            ("Minst 90 %", Reach, AtLeast, "90"),
+            ("högst 5", Decrease, AtMost, "5"),
+            ("≥ 90", Reach, AtLeast, "90"),
+            ("≤ 3,5", Decrease, AtMost, "3.5"),
+            ("<= 3.5", Reach, AtMost, "3.5"),
+            ("70 %", Increase, AtLeast, "70"),
+            ("70 procent", Decrease, AtMost, "70"),
+            ("10 000", Increase, AtLeast, "10000"),
+            ("mer än 10", Increase, MoreThan, "10"),
+            ("under 2", Decrease, LessThan, "2"),
+            ("= 1", Reach, Equal, "1"),
+        ];
+        for (text, direction, comparison, value) in ok {
+            assert_eq!(
+                parse_threshold(text, *direction, false),
+                Ok((*comparison, Dec::parse(value).expect("dec"))),
+                "{text}"
+            );
+        }
+        for (text, direction) in [
+            ("Uppnått ≥ 90", Increase),
+            ("på rätt väg", Increase),
+            ("", Increase),
+            ("minst", Increase),
+            ("minst 7O", Increase),
+            ("70 %", Reach),
+            ("högst 5", Increase),
+            ("minst 5", Decrease),
+            ("1e3", Increase),
+        ] {
+            let err = parse_threshold(text, direction, false).expect_err(text);
+            assert!(
+                err.contains("minst") || err.contains("direction"),
+                "{text}: {err}"
+            );
+        }
+        // A contrary target is allowed when confirmed.
+        assert_eq!(
+            parse_threshold("högst 5", Increase, true),
+            Ok((AtMost, Dec::parse("5").expect("dec")))
+        );
+    }
 
     #[test]
     fn ids() {
@@ -570,6 +718,78 @@ mod tests {
         assert!(KpiId::parse("n31848").is_err());
         assert!(KoladaId::parse("0125").is_ok());
         assert!(KoladaId::parse("125").is_err());
+    }
+}
+
+string_enum! {
+    /// What a column of a report template's results table shows.
+    ColumnKind {
+        /// The goal (number and text), on its first indicator's row.
+        Goal = "goal",
+        /// The indicator's text (with its grade's symbol when there is no grade column).
+        Indicator = "indicator",
+        /// The indicator's grade: symbol and label.
+        Grade = "grade",
+        /// The deadline of the target in force ("Tidpunkter").
+        Deadline = "deadline",
+        /// The body's comment ("Kommentar").
+        Comment = "comment",
+        /// The threshold of the target in force ("Målvärde").
+        Target = "target",
+        /// The outcome of each of the last `years` years ("Utfall 2019", "Utfall 2020", ...).
+        Outcomes = "outcomes",
+    }
+}
+
+string_enum! {
+    /// A section a report template may show.
+    Section {
+        /// The results table.
+        Results = "results",
+        /// Each goal's own verdict.
+        Verdicts = "verdicts",
+        /// The readings table.
+        Measurements = "measurements",
+        /// Computed attainment beside the body's grade.
+        Attainment = "attainment",
+        /// Trend.
+        Trend = "trend",
+        /// Other bodies' assessments.
+        Bodies = "bodies",
+        /// The summary sentences.
+        Summary = "summary",
+        /// Computed, assessed and published figures.
+        Comparison = "comparison",
+        /// The published summary, quoted.
+        PublishedSummary = "published_summary",
+        /// The method and its per-goal table.
+        Method = "method",
+        /// Interim forecast beside the annual outcome.
+        Forecast = "forecast",
+        /// Changes since the last seal.
+        Changes = "changes",
+        /// A legend of the scale's symbols.
+        Legend = "legend",
+    }
+}
+
+string_enum! {
+    /// What an indicator's latest reading is compared with for its trend.
+    TrendBasis {
+        /// The same period a year earlier.
+        SamePeriod = "same_period",
+        /// The previous year's outcome (an interim reading against last year's result).
+        LastYearOutcome = "last_year_outcome",
+    }
+}
+
+string_enum! {
+    /// Which indicator grades a method scores.
+    GradeInput {
+        /// The body's recorded grades (its judgement).
+        Judged = "judged",
+        /// The grades the readings and the targets in force give on the method's scale.
+        Computed = "computed",
     }
 }
 

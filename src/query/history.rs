@@ -1,6 +1,9 @@
-//! `history`: every event that touched a goal, indicator, target (or any id), oldest first,
-//! with who, when, by what decision, and each field's old → new value.
+//! `history`: every event that touched a goal, indicator, target (or any id) or anything under
+//! it (plan → goals → sub-goals → indicators → targets; readings and assessments touch their
+//! indicator or goal), oldest first, with who, when, by what decision, and each field's
+//! old → new value. `Scope::Only` limits it to the events that touch the id itself.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -18,11 +21,24 @@ pub struct HistoryView {
     pub entries: Vec<HistoryEntry>,
 }
 
+/// Which events a history lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The id and everything under it.
+    Tree,
+    /// Only the events that touch the id itself.
+    Only,
+}
+
 /// One event in a history.
 #[derive(Clone, Debug, Serialize)]
 pub struct HistoryEntry {
     /// Ledger position.
     pub seq: u64,
+    /// The event's own subject, when it is not the id asked about (a target under an
+    /// indicator, an indicator under a goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Id>,
     /// Ledger time.
     pub time: String,
     /// Who appended it.
@@ -42,18 +58,62 @@ pub struct HistoryEntry {
     pub changes: Vec<Change>,
 }
 
-/// The history of `id`, or `None` when no event ever defined it.
+/// `id` and the ids under it: a plan's goals, a goal's sub-goals and indicators, an
+/// indicator's targets, each followed down.
+fn under(state: &State, id: &Id) -> BTreeSet<Id> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![id.clone()];
+    while let Some(at) = todo.pop() {
+        if !seen.insert(at.clone()) {
+            continue;
+        }
+        if let Some(plan) = state.plans.get(&at) {
+            todo.extend(plan.goals.iter().cloned());
+        }
+        if let Some(goal) = state.goals.get(&at) {
+            todo.extend(goal.indicators.iter().cloned());
+            // Sub-goals: goals whose latest version refines this one.
+            todo.extend(
+                state
+                    .goals
+                    .values()
+                    .filter(|g| g.versions.iter().any(|v| v.parent.as_ref() == Some(&at)))
+                    .map(|g| g.id.clone()),
+            );
+        }
+        if let Some(ind) = state.indicators.get(&at) {
+            todo.extend(ind.targets.iter().cloned());
+        }
+    }
+    seen
+}
+
+/// The events that touch `id` itself, or `None` when no event ever defined it.
 pub fn history(state: &State, id: &str) -> Option<HistoryView> {
+    history_of(state, id, Scope::Only)
+}
+
+/// The history of `id` (with everything under it, or only its own events), or `None` when no
+/// event ever defined it.
+pub fn history_of(state: &State, id: &str, scope: Scope) -> Option<HistoryView> {
     let (subject, _) = state.space_of(id)?;
     let id = Id::parse(id).ok()?;
-    let entries = state
-        .by_subject
-        .get(&id)
-        .into_iter()
+    let ids = match scope {
+        Scope::Tree => under(state, &id),
+        Scope::Only => BTreeSet::from([id.clone()]),
+    };
+    let seqs: BTreeSet<u64> = ids
+        .iter()
+        .filter_map(|i| state.by_subject.get(i))
         .flatten()
+        .copied()
+        .collect();
+    let entries = seqs
+        .iter()
         .filter_map(|seq| state.journal.get(seq))
         .map(|e| HistoryEntry {
             seq: e.prov.seq,
+            subject: e.subjects.first().filter(|s| **s != id).cloned(),
             time: e.prov.time.clone(),
             actor: e.prov.actor.clone(),
             kind: e.kind,
@@ -84,6 +144,9 @@ pub fn render_history_text(view: &HistoryView) -> String {
     let _ = writeln!(out, "History of {} {}", view.subject, view.id);
     for e in &view.entries {
         let _ = write!(out, "\nseq {}  {}  {}  {}", e.seq, e.time, e.actor, e.kind);
+        if let Some(subject) = &e.subject {
+            let _ = write!(out, "  {subject}");
+        }
         match &e.valid {
             Some(Valid::Date(d)) => {
                 let _ = write!(out, "  valid from {d}");

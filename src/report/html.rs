@@ -4,9 +4,12 @@
 //! text that escaped escaping could not load anything. Deterministic: chart coordinates are
 //! exact decimals rounded to one decimal, never floats.
 
-use super::render::{change_line, counts_sentence, decimal_comma, value_with_unit};
+use super::render::{
+    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, index_words,
+    legend_line, results_table, source_sentence, trend_rows, value_with_unit, verdicts,
+};
 use super::{GradeView, IndicatorRow, Report};
-use crate::domain::{Aggregation, Rounding};
+use crate::domain::Section;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -98,59 +101,86 @@ pub fn render(r: &Report) -> String {
         esc(&r.follow_up.name)
     );
 
-    // The table as published: the goal cell spans its indicators' rows.
-    let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
-    let _ = writeln!(
-        out,
-        "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
+    if r.shows(Section::Results) && r.template.is_some() {
+        // The organisation's own columns, from the one walker the Markdown uses.
+        let table = results_table(r, lines);
+        let _ = writeln!(
+            out,
+            "\n<h2>Resultat av periodens uppföljning</h2>\n<table class=\"resultat\">\n<thead><tr><th>{}</th></tr></thead>\n<tbody>",
+            table.head.join("</th><th>")
+        );
+        for (cells, _) in &table.rows {
+            let _ = writeln!(out, "<tr><td>{}</td></tr>", cells.join("</td><td>"));
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
+    } else if r.shows(Section::Results) {
+        // The table as published: the goal cell spans its indicators' rows.
+        let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
+        let _ = writeln!(
+            out,
+            "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
          <th>Tidpunkter</th><th>Kommentar</th></tr></thead>\n<tbody>"
-    );
-    for goal in &r.goals {
-        let goal_text = match &goal.number {
-            Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
-            None => lines(&goal.text),
-        };
-        if goal.indicators.is_empty() {
-            let _ = writeln!(
-                out,
-                "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
-            );
-        }
-        for (i, ind) in goal.indicators.iter().enumerate() {
-            let goal_cell = if i == 0 {
-                format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
-            } else {
-                String::new()
+        );
+        for goal in &r.goals {
+            let goal_text = match &goal.number {
+                Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
+                None => lines(&goal.text),
             };
-            let grade = ind.grade.as_ref().map_or(String::new(), |g| {
-                format!(
-                    "<span class=\"symbol\" title=\"{}\">{}</span> ",
-                    esc(&g.label),
-                    symbol(g)
-                )
-            });
-            let _ = writeln!(
-                out,
-                "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
-                lines(&ind.text),
-                ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
-                    (Some(reason), None) => format!("<em>Kan inte mätas:</em> {}", lines(reason)),
-                    (Some(reason), Some(c)) =>
-                        format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
-                    (None, c) => c.unwrap_or_default(),
-                }
-            );
+            if goal.indicators.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
+                );
+            }
+            for (i, ind) in goal.indicators.iter().enumerate() {
+                let goal_cell = if i == 0 {
+                    format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
+                } else {
+                    String::new()
+                };
+                let grade = ind.grade.as_ref().map_or(String::new(), |g| {
+                    format!(
+                        "<span class=\"symbol\" title=\"{}\">{}</span> ",
+                        esc(&g.label),
+                        symbol(g)
+                    )
+                });
+                let _ = writeln!(
+                    out,
+                    "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
+                    lines(&ind.text),
+                    ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
+                        (Some(reason), None) =>
+                            format!("<em>Kan inte mätas:</em> {}", lines(reason)),
+                        (Some(reason), Some(c)) =>
+                            format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
+                        (None, c) => c.unwrap_or_default(),
+                    }
+                );
+            }
         }
+        let _ = writeln!(out, "</tbody>\n</table>");
     }
-    let _ = writeln!(out, "</tbody>\n</table>");
+    if r.shows(Section::Legend) && !r.legend.is_empty() {
+        let _ = writeln!(out, "<p class=\"legend\">{}</p>", legend_line(r, esc));
+    }
+    let verdicts = verdicts(r, lines);
+    if r.shows(Section::Verdicts) && !verdicts.is_empty() {
+        let _ = writeln!(out, "\n<h3>Målens bedömning</h3>\n<dl class=\"bedomning\">");
+        for v in verdicts {
+            let grade = v.grade.map_or(String::new(), |g| format!(" – {g}"));
+            let _ = writeln!(out, "<dt>{}{grade}</dt><dd>{}</dd>", v.goal, v.analysis);
+        }
+        let _ = writeln!(out, "</dl>");
+    }
 
     let others: Vec<&super::GoalRow> = r
         .goals
         .iter()
         .filter(|g| !g.other_assessments.is_empty())
         .collect();
-    if !others.is_empty() {
+    if r.shows(Section::Bodies) && !others.is_empty() {
         let _ = writeln!(out, "\n<h3>Nämndernas bedömningar</h3>");
         for goal in others {
             let _ = writeln!(out, "<p><strong>{}</strong></p>\n<ul>", lines(&goal.text));
@@ -179,7 +209,7 @@ pub fn render(r: &Report) -> String {
             Some((label, i, svg))
         })
         .collect();
-    if !charts.is_empty() {
+    if r.shows(Section::Measurements) && !charts.is_empty() {
         let _ = writeln!(out, "\n<h2>Mätvärden över tid</h2>");
         for (label, ind, svg) in charts {
             let _ = writeln!(out, "<figure>\n<figcaption>{label}</figcaption>\n{svg}");
@@ -213,110 +243,146 @@ pub fn render(r: &Report) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n<h2>Sammanfattning</h2>");
-    let mut summary = format!(
-        "Per {cut_off} är {}.",
-        esc(&counts_sentence(&r.published_counts, "mål "))
-    );
-    for s in &r.published_counts_by_source {
-        let _ = write!(
-            summary,
-            " Av de {} mål som härrör från {} är {}.",
-            s.goals,
-            esc(&s.title),
-            esc(&counts_sentence(&s.counts, ""))
-        );
-    }
-    for sentence in &r.rollups {
-        let _ = write!(summary, " {}", esc(sentence));
-    }
-    let _ = writeln!(out, "<p>{summary}</p>");
-    if let Some(c) = &r.computed
-        && let Some(index) = &c.index
-    {
-        let basis = match c.method.index.aggregation {
-            Aggregation::MeanOfGoalMeans => "räknat på indikatorerna för samtliga mål",
-            Aggregation::MeanOfIndicators => "räknat som medelvärdet av samtliga indikatorer",
-        };
+    let attained = attainment_rows(r, esc);
+    if r.shows(Section::Attainment) && !attained.is_empty() {
         let _ = writeln!(
             out,
-            "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
-            num(&index.value)
+            "\n<h3>Beräknad måluppfyllelse</h3>\n<p>Den grad som senaste utfall och målnivån i kraft \
+             ger på organisationens skala, bredvid nämndens bedömning.</p>\n\
+             <table class=\"berakning\">\n<thead><tr><th>Indikator</th><th>Utfall</th><th>Målnivå</th>\
+             <th>Beräknad</th><th>Bedömd</th></tr></thead>\n<tbody>"
         );
-    }
-
-    let _ = writeln!(out, "\n<h3>Beräknat och publicerat</h3>");
-    let _ = writeln!(
-        out,
-        "<table class=\"jamforelse\">\n<thead><tr><th></th><th class=\"tal\">Beräknat enligt metoden</th>\
-         <th class=\"tal\">Publicerat</th><th>Avvikelse</th></tr></thead>\n<tbody>"
-    );
-    let row = |out: &mut String, label: &str, computed: &str, published: &str, differs: bool| {
-        let (class, mark) = if differs {
-            (
-                " class=\"avvikelse\"",
-                "<span class=\"avviker\">avviker</span>",
-            )
-        } else {
-            ("", "")
-        };
-        let _ = writeln!(
-            out,
-            "<tr{class}><th scope=\"row\">{label}</th><td class=\"tal\">{computed}</td>\
-             <td class=\"tal\">{published}</td><td>{mark}</td></tr>"
-        );
-    };
-    for g in &r.published_counts {
-        let computed = r.computed.as_ref().map(|c| {
-            c.counts
-                .iter()
-                .find(|(code, _)| *code == g.grade.code)
-                .map_or(0, |(_, n)| *n)
-        });
-        row(
-            &mut out,
-            &esc(&g.grade.label),
-            &computed.map_or("–".to_string(), |n| n.to_string()),
-            &g.count.to_string(),
-            computed.is_some_and(|n| n != g.count),
-        );
-    }
-    let computed_index = r
-        .computed
-        .as_ref()
-        .and_then(|c| c.index.as_ref())
-        .map(|i| i.value.as_str());
-    let published_index = r
-        .published_summary
-        .as_ref()
-        .and_then(|s| s.index.as_deref());
-    row(
-        &mut out,
-        "Index",
-        &computed_index.map_or("–".to_string(), num),
-        &published_index.map_or("–".to_string(), num),
-        matches!((computed_index, published_index), (Some(c), Some(p)) if c != p),
-    );
-    let _ = writeln!(out, "</tbody>\n</table>");
-    if r.computed.is_none() {
-        let _ = writeln!(
-            out,
-            "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar de publicerade bedömningarna.</p>"
-        );
-    } else if r.disagreements.is_empty() {
-        let _ = writeln!(out, "<p>Beräknat och publicerat stämmer överens.</p>");
-    } else {
-        let _ = writeln!(
-            out,
-            "<p class=\"avviker\">Avvikelser mellan beräknat och publicerat:</p>\n<ul class=\"avvikelser\">"
-        );
-        for d in &r.disagreements {
-            let _ = writeln!(out, "<li>{}</li>", esc(d));
+        for (row, differs) in attained {
+            let (class, mark) = if differs {
+                (
+                    " class=\"avvikelse\"",
+                    " <span class=\"avviker\">avviker</span>",
+                )
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(
+                out,
+                "<tr{class}><td>{}{mark}</td></tr>",
+                row.join("</td><td>")
+            );
         }
-        let _ = writeln!(out, "</ul>");
+        let _ = writeln!(out, "</tbody>\n</table>");
     }
 
-    if let Some(s) = &r.published_summary {
+    let trends = trend_rows(r, esc);
+    if r.shows(Section::Trend) && !trends.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<h3>Trend</h3>\n<p>Senaste utfall jämfört med ett jämförbart utfall ett år tidigare, \
+             läst efter indikatorns riktning; skilt från måluppfyllelsen.</p>\n\
+             <table class=\"trend\">\n<thead><tr><th>Indikator</th><th>Utfall</th><th>Jämfört med</th>\
+             <th>Trend</th><th>Bedömd trend</th></tr></thead>\n<tbody>"
+        );
+        for row in trends {
+            let _ = writeln!(out, "<tr><td>{}</td></tr>", row.join("</td><td>"));
+        }
+        let _ = writeln!(out, "</tbody>\n</table>");
+    }
+
+    if r.shows(Section::Summary) {
+        let _ = writeln!(out, "\n<h2>Sammanfattning</h2>");
+        let mut summary = format!(
+            "Per {cut_off} är {}.",
+            esc(&counts_sentence(&r.published_counts, "mål "))
+        );
+        for s in &r.published_counts_by_source {
+            let _ = write!(
+                summary,
+                " {}.",
+                esc(&source_sentence(s.goals, &s.title, &s.counts))
+            );
+        }
+        for sentence in &r.rollups {
+            let _ = write!(summary, " {}", esc(sentence));
+        }
+        let _ = writeln!(out, "<p>{summary}</p>");
+        if let Some(c) = &r.computed
+            && let Some(index) = &c.index
+            && let Some(rule) = &c.method.index
+        {
+            let basis = index_words(rule).basis;
+            let _ = writeln!(
+                out,
+                "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
+                num(&index.value)
+            );
+        }
+    }
+
+    if r.shows(Section::Comparison) {
+        let _ = writeln!(out, "\n<h3>Beräknat och publicerat</h3>");
+        let cmp = comparison_text(r, esc);
+        for t in &cmp.tables {
+            if let Some(caption) = &t.caption {
+                let _ = writeln!(out, "<blockquote><p>{caption}</p></blockquote>");
+            }
+            let _ = write!(out, "<table class=\"jamforelse\">\n<thead><tr>");
+            for (i, h) in t.head.iter().enumerate() {
+                let class = if i == 0 { "" } else { " class=\"tal\"" };
+                let _ = write!(out, "<th{class}>{h}</th>");
+            }
+            let _ = writeln!(out, "<th>Avvikelse</th></tr></thead>\n<tbody>");
+            for (cells, differs) in &t.rows {
+                let (class, mark) = if *differs {
+                    (
+                        " class=\"avvikelse\"",
+                        "<span class=\"avviker\">avviker</span>",
+                    )
+                } else {
+                    ("", "")
+                };
+                let _ = write!(out, "<tr{class}>");
+                for (i, cell) in cells.iter().enumerate() {
+                    if i == 0 {
+                        let _ = write!(out, "<th scope=\"row\">{cell}</th>");
+                    } else {
+                        let _ = write!(out, "<td class=\"tal\">{cell}</td>");
+                    }
+                }
+                let _ = writeln!(out, "<td>{mark}</td></tr>");
+            }
+            let _ = writeln!(out, "</tbody>\n</table>");
+        }
+        if r.computed.is_none() {
+            let _ = writeln!(
+                out,
+                "<p>Ingen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar.</p>"
+            );
+        }
+        let _ = writeln!(out, "<p>{}</p>", cmp.verdict);
+        for (title, list) in [
+            (
+                "Avvikelser mellan beräknat, bedömt och publicerat:",
+                &cmp.differences,
+            ),
+            (
+                "Mål där beräknad och bedömd grad skiljer sig:",
+                &cmp.goal_differences,
+            ),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "<p class=\"avviker\">{title}</p>\n<ul class=\"avvikelser\">"
+            );
+            for d in list {
+                let _ = writeln!(out, "<li>{d}</li>");
+            }
+            let _ = writeln!(out, "</ul>");
+        }
+    }
+
+    if r.shows(Section::PublishedSummary)
+        && let Some(s) = &r.published_summary
+    {
         let _ = writeln!(
             out,
             "\n<h3>Publicerad sammanfattning (position {})</h3>\n<blockquote>",
@@ -328,7 +394,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</blockquote>");
     }
 
-    if let Some(c) = &r.computed {
+    if r.shows(Section::Method)
+        && let Some(c) = &r.computed
+    {
         let m = &c.method;
         let _ = writeln!(out, "\n<h2>Metod</h2>");
         let _ = writeln!(
@@ -349,27 +417,27 @@ pub fn render(r: &Report) -> String {
             .iter()
             .map(|g| format!("{} från {}", esc(g.grade.as_str()), num(&g.min.to_string())))
             .collect();
-        let rounding = match m.index.rounding {
-            Rounding::Truncate => "avkortat",
-            Rounding::HalfUp => "avrundat (5 uppåt)",
-            Rounding::HalfEven => "avrundat (5 till jämn siffra)",
+        let index = match &m.index {
+            Some(rule) => {
+                let words = index_words(rule);
+                let exact = c
+                    .index
+                    .as_ref()
+                    .map_or(String::new(), |i| format!(" (exakt {})", esc(&i.exact)));
+                format!(
+                    "Index: {}{exact}, {} till {} decimaler.",
+                    words.aggregation, words.rounding, rule.decimals
+                )
+            }
+            None => "Index: metoden beräknar inget index.".to_string(),
         };
-        let aggregation = match m.index.aggregation {
-            Aggregation::MeanOfGoalMeans => "medelvärdet av målens medelpoäng",
-            Aggregation::MeanOfIndicators => "medelvärdet av alla indikatorers poäng",
-        };
-        let exact = c
-            .index
-            .as_ref()
-            .map_or(String::new(), |i| format!(" (exakt {})", esc(&i.exact)));
         let _ = writeln!(
             out,
             "<ul>\n<li>Poäng per indikator: {}.</li>\n\
              <li>Målets grad ur medelpoängen av dess indikatorer: {}.</li>\n\
-             <li>Index: {aggregation}{exact}, {rounding} till {} decimaler.</li>\n</ul>",
+             <li>{index}</li>\n</ul>",
             scores.join(", "),
             grades.join(", "),
-            m.index.decimals
         );
         if let Some(d) = &m.definition {
             let _ = writeln!(out, "<blockquote><p>{}</p></blockquote>", lines(d));
@@ -395,7 +463,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</tbody>\n</table>");
     }
 
-    if let Some(f) = &r.forecast {
+    if r.shows(Section::Forecast)
+        && let Some(f) = &r.forecast
+    {
         let _ = writeln!(
             out,
             "\n<h2>Prognos och utfall</h2>\n<p>Bedömningen vid {} ({}) var en prognos; utfallet är \
@@ -439,7 +509,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "</tbody>\n</table>");
     }
 
-    if let Some(since) = &r.since_seal {
+    if r.shows(Section::Changes)
+        && let Some(since) = &r.since_seal
+    {
         let _ = writeln!(
             out,
             "\n<h2>Ändrat sedan publiceringen</h2>\n<p>Rapporten förseglades vid position {} \
@@ -664,6 +736,8 @@ mod tests {
             ],
             threshold: None,
             not_measurable: None,
+            trend: None,
+            computed_grade: None,
         };
         assert_eq!(chart(&row), None);
         let flat = IndicatorRow {

@@ -1,14 +1,19 @@
 //! Applying a method: indicator grades → goal means → goal grades and an overall index, in
 //! exact rational arithmetic (a mean of thirds never passes through a rounded decimal), with the
 //! rounding rule the method names applied once, at the end. See `events/METHODS.md`.
+//!
+//! The fractions are big rationals: a mean over goals with 1, 2, ..., 100 indicators has a
+//! denominator beyond any fixed-width integer, and a report must never overflow or panic on
+//! what the checks accepted.
 
 use super::GoalRow;
-use crate::domain::{Aggregation, Dec, Id, Method, MethodDefined, Rounding};
-use num_rational::Ratio;
+use crate::domain::{Aggregation, Dec, GradeInput, Id, Method, MethodDefined, Rounding};
+use num_bigint::BigInt;
+use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 use serde::Serialize;
 
-type Q = Ratio<i128>;
+type Q = BigRational;
 
 /// What a method computes for a report.
 #[derive(Clone, Debug, Serialize)]
@@ -43,10 +48,17 @@ pub struct IndexResult {
 }
 
 fn q(d: Dec) -> Q {
-    Q::new(d.0.mantissa(), 10i128.pow(d.0.scale()))
+    Q::new(
+        BigInt::from(d.0.mantissa()),
+        BigInt::from(10u8).pow(d.0.scale()),
+    )
 }
 
-fn show(x: Q) -> String {
+fn int(n: usize) -> Q {
+    Q::from_integer(BigInt::from(n))
+}
+
+fn show(x: &Q) -> String {
     if x.is_integer() {
         x.to_integer().to_string()
     } else {
@@ -55,23 +67,25 @@ fn show(x: Q) -> String {
 }
 
 /// Rounds `x` to `decimals` by `rule` and writes it with exactly that many decimals.
-pub fn round(x: Q, decimals: u32, rule: Rounding) -> String {
-    let scaled = x * Q::from_integer(10i128.pow(decimals));
+pub fn round(x: &Q, decimals: u32, rule: Rounding) -> String {
+    let scaled = x * Q::from_integer(BigInt::from(10u8).pow(decimals));
     let floor = scaled.floor();
-    let rest = scaled - floor;
-    let half = Q::new(1, 2);
+    let rest = &scaled - &floor;
+    let half = Q::new(BigInt::from(1), BigInt::from(2));
+    let one = Q::from_integer(BigInt::from(1));
     let n = match rule {
         Rounding::Truncate => scaled.trunc(),
         Rounding::HalfUp if scaled.is_negative() => -((-scaled) + half).floor(),
         Rounding::HalfUp => (scaled + half).floor(),
-        Rounding::HalfEven if rest > half => floor + Q::from_integer(1),
+        Rounding::HalfEven if rest > half => floor + one,
         Rounding::HalfEven if rest < half => floor,
-        Rounding::HalfEven if (floor.to_integer() % 2).is_zero() => floor,
-        Rounding::HalfEven => floor + Q::from_integer(1),
+        Rounding::HalfEven if (floor.to_integer() % BigInt::from(2)).is_zero() => floor,
+        Rounding::HalfEven => floor + one,
     }
     .to_integer();
-    let digits = n.unsigned_abs().to_string();
-    let sign = if n < 0 { "-" } else { "" };
+    let n_negative = n.is_negative();
+    let digits = n.magnitude().to_string();
+    let sign = if n_negative { "-" } else { "" };
     if decimals == 0 {
         return format!("{sign}{digits}");
     }
@@ -96,37 +110,42 @@ pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
         let scores: Vec<Q> = goal
             .indicators
             .iter()
-            .filter_map(|i| i.grade.as_ref().and_then(|g| score(&g.code)))
+            .filter_map(|i| match def.input {
+                Some(GradeInput::Computed) => i.computed_grade.as_ref(),
+                Some(GradeInput::Judged) | None => i.grade.as_ref(),
+            })
+            .filter(|g| g.scale == def.scale)
+            .filter_map(|g| score(&g.code))
             .collect();
-        all_scores.extend(&scores);
-        let mean = (!scores.is_empty()).then(|| {
-            scores.iter().fold(Q::zero(), |a, b| a + b) / Q::from_integer(scores.len() as i128)
-        });
-        let grade = mean.and_then(|m| {
+        all_scores.extend(scores.iter().cloned());
+        let mean = (!scores.is_empty())
+            .then(|| scores.iter().fold(Q::zero(), |a, b| a + b) / int(scores.len()));
+        let grade = mean.as_ref().and_then(|m| {
             def.goal_grades
                 .iter()
-                .find(|g| m >= q(g.min))
+                .find(|g| *m >= q(g.min))
                 .map(|g| g.grade.clone())
         });
-        goal_means.extend(mean);
         results.push(GoalResult {
             goal: goal.id.clone(),
-            mean: mean.map(show),
+            mean: mean.as_ref().map(show),
             grade,
         });
+        goal_means.extend(mean);
     }
-    let values = match def.index.aggregation {
-        Aggregation::MeanOfGoalMeans => &goal_means,
-        Aggregation::MeanOfIndicators => &all_scores,
-    };
-    let index = (!values.is_empty()).then(|| {
-        let exact =
-            values.iter().fold(Q::zero(), |a, b| a + b) / Q::from_integer(values.len() as i128);
-        let decimals = def.index.decimals.0.mantissa() as u32;
-        IndexResult {
-            value: round(exact, decimals, def.index.rounding),
-            exact: show(exact),
-        }
+    // A method without an index rule computes none: nothing is invented.
+    let index = def.index.as_ref().and_then(|rule| {
+        let values = match rule.aggregation {
+            Aggregation::MeanOfGoalMeans => &goal_means,
+            Aggregation::MeanOfIndicators => &all_scores,
+        };
+        (!values.is_empty()).then(|| {
+            let exact = values.iter().fold(Q::zero(), |a, b| a + b) / int(values.len());
+            IndexResult {
+                value: round(&exact, rule.places(), rule.rounding),
+                exact: show(&exact),
+            }
+        })
     });
     let counts = def
         .goal_grades
@@ -155,19 +174,20 @@ mod tests {
 
     #[test]
     fn rounding_rules_are_named_and_exact() {
-        let x = Q::new(7, 8); // 0.875
+        let r = |n: i64, d: i64| Q::new(BigInt::from(n), BigInt::from(d));
+        let x = &r(7, 8); // 0.875
         assert_eq!(round(x, 2, Rounding::Truncate), "0.87");
         assert_eq!(round(x, 2, Rounding::HalfUp), "0.88");
         assert_eq!(round(x, 2, Rounding::HalfEven), "0.88");
-        let y = Q::new(173, 200); // 0.865
+        let y = &r(173, 200); // 0.865
         assert_eq!(round(y, 2, Rounding::HalfEven), "0.86");
         assert_eq!(round(y, 2, Rounding::HalfUp), "0.87");
-        assert_eq!(round(Q::new(2, 3), 2, Rounding::HalfUp), "0.67");
-        assert_eq!(round(Q::new(2, 3), 2, Rounding::Truncate), "0.66");
-        assert_eq!(round(Q::new(-7, 8), 2, Rounding::HalfUp), "-0.88");
-        assert_eq!(round(Q::new(-7, 8), 2, Rounding::Truncate), "-0.87");
-        assert_eq!(round(Q::new(5, 2), 0, Rounding::HalfEven), "2");
-        assert_eq!(round(Q::new(1, 200), 2, Rounding::Truncate), "0.00");
-        assert_eq!(round(Q::new(12, 1), 1, Rounding::Truncate), "12.0");
+        assert_eq!(round(&r(2, 3), 2, Rounding::HalfUp), "0.67");
+        assert_eq!(round(&r(2, 3), 2, Rounding::Truncate), "0.66");
+        assert_eq!(round(&r(-7, 8), 2, Rounding::HalfUp), "-0.88");
+        assert_eq!(round(&r(-7, 8), 2, Rounding::Truncate), "-0.87");
+        assert_eq!(round(&r(5, 2), 0, Rounding::HalfEven), "2");
+        assert_eq!(round(&r(1, 200), 2, Rounding::Truncate), "0.00");
+        assert_eq!(round(&r(12, 1), 1, Rounding::Truncate), "12.0");
     }
 }

@@ -43,15 +43,44 @@ pub struct Report {
     /// What the method in force computes, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<Computed>,
-    /// Every place where computed and published disagree.
-    pub disagreements: Vec<String>,
+    /// Computed, assessed and published figures side by side; published only where the
+    /// recorded summary states them.
+    pub comparison: Comparison,
+    /// Every goal whose computed grade differs from the body's.
+    pub disagreements: Vec<GoalDisagreement>,
     /// For an annual follow-up: each goal's interim forecast beside the year's outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<Forecast>,
+    /// The organisation's template in force: title, columns and sections; absent, the report
+    /// has its default layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateView>,
+    /// The grades of the organisation's scale, best first, for a legend of its symbols.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legend: Vec<GradeView>,
     /// When this report was sealed before: what changed after that seal's head.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_seal: Option<SinceSeal>,
     pub source: Source,
+}
+
+/// The template a report was laid out by.
+#[derive(Clone, Debug, Serialize)]
+pub struct TemplateView {
+    /// The ledger position that defined it.
+    pub seq: u64,
+    pub def: crate::domain::TemplateDefined,
+}
+
+impl Report {
+    /// Whether `section` appears: every section without a template, the template's with one
+    /// (the legend only when a template asks for it).
+    pub fn shows(&self, section: crate::domain::Section) -> bool {
+        match &self.template {
+            Some(t) => t.def.sections.contains(&section),
+            None => section != crate::domain::Section::Legend,
+        }
+    }
 }
 
 /// An interim assessment is a forecast ("bedöms bli uppnått") that the annual report settles:
@@ -77,25 +106,17 @@ pub struct ForecastRow {
     pub differs: bool,
 }
 
-/// Swedish number words for the roll-up sentences ("Två av tre"); digits from 13 up.
-fn number_word(n: u64) -> String {
-    const WORDS: [&str; 13] = [
-        "inget", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
-        "tolv",
-    ];
-    WORDS
-        .get(n as usize)
-        .map_or_else(|| n.to_string(), |w| w.to_string())
-}
-
-/// "Ett av tre mål är på rätt väg", for grades on a scale that names its on-track grade.
-fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
-    let scale = state.scales.values().find(|s| {
-        s.def.on_track_from.is_some()
-            && grades
-                .iter()
-                .all(|g| s.def.grades.iter().any(|x| x.code == g.code))
-    })?;
+/// How many of `grades` are on track, on their own scale (all must share one) when it names
+/// its on-track grade, with that grade.
+fn on_track<'a>(
+    state: &'a State,
+    grades: &[&GradeView],
+) -> Option<(u64, &'a crate::domain::Grade)> {
+    let first = grades.first()?;
+    if grades.iter().any(|g| g.scale != first.scale) {
+        return None;
+    }
+    let scale = state.scales.get(&first.scale)?;
     let from = scale.def.on_track_from.as_ref()?;
     let limit = scale.def.grades.iter().position(|g| &g.code == from)?;
     let on_track = grades
@@ -109,15 +130,13 @@ fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
                 .is_some_and(|p| p <= limit)
         })
         .count() as u64;
-    let label = scale.def.grades[limit].label.to_lowercase();
-    let mut first = number_word(on_track);
-    if let Some(c) = first.get(..1) {
-        first = c.to_uppercase() + &first[1..];
-    }
-    Some(format!(
-        "{first} av {} mål är {label}",
-        number_word(grades.len() as u64)
-    ))
+    Some((on_track, scale.def.grades.get(limit)?))
+}
+
+/// "Ett av tre mål är på rätt väg", for grades on a scale that names its on-track grade.
+fn rollup_sentence(state: &State, grades: &[&GradeView]) -> Option<String> {
+    let (on_track, grade) = on_track(state, grades)?;
+    render::rollup_words(on_track, grades.len() as u64, &grade.label.to_lowercase())
 }
 
 /// The roll-ups of a report: over its goals as published, then per other body that graded them.
@@ -252,9 +271,11 @@ pub struct FollowUpView {
     pub cut_off: Date,
 }
 
-/// A grade as printed: code, label, symbol, and how it reads after a count.
+/// A grade as printed: its scale and code (together they name it), label, symbol, and how it
+/// reads after a count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GradeView {
+    pub scale: Id,
     pub code: Id,
     pub label: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,6 +341,235 @@ pub struct IndicatorRow {
     /// Why the indicator could not be measured, when its latest reading by the cut-off says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_measurable: Option<String>,
+    /// The grade the latest reading and the target in force give on the organisation's scale
+    /// (see `attainment`); absent when they give none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed_grade: Option<GradeView>,
+    /// The latest reading compared with the comparable one a year earlier, separate from
+    /// attainment; absent when the indicator has no reading and no judged trend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendView>,
+}
+
+/// How a report reads its indicators: the organisation's scale (for computed attainment and
+/// how trend is drawn) and the template's trend rule.
+#[derive(Clone, Copy)]
+struct ReadingRules<'a> {
+    scale: Option<&'a crate::domain::Scale>,
+    trend_rule: Option<crate::domain::TrendBasis>,
+}
+
+/// Computed attainment on `scale`: the most ambitious level the reading meets, named as a
+/// grade of the scale (its label or its code, case aside); below every level with a threshold,
+/// the scale's lowest grade; a reading that could not be measured counts as the grade the
+/// scale folds "kan inte mätas" into, or its separate not-assessable state. Nothing when there
+/// is no reading, no level with a threshold, or a met level that names no grade of the scale.
+fn attainment(
+    scale: &crate::domain::Scale,
+    levels: Option<&[crate::domain::Level]>,
+    value: Option<crate::domain::Dec>,
+) -> Option<GradeView> {
+    let view = |g: &crate::domain::Grade| GradeView {
+        scale: scale.def.id.clone(),
+        code: g.code.clone(),
+        label: g.label.clone(),
+        symbol: g.symbol.clone(),
+        plural: g.plural.clone().unwrap_or_else(|| g.label.to_lowercase()),
+    };
+    let Some(value) = value else {
+        return match &scale.def.not_assessable_folded_into {
+            Some(code) => scale.grade(code).map(view),
+            None => scale.def.not_assessable.as_ref().map(view),
+        };
+    };
+    let levels: Vec<(&crate::domain::Level, bool)> = levels?
+        .iter()
+        .filter_map(|l| Some((l, l.comparison?.holds(value, l.threshold?))))
+        .collect();
+    if levels.is_empty() {
+        return None;
+    }
+    match levels.iter().rev().find(|(_, met)| *met) {
+        Some((level, _)) => scale
+            .def
+            .grades
+            .iter()
+            .find(|g| {
+                g.label.to_lowercase() == level.name.to_lowercase()
+                    || g.code.as_str() == level.name.to_lowercase()
+            })
+            .map(view),
+        None => scale.def.grades.last().map(view),
+    }
+}
+
+/// Which way an indicator moved, read through its direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendDirection {
+    Improved,
+    Unchanged,
+    Worse,
+    /// Nothing comparable a year earlier, the latest reading not measurable, or a direction
+    /// ("reach") without a threshold to read it by.
+    NotComputable,
+}
+
+/// What the latest reading was compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendBasis {
+    /// The same period a year earlier.
+    SamePeriodLastYear,
+    /// The outcome of the whole previous year (an interim reading against last year's result,
+    /// as Enköping's page compares: "Föregående års resultat var 21 procent").
+    LastYearOutcome,
+}
+
+/// Trend of one indicator: the computed direction, what it compared, and the body's judged
+/// trend when one was recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendView {
+    pub direction: TrendDirection,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<TrendBasis>,
+    /// The latest reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<TrendPoint>,
+    /// The comparable reading a year earlier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<TrendPoint>,
+    /// The trend the body recorded as its judgement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged: Option<crate::domain::Trend>,
+    /// How the organisation's scale draws this trend (an arrow, a colour name), when it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drawn: Option<String>,
+}
+
+/// A reading's value (exact) and the last day of its period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendPoint {
+    pub value: String,
+    pub period_to: Date,
+}
+
+/// The date a year before `d` (29 February becomes 28 February).
+fn year_before(d: Date) -> Option<Date> {
+    use chrono::Datelike;
+    let n = d.0;
+    n.with_year(n.year() - 1)
+        .or_else(|| n.pred_opt().and_then(|p| p.with_year(n.year() - 1)))
+        .map(Date)
+}
+
+/// The trend of an indicator at `cut_off`: its latest reading against the same period a year
+/// earlier, else against the previous year's outcome; never against simply the reading
+/// before, which may be an interim one.
+fn trend(
+    state: &State,
+    ind: &crate::domain::Indicator,
+    direction: crate::domain::Direction,
+    level: Option<(crate::domain::Comparison, crate::domain::Dec)>,
+    cut_off: Date,
+    judged: Option<crate::domain::Trend>,
+    rule: Option<crate::domain::TrendBasis>,
+) -> Option<TrendView> {
+    use crate::domain::{Comparison, Direction};
+    let readings: Vec<&crate::domain::Reading> = ind
+        .readings
+        .iter()
+        .filter_map(|seq| state.readings.get(seq))
+        .filter(|r| r.period.to <= cut_off)
+        .collect();
+    let latest = readings.iter().max_by_key(|r| (r.period.to, r.prov.seq));
+    if latest.is_none() && judged.is_none() {
+        return None;
+    }
+    let not_computable = TrendView {
+        direction: TrendDirection::NotComputable,
+        basis: None,
+        current: latest.and_then(|r| {
+            Some(TrendPoint {
+                value: r.value()?.to_string(),
+                period_to: r.period.to,
+            })
+        }),
+        previous: None,
+        judged,
+        drawn: None,
+    };
+    let Some(latest) = latest else {
+        return Some(not_computable);
+    };
+    let Some(now) = latest.value() else {
+        return Some(not_computable);
+    };
+    let latest_of = |from: Date, to: Date| {
+        readings
+            .iter()
+            .filter(|r| r.period.from == from && r.period.to == to)
+            .max_by_key(|r| r.prov.seq)
+            .and_then(|r| Some((r.value()?, r.period.to)))
+    };
+    let same = year_before(latest.period.from)
+        .zip(year_before(latest.period.to))
+        .and_then(|(from, to)| latest_of(from, to))
+        .map(|p| (p, TrendBasis::SamePeriodLastYear));
+    let outcome = || {
+        use chrono::Datelike;
+        let year = latest.period.to.0.year() - 1;
+        let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31)?;
+        latest_of(Date(from), Date(to)).map(|p| (p, TrendBasis::LastYearOutcome))
+    };
+    // The template says which comparison its document makes; without one, the same period,
+    // else last year's outcome.
+    let found = match rule {
+        Some(crate::domain::TrendBasis::SamePeriod) => same,
+        Some(crate::domain::TrendBasis::LastYearOutcome) => outcome(),
+        None => same.or_else(outcome),
+    };
+    let Some(((before, before_to), basis)) = found else {
+        return Some(not_computable);
+    };
+    // Higher is better, lower is better; for a level to reach, its comparison says which
+    // ("minst 90" is higher, "högst 5" lower, "= 1" closer).
+    let higher = Some(now.0.cmp(&before.0));
+    let lower = Some(before.0.cmp(&now.0));
+    let better = match (direction, level) {
+        (Direction::Increase, _) => higher,
+        (Direction::Decrease, _) => lower,
+        (Direction::Reach, Some((Comparison::AtLeast | Comparison::MoreThan, _))) => higher,
+        (Direction::Reach, Some((Comparison::AtMost | Comparison::LessThan, _))) => lower,
+        // Checked: two extreme decimals have a difference beyond the type.
+        (Direction::Reach, Some((Comparison::Equal, t))) => before
+            .0
+            .checked_sub(t.0)
+            .zip(now.0.checked_sub(t.0))
+            .map(|(b, n)| b.abs().cmp(&n.abs())),
+        (Direction::Reach, None) => None,
+    };
+    let direction = match better {
+        Some(std::cmp::Ordering::Greater) => TrendDirection::Improved,
+        Some(std::cmp::Ordering::Equal) => TrendDirection::Unchanged,
+        Some(std::cmp::Ordering::Less) => TrendDirection::Worse,
+        None => TrendDirection::NotComputable,
+    };
+    Some(TrendView {
+        direction,
+        basis: Some(basis),
+        current: Some(TrendPoint {
+            value: now.to_string(),
+            period_to: latest.period.to,
+        }),
+        previous: Some(TrendPoint {
+            value: before.to_string(),
+            period_to: before_to,
+        }),
+        judged,
+        drawn: None,
+    })
 }
 
 /// One reading of an indicator as known at the report's ledger position.
@@ -348,6 +598,70 @@ pub struct SourceCounts {
     pub title: String,
     pub goals: u64,
     pub counts: Vec<GradeCount>,
+}
+
+/// A goal whose grade computed by the method differs from the body's grade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalDisagreement {
+    pub goal: Id,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<GradeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed: Option<GradeView>,
+}
+
+/// What a figure of a report counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "figure", rename_all = "snake_case")]
+pub enum Figure {
+    /// Goals with this grade.
+    Grade { grade: GradeView },
+    /// Goals graded (the document's total).
+    Goals,
+    /// Goals on track: graded `from` or better.
+    OnTrack {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<GradeView>,
+    },
+    /// The overall index.
+    Index,
+}
+
+/// One figure three ways. Values are exact: whole counts or decimals as strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureRow {
+    #[serde(flatten)]
+    pub figure: Figure,
+    /// What the method in force computes; absent without a method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+    /// What the body's recorded assessments give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed: Option<String>,
+    /// What the published document states; absent means "ej publicerat".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// A published figure differs from the computed or the assessed one.
+    pub differs: bool,
+}
+
+/// The figures of the whole report, or of one published roll-up sentence.
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureTable {
+    /// The published roll-up sentence checked; absent for the whole report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<String>,
+    pub rows: Vec<FigureRow>,
+}
+
+/// Computed, assessed and published figures. Agreement is stated only over `compared > 0`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub tables: Vec<FigureTable>,
+    /// Published figures that had a computed or assessed figure to compare with.
+    pub compared: u64,
+    /// Of those, how many differ.
+    pub differing: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -396,9 +710,14 @@ fn latest<'a>(
 }
 
 fn grade_view(state: &State, a: &Assessment) -> Option<GradeView> {
-    let scale = state.scales.get(a.def.scale.as_ref()?)?;
-    let g = scale.grade(a.def.grade.as_ref()?)?;
+    grade_on(state, a.def.scale.as_ref()?, a.def.grade.as_ref()?)
+}
+
+/// The grade `code` of scale `scale`, as printed.
+fn grade_on(state: &State, scale: &Id, code: &Id) -> Option<GradeView> {
+    let g = state.scales.get(scale)?.grade(code)?;
     Some(GradeView {
+        scale: scale.clone(),
         code: g.code.clone(),
         label: g.label.clone(),
         symbol: g.symbol.clone(),
@@ -420,7 +739,7 @@ fn method_in_force<'a>(state: &'a State, org: &Id, cut_off: Date) -> Option<&'a 
 fn count(state: &State, goals: &[&GoalRow]) -> Vec<GradeCount> {
     let mut counts: Vec<GradeCount> = Vec::new();
     for g in goals.iter().filter_map(|g| g.published.as_ref()) {
-        match counts.iter_mut().find(|c| c.grade.code == g.code) {
+        match counts.iter_mut().find(|c| c.grade == *g) {
             Some(c) => c.count += 1,
             None => counts.push(GradeCount {
                 grade: g.clone(),
@@ -428,15 +747,17 @@ fn count(state: &State, goals: &[&GoalRow]) -> Vec<GradeCount> {
             }),
         }
     }
-    // Scale order (best first), not order of appearance.
-    let order = |code: &Id| {
-        state
+    // The order of each grade's own scale (best first), not order of appearance; a grade is
+    // (scale, code), so another scale with the same codes changes nothing here.
+    let order = |g: &GradeView| {
+        let position = state
             .scales
-            .values()
-            .find_map(|s| s.def.grades.iter().position(|x| &x.code == code))
-            .unwrap_or(usize::MAX)
+            .get(&g.scale)
+            .and_then(|s| s.def.grades.iter().position(|x| x.code == g.code))
+            .unwrap_or(usize::MAX);
+        (g.scale.clone(), position)
     };
-    counts.sort_by_key(|c| order(&c.grade.code));
+    counts.sort_by_key(|c| order(&c.grade));
     counts
 }
 
@@ -470,6 +791,30 @@ pub fn build(
     let live =
         |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
 
+    // The organisation's scale, onto which computed attainment is mapped: the scale of the
+    // method in force, else the organisation's own scale (the first by id).
+    let scale = method_in_force(state, org, cut_off)
+        .and_then(|m| state.scales.get(&m.def.scale))
+        .or_else(|| {
+            state
+                .scales
+                .values()
+                .find(|s| s.def.organisation.as_ref() == Some(org))
+        });
+    let template = state
+        .templates
+        .values()
+        .filter(|t| {
+            &t.def.organisation == org
+                && t.def.effective <= cut_off
+                && t.def.follow_up_kind.is_none_or(|k| k == f.def.kind)
+        })
+        .max_by_key(|t| (t.def.effective, t.prov.seq))
+        .map(|t| TemplateView {
+            seq: t.prov.seq,
+            def: t.def.clone(),
+        });
+    let trend_rule = template.as_ref().and_then(|t| t.def.trend_basis);
     let mut goals = Vec::new();
     for plan in state.plans.values().filter(|p| &p.organisation == org) {
         for goal_id in &plan.goals {
@@ -483,7 +828,13 @@ pub fn build(
                 continue;
             }
             goals.push(goal_row(
-                state, goal, version, follow_up, body, cut_off, &live,
+                state,
+                goal,
+                version,
+                follow_up,
+                body,
+                cut_off,
+                ReadingRules { scale, trend_rule },
             ));
         }
     }
@@ -512,42 +863,35 @@ pub fn build(
             counts: count(state, &rows),
         });
     }
-    let published_summary = state
+    let summary = state
         .summaries
         .values()
         .filter(|s| &s.def.follow_up == follow_up && body.is_none_or(|b| &s.def.body == b))
-        .max_by_key(|s| s.prov.seq)
-        .map(|s| PublishedSummary {
-            text: s.def.text.clone(),
-            index: s.def.index.map(|i| i.to_string()),
-            seq: s.prov.seq,
-        });
+        .max_by_key(|s| s.prov.seq);
+    let published_summary = summary.map(|s| PublishedSummary {
+        text: s.def.text.clone(),
+        index: s.def.index.map(|i| i.to_string()),
+        seq: s.prov.seq,
+    });
     let computed = method_in_force(state, org, cut_off).map(|m| compute(m, &goals));
 
     let mut disagreements = Vec::new();
     if let Some(c) = &computed {
         for (goal, result) in goals.iter().zip(&c.goals) {
-            let published = goal.published.as_ref().map(|g| &g.code);
-            if result.grade.as_ref() != published {
-                disagreements.push(format!(
-                    "mål {}: beräknat {}, publicerat {}",
-                    goal.id,
-                    result.grade.as_ref().map_or("–", |g| g.as_str()),
-                    published.map_or("–", |g| g.as_str())
-                ));
+            let computed = result
+                .grade
+                .as_ref()
+                .and_then(|code| grade_on(state, &c.method.scale, code));
+            if computed != goal.published {
+                disagreements.push(GoalDisagreement {
+                    goal: goal.id.clone(),
+                    computed,
+                    assessed: goal.published.clone(),
+                });
             }
         }
-        if let (Some(computed_index), Some(published_index)) = (
-            &c.index,
-            published_summary.as_ref().and_then(|s| s.index.as_ref()),
-        ) && &computed_index.value != published_index
-        {
-            disagreements.push(format!(
-                "index: beräknat {}, publicerat {published_index}",
-                computed_index.value
-            ));
-        }
     }
+    let comparison = compare(state, &goals, computed.as_ref(), summary.map(|s| &s.def));
 
     let rollups = rollups(state, &goals);
     let forecast = forecast(state, f, &goals, body);
@@ -568,8 +912,21 @@ pub fn build(
             }
         });
 
+    let legend = match (&template, scale) {
+        (Some(t), Some(sc)) if t.def.sections.contains(&crate::domain::Section::Legend) => sc
+            .def
+            .grades
+            .iter()
+            .filter_map(|g| grade_on(state, &sc.def.id, &g.code))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let title = template
+        .as_ref()
+        .and_then(|t| t.def.title.as_deref())
+        .unwrap_or("Uppföljning av politiska mål");
     Ok(Report {
-        title: format!("Uppföljning av politiska mål – {}", f.def.name),
+        title: format!("{title} – {}", f.def.name),
         organisation,
         body: body_name,
         follow_up: FollowUpView {
@@ -583,12 +940,222 @@ pub fn build(
         published_counts_by_source,
         published_summary,
         computed,
+        comparison,
         disagreements,
         rollups,
         forecast,
+        template,
+        legend,
         since_seal,
         source,
     })
+}
+
+/// Two exact values agree when they are the same number ("0.87" and "0.870" do).
+fn same(a: &str, b: &str) -> bool {
+    match (
+        rust_decimal::Decimal::from_str_exact(a),
+        rust_decimal::Decimal::from_str_exact(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn figure_row(
+    figure: Figure,
+    computed: Option<String>,
+    assessed: Option<String>,
+    published: Option<String>,
+) -> FigureRow {
+    let differs = published
+        .as_ref()
+        .is_some_and(|p| computed.iter().chain(&assessed).any(|v| !same(v, p)));
+    FigureRow {
+        figure,
+        computed,
+        assessed,
+        published,
+        differs,
+    }
+}
+
+/// The figures of `rows` (goals in scope, with their computed results when a method is in
+/// force) against what the document publishes for that scope.
+fn figure_table(
+    state: &State,
+    rows: &[(&GoalRow, Option<&method::GoalResult>)],
+    method: Option<&Computed>,
+    published: Option<(Option<&Id>, &[crate::domain::PublishedCount], Option<u64>)>,
+    published_on_track: Option<u64>,
+    sentence: Option<String>,
+) -> FigureTable {
+    let assessed: Vec<&GoalRow> = rows.iter().map(|(g, _)| *g).collect();
+    let assessed_counts = count(state, &assessed);
+    let computed_views: Vec<GradeView> = method
+        .map(|m| {
+            rows.iter()
+                .filter_map(|(_, r)| r.and_then(|r| r.grade.as_ref()))
+                .filter_map(|code| grade_on(state, &m.method.scale, code))
+                .collect()
+        })
+        .unwrap_or_default();
+    let published_views: Vec<(GradeView, u64)> = published
+        .map(|(scale, counts, _)| {
+            counts
+                .iter()
+                .filter_map(|c| Some((grade_on(state, scale?, &c.grade)?, c.count)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Grades in the order of their own scale: every grade any column speaks of.
+    let mut grades: Vec<GradeView> = assessed_counts.iter().map(|c| c.grade.clone()).collect();
+    grades.extend(computed_views.iter().cloned());
+    grades.extend(published_views.iter().map(|(g, _)| g.clone()));
+    let order = |g: &GradeView| {
+        let position = state
+            .scales
+            .get(&g.scale)
+            .and_then(|s| s.def.grades.iter().position(|x| x.code == g.code))
+            .unwrap_or(usize::MAX);
+        (g.scale.clone(), position)
+    };
+    grades.sort_by_key(order);
+    grades.dedup();
+    // Unlisted grades count zero only when the listed ones add up to the published total.
+    let published_complete = published.is_some_and(|(_, counts, total)| {
+        total.is_some_and(|t| counts.iter().map(|c| c.count).sum::<u64>() == t)
+    });
+    let mut table = Vec::new();
+    for grade in grades {
+        let computed =
+            method.map(|_| computed_views.iter().filter(|g| **g == grade).count() as u64);
+        let assessed = assessed_counts
+            .iter()
+            .find(|c| c.grade == grade)
+            .map_or(0, |c| c.count);
+        let published = published_views
+            .iter()
+            .find(|(g, _)| *g == grade)
+            .map(|(_, n)| *n)
+            .or(published_complete.then_some(0));
+        if computed.unwrap_or(0) == 0 && assessed == 0 && published.unwrap_or(0) == 0 {
+            continue;
+        }
+        table.push(figure_row(
+            Figure::Grade { grade },
+            computed.map(|n| n.to_string()),
+            Some(assessed.to_string()),
+            published.map(|n| n.to_string()),
+        ));
+    }
+    let graded: Vec<&GradeView> = assessed
+        .iter()
+        .filter_map(|g| g.published.as_ref())
+        .collect();
+    table.push(figure_row(
+        Figure::Goals,
+        method.map(|_| computed_views.len().to_string()),
+        Some(graded.len().to_string()),
+        published
+            .and_then(|(_, _, total)| total)
+            .map(|n| n.to_string()),
+    ));
+    if let Some(on) = published_on_track {
+        let computed_refs: Vec<&GradeView> = computed_views.iter().collect();
+        let assessed_on = on_track(state, &graded);
+        let from = graded
+            .first()
+            .zip(assessed_on)
+            .and_then(|(g, (_, from))| grade_on(state, &g.scale, &from.code));
+        table.push(figure_row(
+            Figure::OnTrack { from },
+            method
+                .and_then(|_| on_track(state, &computed_refs))
+                .map(|(n, _)| n.to_string()),
+            assessed_on.map(|(n, _)| n.to_string()),
+            Some(on.to_string()),
+        ));
+    }
+    FigureTable {
+        sentence,
+        rows: table,
+    }
+}
+
+/// The whole report's figures, then one table per published roll-up sentence.
+fn compare<'a>(
+    state: &State,
+    goals: &[GoalRow],
+    computed: Option<&Computed>,
+    summary: Option<&'a crate::domain::SummaryRecorded>,
+) -> Comparison {
+    let results: Vec<Option<&method::GoalResult>> = match computed {
+        Some(c) => c.goals.iter().map(Some).collect(),
+        None => vec![None; goals.len()],
+    };
+    let rows: Vec<(&GoalRow, Option<&method::GoalResult>)> =
+        goals.iter().zip(results.iter().copied()).collect();
+    // A scope publishes figures when the document gives counts or a total for it.
+    let published = |counts: &'a [crate::domain::PublishedCount], total: Option<u64>| {
+        let s = summary?;
+        (!counts.is_empty() || total.is_some()).then_some((s.scale.as_ref(), counts, total))
+    };
+    let mut whole = figure_table(
+        state,
+        &rows,
+        computed,
+        summary.and_then(|s| published(&s.counts, s.total)),
+        None,
+        None,
+    );
+    let computed_index = computed
+        .and_then(|c| c.index.as_ref())
+        .map(|i| i.value.clone());
+    let published_index = summary.and_then(|s| s.index).map(|d| d.to_string());
+    if computed_index.is_some()
+        || published_index.is_some()
+        || computed.is_some_and(|c| c.method.index.is_some())
+    {
+        whole.rows.push(figure_row(
+            Figure::Index,
+            computed_index,
+            None,
+            published_index,
+        ));
+    }
+    let mut tables = vec![whole];
+    for r in summary.map_or(&[][..], |s| s.rollups.as_slice()) {
+        let scoped: Vec<(&GoalRow, Option<&method::GoalResult>)> = rows
+            .iter()
+            .filter(|(g, _)| {
+                r.plan
+                    .as_ref()
+                    .is_none_or(|p| g.source_plan.as_ref() == Some(p))
+                    && r.area.as_ref().is_none_or(|a| g.area.as_ref() == Some(a))
+            })
+            .copied()
+            .collect();
+        tables.push(figure_table(
+            state,
+            &scoped,
+            computed,
+            published(&r.counts, r.total),
+            r.on_track,
+            Some(r.text.clone()),
+        ));
+    }
+    let all = tables.iter().flat_map(|t| &t.rows);
+    let compared = all
+        .clone()
+        .filter(|r| r.published.is_some() && (r.computed.is_some() || r.assessed.is_some()))
+        .count() as u64;
+    let differing = all.filter(|r| r.differs).count() as u64;
+    Comparison {
+        tables,
+        compared,
+        differing,
+    }
 }
 
 fn goal_row(
@@ -598,8 +1165,11 @@ fn goal_row(
     follow_up: &Id,
     body: Option<&Id>,
     cut_off: Date,
-    live: &dyn Fn(Option<&crate::domain::Retirement>) -> bool,
+    how: ReadingRules<'_>,
 ) -> GoalRow {
+    let ReadingRules { scale, trend_rule } = how;
+    let live =
+        |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
     // Without --body, the body that adopted the goal's plan speaks for it.
     let owner = state.plans.get(&goal.plan).map(|p| &p.body);
     let body = body.or(owner);
@@ -677,6 +1247,41 @@ fn goal_row(
                     crate::domain::Outcome::NotMeasurable { reason } => Some(reason.clone()),
                     crate::domain::Outcome::Value { .. } => None,
                 });
+            let level = target.and_then(|t| {
+                t.levels
+                    .iter()
+                    .rev()
+                    .find_map(|l| Some((l.comparison?, l.threshold?)))
+            });
+            let trend = trend(
+                state,
+                i,
+                v.direction,
+                level,
+                cut_off,
+                a.and_then(|a| a.def.trend),
+                trend_rule,
+            )
+            .map(|mut t| {
+                t.drawn = scale
+                    .and_then(|sc| sc.def.trend.as_ref())
+                    .map(|d| match t.direction {
+                        TrendDirection::Improved => d.improved.clone(),
+                        TrendDirection::Unchanged => d.unchanged.clone(),
+                        TrendDirection::Worse => d.worse.clone(),
+                        TrendDirection::NotComputable => d.not_computable.clone(),
+                    });
+                t
+            });
+            let computed_grade = scale.and_then(|sc| {
+                let latest = i
+                    .readings
+                    .iter()
+                    .filter_map(|seq| state.readings.get(seq))
+                    .filter(|r| r.period.to <= cut_off)
+                    .max_by_key(|r| (r.period.to, r.prov.seq))?;
+                attainment(sc, target.map(|t| t.levels.as_slice()), latest.value())
+            });
             Some(IndicatorRow {
                 id: i.id.clone(),
                 text: v.text.clone(),
@@ -692,6 +1297,8 @@ fn goal_row(
                         .find_map(|l| l.threshold.map(|d| d.to_string()))
                 }),
                 not_measurable,
+                trend,
+                computed_grade,
             })
         })
         .collect();

@@ -1,7 +1,8 @@
 //! Renderers: the report model to Markdown, JSON, CSV or HTML (`html.rs`) bytes. Swedish text, decimal comma,
 //! dates as YYYY-MM-DD; every user-supplied text is escaped for its format.
 
-use super::{GradeCount, Report, html};
+use super::{Figure, GradeCount, Report, html};
+use crate::domain::Section;
 use std::fmt::Write as _;
 
 /// Output formats of `malbok report`.
@@ -63,14 +64,21 @@ pub fn decimal_comma(s: &str) -> String {
 }
 
 /// "12 mål uppnådda och 3 delvis uppnådda" (`noun` = "mål "), or "9 uppnådda och 3 delvis
-/// uppnådda" (`noun` = "").
+/// uppnådda" (`noun` = ""); one goal reads in the singular ("1 mål delvis uppnått"), a grade
+/// counted zero times is left out, and nothing counted reads "inga mål bedömda".
 pub(super) fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
     let parts: Vec<String> = counts
         .iter()
+        .filter(|c| c.count > 0)
         .enumerate()
         .map(|(i, c)| {
             let noun = if i == 0 { noun } else { "" };
-            format!("{} {noun}{}", c.count, c.grade.plural)
+            let word = if c.count == 1 {
+                c.grade.label.to_lowercase()
+            } else {
+                c.grade.plural.clone()
+            };
+            format!("{} {noun}{word}", c.count)
         })
         .collect();
     match parts.as_slice() {
@@ -80,14 +88,478 @@ pub(super) fn counts_sentence(counts: &[GradeCount], noun: &str) -> String {
     }
 }
 
-/// "Kommentar": the body's analysis, after "Kan inte mätas: <reason>" when the indicator could
-/// not be measured this period.
-fn comment_cell(ind: &super::IndicatorRow) -> String {
-    let comment = ind.comment.as_deref().map(md).unwrap_or_default();
-    match &ind.not_measurable {
-        Some(reason) if comment.is_empty() => format!("Kan inte mätas: {}", md(reason)),
-        Some(reason) => format!("Kan inte mätas: {}<br>{comment}", md(reason)),
-        None => comment,
+/// A table of the report, its cells already escaped for the output format.
+pub(super) struct Table {
+    pub caption: Option<String>,
+    pub head: Vec<String>,
+    /// Cells, and whether the row marks a difference.
+    pub rows: Vec<(Vec<String>, bool)>,
+}
+
+/// The section "Beräknat och publicerat", walked once for every renderer: tables, the verdict
+/// (agreement only over figures that were published and compared), the differing figures and
+/// the goals whose computed grade differs from the body's.
+pub(super) struct ComparisonText {
+    pub tables: Vec<Table>,
+    pub verdict: String,
+    pub differences: Vec<String>,
+    pub goal_differences: Vec<String>,
+}
+
+pub(super) fn comparison_text(r: &Report, escape: fn(&str) -> String) -> ComparisonText {
+    let with_method = r.computed.is_some();
+    let mut head = vec![String::new()];
+    if with_method {
+        head.push("Beräknat enligt metoden".into());
+    }
+    head.extend(["Bedömt".to_string(), "Publicerat".to_string()]);
+    let label = |f: &Figure| match f {
+        Figure::Grade { grade } => escape(&grade.label),
+        Figure::Goals => "Antal bedömda mål".into(),
+        Figure::OnTrack { from: Some(g) } => format!("{} eller bättre", escape(&g.label)),
+        Figure::OnTrack { from: None } => "Mål i rätt riktning".into(),
+        Figure::Index => "Index".into(),
+    };
+    let value = |v: &Option<String>| v.as_deref().map_or("–".to_string(), decimal_comma);
+    let mut tables = Vec::new();
+    let mut differences = Vec::new();
+    for t in &r.comparison.tables {
+        let mut rows = Vec::new();
+        for row in &t.rows {
+            let mut cells = vec![label(&row.figure)];
+            if with_method {
+                cells.push(value(&row.computed));
+            }
+            cells.push(value(&row.assessed));
+            cells.push(
+                row.published
+                    .as_deref()
+                    .map_or("ej publicerat".to_string(), decimal_comma),
+            );
+            if row.differs {
+                let scope = t
+                    .sentence
+                    .as_deref()
+                    .map_or(String::new(), |s| format!("”{}”: ", escape(s)));
+                let mut parts = Vec::new();
+                if with_method {
+                    parts.push(format!("beräknat {}", value(&row.computed)));
+                }
+                parts.push(format!("bedömt {}", value(&row.assessed)));
+                parts.push(format!("publicerat {}", value(&row.published)));
+                differences.push(format!(
+                    "{scope}{}: {}",
+                    label(&row.figure),
+                    parts.join(", ")
+                ));
+            }
+            rows.push((cells, row.differs));
+        }
+        tables.push(Table {
+            caption: t.sentence.as_deref().map(escape),
+            head: head.clone(),
+            rows,
+        });
+    }
+    let c = &r.comparison;
+    let who = if with_method {
+        "Beräknat, bedömt och publicerat"
+    } else {
+        "Bedömt och publicerat"
+    };
+    let verdict = if r.published_summary.is_none() {
+        "Ingen publicerad sammanfattning är registrerad: ingen siffra är publicerad att jämföra med.".to_string()
+    } else if c.compared == 0 {
+        "Den publicerade sammanfattningen anger inga siffror (ej publicerat): ingen överensstämmelse kan konstateras.".to_string()
+    } else if c.differing == 0 {
+        format!(
+            "{who} stämmer överens i {}.",
+            count_phrase(c.compared, "jämförd siffra", "jämförda siffror")
+        )
+    } else {
+        format!(
+            "{} av {} skiljer sig.",
+            capitalised(&count_phrase(
+                c.differing,
+                "publicerad siffra",
+                "publicerade siffror"
+            )),
+            count_phrase(c.compared, "jämförd", "jämförda")
+        )
+    };
+    let show =
+        |g: &Option<super::GradeView>| g.as_ref().map_or("–".to_string(), |g| escape(&g.label));
+    let goal_differences = r
+        .disagreements
+        .iter()
+        .map(|d| {
+            format!(
+                "mål {}: beräknat {}, bedömt {}",
+                escape(d.goal.as_str()),
+                show(&d.computed),
+                show(&d.assessed)
+            )
+        })
+        .collect();
+    ComparisonText {
+        tables,
+        verdict,
+        differences,
+        goal_differences,
+    }
+}
+
+/// One goal's own verdict: the goal, its grade and the body's text about it, escaped.
+pub(super) struct Verdict {
+    pub goal: String,
+    pub grade: Option<String>,
+    pub analysis: String,
+}
+
+/// The goals whose body wrote a verdict of its own ("Måluppfyllelse är delvis på rätt väg"),
+/// walked once for every renderer; `escape` keeps paragraphs as the format does.
+pub(super) fn verdicts(r: &Report, escape: fn(&str) -> String) -> Vec<Verdict> {
+    r.goals
+        .iter()
+        .filter_map(|g| {
+            let analysis = g.analysis.as_deref()?;
+            let text = escape(&g.text);
+            Some(Verdict {
+                goal: match &g.number {
+                    Some(n) => format!("{}. {text}", escape(n)),
+                    None => text,
+                },
+                grade: g.published.as_ref().map(|v| match &v.symbol {
+                    Some(sym) => format!("{} {}", escape(sym), escape(&v.label)),
+                    None => escape(&v.label),
+                }),
+                analysis: escape(analysis),
+            })
+        })
+        .collect()
+}
+
+/// Swedish number words for roll-up sentences (neuter, as "mål": "ett", "inget"); digits
+/// from 13 up.
+pub fn number_word(n: u64) -> String {
+    const WORDS: [&str; 13] = [
+        "inget", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
+        "tolv",
+    ];
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| WORDS.get(i))
+        .map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// "Ett av tre mål är på rätt väg" (`label` = the on-track grade in lower case); no sentence
+/// over no goals ("0 av 0"), and one goal reads "Det enda målet är på rätt väg".
+pub fn rollup_words(on_track: u64, total: u64, label: &str) -> Option<String> {
+    match total {
+        0 => None,
+        1 if on_track == 1 => Some(format!("Det enda målet är {label}")),
+        1 => Some(format!("Det enda målet är inte {label}")),
+        _ => Some(format!(
+            "{} av {} mål är {label}",
+            capitalised(&number_word(on_track.min(total))),
+            number_word(total)
+        )),
+    }
+}
+
+/// "Av de 12 mål som härrör från <plan> är 9 uppnådda och 3 delvis uppnådda"; one goal reads
+/// "Det enda mål som härrör från <plan> är uppnått".
+pub(super) fn source_sentence(goals: u64, title: &str, counts: &[GradeCount]) -> String {
+    let graded: Vec<&GradeCount> = counts.iter().filter(|c| c.count > 0).collect();
+    match (goals, graded.as_slice()) {
+        (1, [one]) => format!(
+            "Det enda mål som härrör från {title} är {}",
+            one.grade.label.to_lowercase()
+        ),
+        (1, _) => format!("Det enda mål som härrör från {title} är inte bedömt"),
+        _ => format!(
+            "Av de {goals} mål som härrör från {title} är {}",
+            counts_sentence(counts, "")
+        ),
+    }
+}
+
+/// A grade as shown: symbol and label.
+fn grade_cell(g: &super::GradeView, escape: fn(&str) -> String) -> String {
+    match &g.symbol {
+        Some(s) => format!("{} {}", escape(s), escape(&g.label)),
+        None => escape(&g.label),
+    }
+}
+
+/// Computed attainment beside the body's grade, walked once for every renderer: indicator,
+/// latest reading, target level, computed grade, assessed grade, and whether they differ.
+pub(super) fn attainment_rows(r: &Report, escape: fn(&str) -> String) -> Vec<([String; 5], bool)> {
+    r.goals
+        .iter()
+        .flat_map(|g| &g.indicators)
+        .filter_map(|i| {
+            let computed = i.computed_grade.as_ref()?;
+            let reading = i.readings.last().map_or_else(
+                || {
+                    if i.not_measurable.is_some() {
+                        "kan inte mätas".to_string()
+                    } else {
+                        "–".to_string()
+                    }
+                },
+                |p| escape(&value_with_unit(&p.value, i.unit)),
+            );
+            let level = i
+                .threshold
+                .as_deref()
+                .map_or("–".to_string(), |t| escape(&value_with_unit(t, i.unit)));
+            let differs = i.grade.as_ref().is_some_and(|g| g != computed);
+            Some((
+                [
+                    escape(&i.text),
+                    reading,
+                    level,
+                    grade_cell(computed, escape),
+                    i.grade
+                        .as_ref()
+                        .map_or("–".to_string(), |g| grade_cell(g, escape)),
+                ],
+                differs,
+            ))
+        })
+        .collect()
+}
+
+/// "Teckenförklaring: ● Uppnått, ◆ Delvis uppnått, ○ Ej uppnått."
+pub(super) fn legend_line(r: &Report, escape: fn(&str) -> String) -> String {
+    let grades: Vec<String> = r.legend.iter().map(|g| grade_cell(g, escape)).collect();
+    format!("Teckenförklaring: {}.", grades.join(", "))
+}
+
+/// The results table, walked once for every renderer: the template's columns, or the default
+/// Nämndmål · Indikator · Tidpunkter · Kommentar. Each row says whether it is a goal without
+/// indicators.
+pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTable {
+    use crate::domain::{ColumnKind, TemplateColumn};
+    use chrono::Datelike;
+    let default = [
+        (ColumnKind::Goal, "Nämndmål"),
+        (ColumnKind::Indicator, "Indikator"),
+        (ColumnKind::Deadline, "Tidpunkter"),
+        (ColumnKind::Comment, "Kommentar"),
+    ]
+    .map(|(kind, label)| TemplateColumn {
+        kind,
+        label: label.into(),
+        years: None,
+    });
+    let columns: &[TemplateColumn] = r.template.as_ref().map_or(&default[..], |t| &t.def.columns);
+    let year = r.follow_up.cut_off.0.year();
+    // An "outcomes" column spreads over its years, oldest first.
+    let years = |c: &TemplateColumn| {
+        let n = i32::try_from(c.years.unwrap_or(1).clamp(1, 10)).unwrap_or(1);
+        (year - n + 1)..=year
+    };
+    let mut head = Vec::new();
+    for c in columns {
+        match c.kind {
+            ColumnKind::Outcomes => {
+                head.extend(years(c).map(|y| format!("{} {y}", escape(&c.label))));
+            }
+            _ => head.push(escape(&c.label)),
+        }
+    }
+    let grade_column = columns.iter().any(|c| c.kind == ColumnKind::Grade);
+    let mut rows = Vec::new();
+    for goal in &r.goals {
+        let goal_text = match &goal.number {
+            Some(n) => format!("{}. {}", escape(n), escape(&goal.text)),
+            None => escape(&goal.text),
+        };
+        if goal.indicators.is_empty() {
+            let mut cells = vec![String::new(); head.len()];
+            if let Some(at) = columns.iter().position(|c| c.kind == ColumnKind::Goal) {
+                cells[at.min(head.len() - 1)] = goal_text.clone();
+            }
+            rows.push((cells, true));
+        }
+        for (i, ind) in goal.indicators.iter().enumerate() {
+            let mut cells = Vec::new();
+            for c in columns {
+                match c.kind {
+                    ColumnKind::Goal => cells.push(if i == 0 {
+                        goal_text.clone()
+                    } else {
+                        String::new()
+                    }),
+                    ColumnKind::Indicator => {
+                        let symbol = ind
+                            .grade
+                            .as_ref()
+                            .filter(|_| !grade_column)
+                            .map(|g| escape(g.symbol.as_deref().unwrap_or(&g.label)) + " ")
+                            .unwrap_or_default();
+                        cells.push(format!("{symbol}{}", escape(&ind.text)));
+                    }
+                    ColumnKind::Grade => cells.push(
+                        ind.grade
+                            .as_ref()
+                            .map_or(String::new(), |g| grade_cell(g, escape)),
+                    ),
+                    ColumnKind::Deadline => {
+                        cells.push(ind.deadline.map(|d| d.to_string()).unwrap_or_default());
+                    }
+                    ColumnKind::Comment => {
+                        let comment = ind.comment.as_deref().map(escape).unwrap_or_default();
+                        cells.push(match &ind.not_measurable {
+                            Some(reason) if comment.is_empty() => {
+                                format!("Kan inte mätas: {}", escape(reason))
+                            }
+                            Some(reason) => {
+                                format!("Kan inte mätas: {}<br>{comment}", escape(reason))
+                            }
+                            None => comment,
+                        });
+                    }
+                    ColumnKind::Target => cells.push(
+                        ind.threshold
+                            .as_deref()
+                            .map_or(String::new(), |t| escape(&value_with_unit(t, ind.unit))),
+                    ),
+                    ColumnKind::Outcomes => {
+                        for y in years(c) {
+                            let value = ind
+                                .readings
+                                .iter()
+                                .rev()
+                                .find(|p| p.period_to.0.year() == y)
+                                .map_or(String::new(), |p| {
+                                    escape(&value_with_unit(&p.value, ind.unit))
+                                });
+                            cells.push(value);
+                        }
+                    }
+                }
+            }
+            rows.push((cells, false));
+        }
+    }
+    ResultsTable { head, rows }
+}
+
+/// The results table's headings and rows (cells, and whether the row is a goal alone).
+pub(super) struct ResultsTable {
+    pub head: Vec<String>,
+    pub rows: Vec<(Vec<String>, bool)>,
+}
+
+/// A trend in words.
+pub fn trend_word(t: super::TrendDirection) -> &'static str {
+    match t {
+        super::TrendDirection::Improved => "förbättrad",
+        super::TrendDirection::Unchanged => "oförändrad",
+        super::TrendDirection::Worse => "försämrad",
+        super::TrendDirection::NotComputable => "kan inte beräknas",
+    }
+}
+
+fn judged_word(t: crate::domain::Trend) -> &'static str {
+    match t {
+        crate::domain::Trend::Improved => "förbättrad",
+        crate::domain::Trend::Unchanged => "oförändrad",
+        crate::domain::Trend::Worse => "försämrad",
+    }
+}
+
+/// The trend table, walked once for every renderer: indicator, latest reading, what it was
+/// compared with, the computed trend and the body's judged trend.
+pub(super) fn trend_rows(r: &Report, escape: fn(&str) -> String) -> Vec<[String; 5]> {
+    r.goals
+        .iter()
+        .flat_map(|g| &g.indicators)
+        .filter_map(|i| {
+            let t = i.trend.as_ref()?;
+            let reading = |p: &Option<super::TrendPoint>| {
+                p.as_ref().map_or("–".to_string(), |p| {
+                    format!(
+                        "{} ({})",
+                        escape(&value_with_unit(&p.value, i.unit)),
+                        p.period_to
+                    )
+                })
+            };
+            let basis = match t.basis {
+                Some(super::TrendBasis::SamePeriodLastYear) => "samma period föregående år: ",
+                Some(super::TrendBasis::LastYearOutcome) => "föregående års utfall: ",
+                None => "",
+            };
+            let previous = match &t.previous {
+                Some(_) => format!("{basis}{}", reading(&t.previous)),
+                None => "–".to_string(),
+            };
+            Some([
+                escape(&i.text),
+                reading(&t.current),
+                previous,
+                match &t.drawn {
+                    Some(d) => format!("{} {}", escape(d), trend_word(t.direction)),
+                    None => trend_word(t.direction).to_string(),
+                },
+                t.judged
+                    .map_or(String::new(), |j| judged_word(j).to_string()),
+            ])
+        })
+        .collect()
+}
+
+/// How a method's index rule reads in Swedish.
+pub(super) struct IndexWords {
+    pub basis: &'static str,
+    pub aggregation: &'static str,
+    pub rounding: &'static str,
+}
+
+pub(super) fn index_words(rule: &crate::domain::IndexRule) -> IndexWords {
+    use crate::domain::{Aggregation, Rounding};
+    let (basis, aggregation) = match rule.aggregation {
+        Aggregation::MeanOfGoalMeans => (
+            "räknat på indikatorerna för samtliga mål",
+            "medelvärdet av målens medelpoäng",
+        ),
+        Aggregation::MeanOfIndicators => (
+            "räknat som medelvärdet av samtliga indikatorer",
+            "medelvärdet av alla indikatorers poäng",
+        ),
+    };
+    let rounding = match rule.rounding {
+        Rounding::Truncate => "avkortat",
+        Rounding::HalfUp => "avrundat (5 uppåt)",
+        Rounding::HalfEven => "avrundat (5 till jämn siffra)",
+    };
+    IndexWords {
+        basis,
+        aggregation,
+        rounding,
+    }
+}
+
+/// The first letter in upper case: "ett av tre" → "Ett av tre".
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A count with its noun, grammatical for every count: "inga jämförda siffror", "1 jämförd
+/// siffra", "9 jämförda siffror".
+pub fn count_phrase(n: u64, singular: &str, plural: &str) -> String {
+    match n {
+        0 => format!("inga {plural}"),
+        1 => format!("1 {singular}"),
+        n => format!("{n} {plural}"),
     }
 }
 
@@ -145,31 +617,30 @@ fn markdown(r: &Report) -> String {
         md(&r.follow_up.name)
     );
 
-    let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
-    let _ = writeln!(out, "| Nämndmål | Indikator | Tidpunkter | Kommentar |");
-    let _ = writeln!(out, "|---|---|---|---|");
-    for goal in &r.goals {
-        let goal_text = match &goal.number {
-            Some(n) => format!("{}. {}", md(n), md(&goal.text)),
-            None => md(&goal.text),
-        };
-        if goal.indicators.is_empty() {
-            let _ = writeln!(out, "| {goal_text} | | | |");
+    if r.shows(Section::Results) {
+        let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
+        let table = results_table(r, md);
+        let _ = writeln!(out, "| {} |", table.head.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
+        for (cells, goal_only) in &table.rows {
+            if *goal_only {
+                let first = cells.first().map_or("", |c| c.as_str());
+                let _ = writeln!(out, "| {first} |{}", " |".repeat(cells.len() - 1));
+            } else {
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
         }
-        for (i, ind) in goal.indicators.iter().enumerate() {
-            let symbol = ind
-                .grade
-                .as_ref()
-                .map(|g| g.symbol.clone().unwrap_or_else(|| g.label.clone()) + " ")
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {} | {symbol}{} | {} | {} |",
-                if i == 0 { goal_text.as_str() } else { "" },
-                md(&ind.text),
-                ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                comment_cell(ind)
-            );
+    }
+    if r.shows(Section::Legend) && !r.legend.is_empty() {
+        let _ = writeln!(out, "\n{}", legend_line(r, md));
+    }
+
+    let verdicts = verdicts(r, md);
+    if r.shows(Section::Verdicts) && !verdicts.is_empty() {
+        let _ = writeln!(out, "\n### Målens bedömning\n");
+        for v in verdicts {
+            let grade = v.grade.map_or(String::new(), |g| format!(" – {g}"));
+            let _ = writeln!(out, "- **{}**{grade}: {}", v.goal, v.analysis);
         }
     }
 
@@ -179,7 +650,7 @@ fn markdown(r: &Report) -> String {
         .flat_map(|g| &g.indicators)
         .filter(|i| !i.readings.is_empty())
         .collect();
-    if !measured.is_empty() {
+    if r.shows(Section::Measurements) && !measured.is_empty() {
         let _ = writeln!(out, "\n### Mätvärden\n");
         let _ = writeln!(out, "| Indikator | Period till | Värde | Målnivå |");
         let _ = writeln!(out, "|---|---|---|---|");
@@ -197,8 +668,45 @@ fn markdown(r: &Report) -> String {
                     .threshold
                     .as_deref()
                     .map_or(String::new(), |t| value_with_unit(t, ind.unit));
-                let _ = writeln!(out, "| {} | {} | {value} | {target} |", ind.id, p.period_to);
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {value} | {target} |",
+                    md(&ind.text),
+                    p.period_to
+                );
             }
+        }
+    }
+
+    let attained = attainment_rows(r, md);
+    if r.shows(Section::Attainment) && !attained.is_empty() {
+        let _ = writeln!(out, "\n### Beräknad måluppfyllelse\n");
+        let _ = writeln!(
+            out,
+            "Den grad som senaste utfall och målnivån i kraft ger på organisationens skala, bredvid nämndens bedömning.\n"
+        );
+        let _ = writeln!(out, "| Indikator | Utfall | Målnivå | Beräknad | Bedömd |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for (row, differs) in attained {
+            let mark = if differs { " (avviker)" } else { "" };
+            let _ = writeln!(out, "| {}{mark} |", row.join(" | "));
+        }
+    }
+
+    let trends = trend_rows(r, md);
+    if r.shows(Section::Trend) && !trends.is_empty() {
+        let _ = writeln!(out, "\n### Trend\n");
+        let _ = writeln!(
+            out,
+            "Senaste utfall jämfört med ett jämförbart utfall ett år tidigare, läst efter indikatorns riktning; skilt från måluppfyllelsen.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| Indikator | Utfall | Jämfört med | Trend | Bedömd trend |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for row in trends {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
         }
     }
 
@@ -207,7 +715,7 @@ fn markdown(r: &Report) -> String {
         .iter()
         .filter(|g| !g.other_assessments.is_empty())
         .collect();
-    if !others.is_empty() {
+    if r.shows(Section::Bodies) && !others.is_empty() {
         let _ = writeln!(out, "\n### Nämndernas bedömningar\n");
         for goal in others {
             let _ = writeln!(out, "**{}**\n", md(&goal.text));
@@ -223,81 +731,77 @@ fn markdown(r: &Report) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n## Sammanfattning\n");
-    let _ = write!(
-        out,
-        "Per {cut_off} är {}.",
-        counts_sentence(&r.published_counts, "mål ")
-    );
-    for s in &r.published_counts_by_source {
+    if r.shows(Section::Summary) {
+        let _ = writeln!(out, "\n## Sammanfattning\n");
         let _ = write!(
             out,
-            " Av de {} mål som härrör från {} är {}.",
-            s.goals,
-            md(&s.title),
-            counts_sentence(&s.counts, "")
+            "Per {cut_off} är {}.",
+            counts_sentence(&r.published_counts, "mål ")
         );
-    }
-    for sentence in &r.rollups {
-        let _ = write!(out, " {}", md(sentence));
-    }
-    let _ = writeln!(out);
-    if let Some(c) = &r.computed
-        && let Some(index) = &c.index
-    {
-        let basis = match c.method.index.aggregation {
-            crate::domain::Aggregation::MeanOfGoalMeans => {
-                "räknat på indikatorerna för samtliga mål"
-            }
-            crate::domain::Aggregation::MeanOfIndicators => {
-                "räknat som medelvärdet av samtliga indikatorer"
-            }
-        };
-        let _ = writeln!(
-            out,
-            "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
-            decimal_comma(&index.value)
-        );
-    }
-
-    let _ = writeln!(out, "\n### Beräknat och publicerat\n");
-    let _ = writeln!(out, "| | Beräknat enligt metoden | Publicerat |");
-    let _ = writeln!(out, "|---|---|---|");
-    for g in &r.published_counts {
-        let computed = r.computed.as_ref().map_or("–".to_string(), |c| {
-            c.counts
-                .iter()
-                .find(|(code, _)| *code == g.grade.code)
-                .map_or("0".into(), |(_, n)| n.to_string())
-        });
-        let _ = writeln!(out, "| {} | {computed} | {} |", md(&g.grade.label), g.count);
-    }
-    let computed_index = r
-        .computed
-        .as_ref()
-        .and_then(|c| c.index.as_ref())
-        .map_or("–".to_string(), |i| decimal_comma(&i.value));
-    let published_index = r
-        .published_summary
-        .as_ref()
-        .and_then(|s| s.index.as_deref())
-        .map_or("–".to_string(), decimal_comma);
-    let _ = writeln!(out, "| Index | {computed_index} | {published_index} |");
-    if r.computed.is_none() {
-        let _ = writeln!(
-            out,
-            "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar de publicerade bedömningarna."
-        );
-    } else if r.disagreements.is_empty() {
-        let _ = writeln!(out, "\nBeräknat och publicerat stämmer överens.");
-    } else {
-        let _ = writeln!(out, "\n**Avvikelser mellan beräknat och publicerat:**\n");
-        for d in &r.disagreements {
-            let _ = writeln!(out, "- {}", md(d));
+        for s in &r.published_counts_by_source {
+            let _ = write!(
+                out,
+                " {}.",
+                source_sentence(s.goals, &md(&s.title), &s.counts)
+            );
+        }
+        for sentence in &r.rollups {
+            let _ = write!(out, " {}", md(sentence));
+        }
+        let _ = writeln!(out);
+        if let Some(c) = &r.computed
+            && let Some(index) = &c.index
+            && let Some(rule) = &c.method.index
+        {
+            let basis = index_words(rule).basis;
+            let _ = writeln!(
+                out,
+                "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
+                decimal_comma(&index.value)
+            );
         }
     }
 
-    if let Some(s) = &r.published_summary {
+    if r.shows(Section::Comparison) {
+        let _ = writeln!(out, "\n### Beräknat och publicerat\n");
+        let cmp = comparison_text(r, md);
+        for t in &cmp.tables {
+            if let Some(caption) = &t.caption {
+                let _ = writeln!(out, "\n> {caption}\n");
+            }
+            let _ = writeln!(out, "| {} |", t.head.join(" | ").trim_start());
+            let _ = writeln!(out, "|{}", "---|".repeat(t.head.len()));
+            for (cells, _) in &t.rows {
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+        }
+        if r.computed.is_none() {
+            let _ = writeln!(
+                out,
+                "\nIngen beräkningsmetod är registrerad för organisationen; rapporten visar nämndens bedömningar."
+            );
+        }
+        let _ = writeln!(out, "\n{}", cmp.verdict);
+        if !cmp.differences.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n**Avvikelser mellan beräknat, bedömt och publicerat:**\n"
+            );
+            for d in &cmp.differences {
+                let _ = writeln!(out, "- {d}");
+            }
+        }
+        if !cmp.goal_differences.is_empty() {
+            let _ = writeln!(out, "\n**Mål där beräknad och bedömd grad skiljer sig:**\n");
+            for d in &cmp.goal_differences {
+                let _ = writeln!(out, "- {d}");
+            }
+        }
+    }
+
+    if r.shows(Section::PublishedSummary)
+        && let Some(s) = &r.published_summary
+    {
         let _ = writeln!(
             out,
             "\n### Publicerad sammanfattning (position {})\n",
@@ -311,7 +815,9 @@ fn markdown(r: &Report) -> String {
         let _ = writeln!(out, "{}", quoted.join("\n>\n"));
     }
 
-    if let Some(c) = &r.computed {
+    if r.shows(Section::Method)
+        && let Some(c) = &r.computed
+    {
         let m = &c.method;
         let _ = writeln!(out, "\n## Metod\n");
         let _ = writeln!(
@@ -332,32 +838,26 @@ fn markdown(r: &Report) -> String {
             .iter()
             .map(|g| format!("{} från {}", g.grade, decimal_comma(&g.min.to_string())))
             .collect();
-        let rounding = match m.index.rounding {
-            crate::domain::Rounding::Truncate => "avkortat",
-            crate::domain::Rounding::HalfUp => "avrundat (5 uppåt)",
-            crate::domain::Rounding::HalfEven => "avrundat (5 till jämn siffra)",
-        };
         let _ = writeln!(out, "- Poäng per indikator: {}.", scores.join(", "));
         let _ = writeln!(
             out,
             "- Målets grad ur medelpoängen av dess indikatorer: {}.",
             grades.join(", ")
         );
-        let aggregation = match m.index.aggregation {
-            crate::domain::Aggregation::MeanOfGoalMeans => "medelvärdet av målens medelpoäng",
-            crate::domain::Aggregation::MeanOfIndicators => {
-                "medelvärdet av alla indikatorers poäng"
-            }
-        };
-        let exact = c
-            .index
-            .as_ref()
-            .map_or(String::new(), |i| format!(" (exakt {})", i.exact));
-        let _ = writeln!(
-            out,
-            "- Index: {aggregation}{exact}, {rounding} till {} decimaler.",
-            m.index.decimals
-        );
+        if let Some(rule) = &m.index {
+            let words = index_words(rule);
+            let exact = c
+                .index
+                .as_ref()
+                .map_or(String::new(), |i| format!(" (exakt {})", i.exact));
+            let _ = writeln!(
+                out,
+                "- Index: {}{exact}, {} till {} decimaler.",
+                words.aggregation, words.rounding, rule.decimals
+            );
+        } else {
+            let _ = writeln!(out, "- Index: metoden beräknar inget index.");
+        }
         if let Some(d) = &m.definition {
             let _ = writeln!(out, "\n> {}", md(d));
         }
@@ -375,7 +875,9 @@ fn markdown(r: &Report) -> String {
         }
     }
 
-    if let Some(f) = &r.forecast {
+    if r.shows(Section::Forecast)
+        && let Some(f) = &r.forecast
+    {
         let _ = writeln!(
             out,
             "\n## Prognos och utfall\n\nBedömningen vid {} ({}) var en prognos; utfallet är årets bedömning. {} av {} mål fick ett annat utfall än prognosen.\n",
@@ -408,7 +910,9 @@ fn markdown(r: &Report) -> String {
         }
     }
 
-    if let Some(since) = &r.since_seal {
+    if r.shows(Section::Changes)
+        && let Some(since) = &r.since_seal
+    {
         let _ = writeln!(
             out,
             "\n## Ändrat sedan publiceringen\n\nRapporten förseglades vid position {} (gjord ur position {}). Därefter:\n",
@@ -443,6 +947,8 @@ fn csv(r: &Report) -> Vec<u8> {
         "symbol",
         "tidpunkt",
         "kommentar",
+        "trend",
+        "målets_bedömning",
     ];
     let _ = w.write_record(header);
     for (i, goal) in r.goals.iter().enumerate() {
@@ -471,8 +977,115 @@ fn csv(r: &Report) -> Vec<u8> {
                     .unwrap_or(""),
                 &ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 ind.comment.as_deref().unwrap_or(""),
+                ind.trend.as_ref().map_or("", |t| trend_word(t.direction)),
+                goal.analysis.as_deref().unwrap_or(""),
             ]);
         }
     }
     w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Id;
+
+    fn grade(code: &str, label: &str, plural: &str) -> super::super::GradeView {
+        super::super::GradeView {
+            scale: Id::parse("s").expect("id"),
+            code: Id::parse(code).expect("id"),
+            label: label.into(),
+            symbol: None,
+            plural: plural.into(),
+        }
+    }
+
+    fn counts(ns: &[u64]) -> Vec<GradeCount> {
+        let grades = [
+            grade("uppnatt", "Uppnått", "uppnådda"),
+            grade("delvis", "Delvis uppnått", "delvis uppnådda"),
+            grade("ej", "Ej uppnått", "ej uppnådda"),
+        ];
+        grades
+            .into_iter()
+            .zip(ns)
+            .map(|(grade, count)| GradeCount {
+                grade,
+                count: *count,
+            })
+            .collect()
+    }
+
+    /// The Swedish sentence builder, for 0, 1, 2 and many: grammatical for every count, "inga
+    /// mål", never "0 av 0".
+    #[test]
+    fn swedish_sentences_for_every_count() {
+        let table: &[(&[u64], &str)] = &[
+            (&[], "inga mål bedömda"),
+            (&[0, 0, 0], "inga mål bedömda"),
+            (&[1], "1 mål uppnått"),
+            (&[0, 1], "1 mål delvis uppnått"),
+            (&[2], "2 mål uppnådda"),
+            (&[12, 3], "12 mål uppnådda och 3 delvis uppnådda"),
+            (&[12, 0, 1], "12 mål uppnådda och 1 ej uppnått"),
+            (
+                &[1, 1, 1],
+                "1 mål uppnått, 1 delvis uppnått och 1 ej uppnått",
+            ),
+            (
+                &[5, 2, 9],
+                "5 mål uppnådda, 2 delvis uppnådda och 9 ej uppnådda",
+            ),
+        ];
+        for (ns, want) in table {
+            assert_eq!(counts_sentence(&counts(ns), "mål "), *want, "{ns:?}");
+        }
+        let rollups: &[(u64, u64, Option<&str>)] = &[
+            (0, 0, None),
+            (0, 1, Some("Det enda målet är inte på rätt väg")),
+            (1, 1, Some("Det enda målet är på rätt väg")),
+            (0, 3, Some("Inget av tre mål är på rätt väg")),
+            (1, 3, Some("Ett av tre mål är på rätt väg")),
+            (2, 3, Some("Två av tre mål är på rätt väg")),
+            (1, 2, Some("Ett av två mål är på rätt väg")),
+            (4, 5, Some("Fyra av fem mål är på rätt väg")),
+            (12, 40, Some("Tolv av 40 mål är på rätt väg")),
+            (13, 13, Some("13 av 13 mål är på rätt väg")),
+        ];
+        for (on, total, want) in rollups {
+            assert_eq!(
+                rollup_words(*on, *total, "på rätt väg").as_deref(),
+                *want,
+                "{on} of {total}"
+            );
+        }
+        let phrases: &[(u64, &str)] = &[
+            (0, "inga jämförda siffror"),
+            (1, "1 jämförd siffra"),
+            (2, "2 jämförda siffror"),
+            (7, "7 jämförda siffror"),
+        ];
+        for (n, want) in phrases {
+            assert_eq!(
+                count_phrase(*n, "jämförd siffra", "jämförda siffror"),
+                *want
+            );
+        }
+        assert_eq!(
+            source_sentence(12, "P", &counts(&[9, 3])),
+            "Av de 12 mål som härrör från P är 9 uppnådda och 3 delvis uppnådda"
+        );
+        assert_eq!(
+            source_sentence(1, "P", &counts(&[0, 1])),
+            "Det enda mål som härrör från P är delvis uppnått"
+        );
+        assert_eq!(
+            source_sentence(1, "P", &counts(&[])),
+            "Det enda mål som härrör från P är inte bedömt"
+        );
+        assert_eq!(
+            source_sentence(2, "P", &counts(&[])),
+            "Av de 2 mål som härrör från P är inga bedömda"
+        );
+    }
 }

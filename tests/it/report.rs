@@ -57,8 +57,8 @@ fn the_ekero_report_states_the_published_summary() {
     assert!(md.contains(
         "Det sammanlagda indexet för måluppfyllelse per 2021-08-31 är 0,87, räknat på indikatorerna för samtliga mål."
     ));
-    assert!(md.contains("| Index | 0,87 | 0,87 |"));
-    assert!(md.contains("Beräknat och publicerat stämmer överens."));
+    assert!(md.contains("| Index | 0,87 | – | 0,87 |"));
+    assert!(md.contains("Beräknat, bedömt och publicerat stämmer överens i 7 jämförda siffror."));
     assert!(md.contains("| ◆ Minst 90 % av brukarna i Socialstyrelsens brukarundersökning avseende hemtjänst upplever att de har fått välja utförare. | 2022-12-31 | 87% av brukarna"));
 
     let json: serde_json::Value = serde_json::from_str(&report(&env, "json")).expect("json report");
@@ -112,9 +112,14 @@ fn a_disagreement_between_computed_and_published_is_marked() {
         md.contains("Per 2021-08-31 är 11 mål uppnådda och 4 delvis uppnådda."),
         "{md}"
     );
-    assert!(md.contains("| Uppnått | 12 | 11 |"), "{md}");
+    // The document published 12 and 3: the body's revised grades no longer agree with it.
+    assert!(md.contains("| Uppnått | 12 | 11 | 12 |"), "{md}");
     assert!(
-        md.contains("- mål ekero.sn.2019.m15: beräknat uppnatt, publicerat delvis"),
+        md.contains("- Uppnått: beräknat 12, bedömt 11, publicerat 12"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- mål ekero.sn.2019.m15: beräknat Uppnått, bedömt Delvis uppnått"),
         "{md}"
     );
 }

@@ -911,6 +911,11 @@ fn lock_holder(file: &Path) -> Option<u32> {
     })
 }
 
+/// sled's page cache, in bytes. Its default (1 GiB) alone would spend the whole memory budget
+/// of a command; reads are mostly sequential or of one organisation's events, so a smaller
+/// cache costs little.
+const SLED_CACHE: u64 = 256 << 20;
+
 type Trees = (sled::Db, sled::Tree, sled::Tree, sled::Tree);
 
 fn open_sled(path: &Path) -> Result<Trees, LedgerError> {
@@ -918,6 +923,7 @@ fn open_sled(path: &Path) -> Result<Trees, LedgerError> {
     let db = loop {
         match sled::Config::new()
             .path(path)
+            .cache_capacity(SLED_CACHE)
             .open()
             .map_err(|e| storage_error(path, e))
         {

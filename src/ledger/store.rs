@@ -623,16 +623,7 @@ impl Ledger {
         entries: Vec<DerivedEntry>,
         through: (Seq, Hash),
     ) -> Result<(), LedgerError> {
-        let mut batch = sled::Batch::default();
-        for (key, value) in entries {
-            batch.insert(key, value);
-        }
-        let mut head = through.0.0.to_be_bytes().to_vec();
-        head.extend_from_slice(&through.1.0);
-        batch.insert(DERIVED_HEAD, head);
-        self.derived
-            .apply_batch(batch)
-            .map_err(|e| storage_error(&self.path, e))
+        self.rewrite_derived(Vec::new(), entries, through)
     }
 
     /// Removes derived entries and writes others, and the head they bring the derived data back

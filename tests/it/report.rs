@@ -228,6 +228,19 @@ fn tampering_before_the_seal_makes_reproduce_fail() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("verification failed at position"));
+
+    // And a seal certifies only a history that verifies: sealing the tampered ledger fails,
+    // naming the position, and appends nothing.
+    let head = env.head();
+    let out = env.malbok().args(&seal).output().expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("verification failed at position"));
+    assert_eq!(env.head(), head, "a refused seal appended something");
 }
 
 #[test]

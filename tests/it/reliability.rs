@@ -104,3 +104,206 @@ fn envelope_integers_beyond_2_53_are_refused_everywhere() {
     assert_ne!(verify.status.code(), Some(0), "{text}");
     assert!(text.contains("kind_v"), "{text}");
 }
+
+/// Runs malbok with `args`, returning (exit code, stdout, stderr).
+fn outcome(env: &TestEnv, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = env.malbok().args(args).output().expect("run malbok");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Defect 6: `export` from a ledger that fails `verify` exits 1 with the first bad position and
+/// writes no event.
+#[test]
+fn export_verifies_before_it_writes() {
+    let env = ledger_with(3);
+    {
+        let ledger = Ledger::open(&env.ledger()).expect("open for tampering");
+        let (events, _) = ledger.raw_trees();
+        let (key, block) = events.iter().next().expect("a block").expect("read");
+        let mut entries: Vec<(Hash, Vec<u8>)> = split_block(&block)
+            .expect("block")
+            .into_iter()
+            .map(|(h, b)| (h, b.to_vec()))
+            .collect();
+        // Change a name in event 2 without re-hashing: verify fails at 2.
+        let text = String::from_utf8(entries[1].1.clone()).expect("utf-8");
+        entries[1].1 = text.replacen("Kommun", "Kommum", 1).into_bytes();
+        events.insert(key, join_block(&entries)).expect("insert");
+        events.flush().expect("flush");
+    }
+    let (code, stdout, stderr) = outcome(&env, &["export"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        !stdout.contains("{\"event\""),
+        "export wrote events: {stdout}"
+    );
+    assert!(stderr.contains("verification failed at position 2"), "{stderr}");
+}
+
+/// Defect 6: files that merely bear sled's names are not a ledger; reading commands refuse them
+/// with exit 3 and leave them byte for byte as they were. A sled database without malbok's
+/// metadata is refused too, and gets no trees.
+#[test]
+fn opening_never_creates_a_database() {
+    let env = TestEnv::new();
+    let dir = env.path("unrelated");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("db"), b"my database, not sled's\n").expect("db");
+    std::fs::write(dir.join("conf"), b"my configuration\n").expect("conf");
+    let shown = dir.display().to_string();
+    for command in [
+        &["head"][..],
+        &["verify"],
+        &["log"],
+        &["export"],
+        &["status"],
+    ] {
+        let mut args = vec!["--ledger", shown.as_str()];
+        args.extend_from_slice(command);
+        let (code, _, stderr) = outcome(&env, &args);
+        assert_eq!(code, Some(3), "{command:?}: {stderr}");
+        assert!(stderr.contains("not a malbok ledger"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read(dir.join("db")).expect("db"),
+        b"my database, not sled's\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("conf")).expect("conf"),
+        b"my configuration\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "files were added: {names:?}");
+
+    // A real sled database that malbok did not write.
+    let other = env.path("other-sled");
+    {
+        let db = sled::open(&other).expect("sled");
+        db.open_tree("things").expect("tree");
+        db.flush().expect("flush");
+    }
+    let (code, _, stderr) = outcome(&env, &["--ledger", other.to_str().expect("path"), "head"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("not a malbok ledger"), "{stderr}");
+    let db = sled::open(&other).expect("sled");
+    assert!(
+        !db.tree_names().iter().any(|n| n.as_ref() == b"meta"),
+        "opening created malbok's trees"
+    );
+}
+
+/// Defect 6: `init` refuses a directory that holds anything and leaves its content alone.
+#[test]
+fn init_refuses_a_directory_with_content() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.ledger()).expect("mkdir");
+    std::fs::write(env.ledger().join("notes.txt"), b"mine").expect("write");
+    let (code, _, stderr) = outcome(&env, &["init"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not empty"), "{stderr}");
+    let names: Vec<_> = std::fs::read_dir(env.ledger())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("notes.txt")]);
+}
+
+/// Defect 2: an incomplete sled snapshot (`snap.<N>.generating`, left by a kill or a full disk)
+/// is set aside into `quarantine/`, said on stderr, and every command works.
+#[test]
+fn an_incomplete_snapshot_is_set_aside_and_the_ledger_opens() {
+    let env = ledger_with(5);
+    let head = env.head();
+    let leftover = env.ledger().join("snap.FFFFFFFFFFFFFFFF.generating");
+    std::fs::write(&leftover, b"").expect("leftover");
+    let (code, stdout, stderr) = outcome(&env, &["head"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("set aside an incomplete sled snapshot"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains(head.split(':').nth(1).expect("hash")),
+        "{stdout}"
+    );
+    assert!(!leftover.exists());
+    assert!(
+        env.ledger()
+            .join("quarantine/snap.FFFFFFFFFFFFFFFF.generating")
+            .exists(),
+        "the file was not kept"
+    );
+    env.run(&["verify"]);
+    env.run(&["log"]);
+    env.run(&["status"]);
+    let export = env.run(&["export"]);
+    assert_eq!(export.lines().count(), 5);
+    let args = common::org_append("kommun.efter");
+    env.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    env.run(&["verify"]);
+}
+
+/// Defect 3: swapping blob files (damage that passes sled's checksums) never makes a command
+/// panic (exit 101): a panic inside sled becomes exit 3 with the way out.
+#[test]
+fn swapped_blobs_never_panic() {
+    // Blocks of 256 events, each over sled's blob threshold: several blob files.
+    let env = ledger_with(1200);
+    let blobs = env.ledger().join("blobs");
+    let mut files: Vec<_> = std::fs::read_dir(&blobs)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    if files.len() < 2 {
+        println!("skipped: this ledger has {} blob files", files.len());
+        return;
+    }
+    let pristine = env.path("pristine");
+    copy_dir(&env.ledger(), &pristine);
+    let mut tried = 0;
+    for i in 0..files.len() {
+        for j in i + 1..files.len() {
+            std::fs::remove_dir_all(env.ledger()).expect("remove");
+            copy_dir(&pristine, &env.ledger());
+            let a = std::fs::read(&files[i]).expect("a");
+            let b = std::fs::read(&files[j]).expect("b");
+            std::fs::write(&files[i], &b).expect("write a");
+            std::fs::write(&files[j], &a).expect("write b");
+            for command in ["verify", "head", "status"] {
+                let (code, _, stderr) = outcome(&env, &[command]);
+                tried += 1;
+                assert_ne!(code, Some(101), "{command} panicked: {stderr}");
+                if code == Some(3) && stderr.contains("damaged") {
+                    assert!(
+                        stderr.contains("salvage") || stderr.contains("restore"),
+                        "{stderr}"
+                    );
+                }
+            }
+        }
+    }
+    println!(
+        "{tried} commands on {} blob files, none panicked",
+        files.len()
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("list") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}

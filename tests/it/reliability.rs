@@ -338,3 +338,47 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// `malbok salvage`: a ledger with a damaged block in the middle gives up exactly the events
+/// before it, as an export that `verify --file` passes and `restore` takes, and says what was
+/// lost.
+#[test]
+fn salvage_gets_the_intact_events_out() {
+    let env = ledger_with(600);
+    // An intact ledger: everything, exit 0.
+    let (code, stdout, stderr) = outcome(&env, &["salvage", "--out", "all.jsonl"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("salvaged 600 events"), "{stdout}");
+    assert_eq!(
+        std::fs::read(env.path("all.jsonl")).expect("all"),
+        env.run(&["export"]).into_bytes()
+    );
+    {
+        let ledger = Ledger::open(&env.ledger()).expect("open for damage");
+        let (events, _) = ledger.raw_trees();
+        // The second block (positions 257..=512) becomes bytes that are no block.
+        events
+            .insert(257u64.to_be_bytes(), &b"\x00\x01damaged"[..])
+            .expect("insert");
+        events.flush().expect("flush");
+    }
+    let (code, stdout, stderr) = outcome(&env, &["salvage", "--out", "salvaged.jsonl"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("salvaged 256 events"), "{stdout}");
+    assert!(
+        stderr.contains("lost everything from position 257"),
+        "{stderr}"
+    );
+    let salvaged = std::fs::read_to_string(env.path("salvaged.jsonl")).expect("salvaged");
+    let all = std::fs::read_to_string(env.path("all.jsonl")).expect("all");
+    let first: String = all.lines().take(256).map(|l| format!("{l}\n")).collect();
+    assert_eq!(salvaged, first);
+    env.run(&["verify", "--file", "salvaged.jsonl"]);
+    let restored = env.run(&["--ledger", "copy.db", "restore", "salvaged.jsonl"]);
+    assert!(restored.starts_with("256:"), "{restored}");
+    let (code, _, _) = outcome(&env, &["--ledger", "copy.db", "verify"]);
+    assert_eq!(code, Some(0));
+    // An existing file is not overwritten.
+    let (code, _, stderr) = outcome(&env, &["salvage", "--out", "salvaged.jsonl"]);
+    assert_eq!(code, Some(2), "{stderr}");
+}

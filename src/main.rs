@@ -4,6 +4,25 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // sled panics on some storage damage that passes its checksums (a blob swapped for another):
+    // such a panic is the ledger's damage, not a bug of the command, and ends with exit 3 and the
+    // way out, at once, without unwinding through (and dropping) the sled handles.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_sled = info
+            .location()
+            .is_some_and(|l| l.file().contains("/sled-") || l.file().contains("sled/src"));
+        if in_sled {
+            eprintln!(
+                "malbok: the ledger's storage is damaged: sled failed reading it ({}); get the \
+                 intact events out with `malbok salvage --out FILE`, or `malbok restore` an export \
+                 into a new directory",
+                info.location().map(|l| l.to_string()).unwrap_or_default()
+            );
+            std::process::exit(3);
+        }
+        default_hook(info);
+    }));
     let cli = Cli::parse();
     let result = cli::context(&cli)
         .map_err(cli::CliError::from)

@@ -18,6 +18,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let ledger = Ledger::open(&ctx.ledger)?;
+    // Verify first, then stream: an export never carries a chain that `verify` refuses.
+    ledger.verify(None).map_err(CliError::VerifyFailed)?;
     let to = args.to.unwrap_or(u64::MAX);
     let mut buf = Vec::with_capacity(1 << 16);
     for item in ledger.raw_from(Seq(1)) {

@@ -22,6 +22,7 @@ mod reindex;
 mod report;
 mod reproduce;
 mod restore;
+mod salvage;
 mod seal;
 pub mod state;
 mod status;
@@ -88,6 +89,7 @@ pub enum Command {
     Verify(verify::Args),
     Export(export::Args),
     Restore(restore::Args),
+    Salvage(salvage::Args),
     Reindex(reindex::Args),
     Status(status::Args),
     History(history::Args),
@@ -209,6 +211,7 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Verify(args) => verify::run(args, ctx, out),
         Command::Export(args) => export::run(args, ctx, out),
         Command::Restore(args) => restore::run(args, ctx, out),
+        Command::Salvage(args) => salvage::run(args, ctx, out),
         Command::Reindex(args) => reindex::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
         Command::History(args) => history::run(args, ctx, out),

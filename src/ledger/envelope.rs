@@ -227,10 +227,19 @@ impl Event {
                 "envelope has fields {keys:?}, expected {ENVELOPE_FIELDS:?}"
             ));
         }
+        // ENCODING.md §4: every integer of the event, envelope members included, is at most
+        // 2^53 − 1 in magnitude.
         let uint = |obj: &Map<String, Value>, k: &str| {
-            obj[k]
+            let n = obj[k]
                 .as_u64()
-                .ok_or_else(|| format!("{k} is not a non-negative integer"))
+                .ok_or_else(|| format!("{k} is not a non-negative integer"))?;
+            if n > canonical::MAX_SAFE_INTEGER {
+                return Err(format!(
+                    "{k} is {n}, beyond {}; events/ENCODING.md §4 allows integers up to 2^53 − 1",
+                    canonical::MAX_SAFE_INTEGER
+                ));
+            }
+            Ok(n)
         };
         let string = |obj: &mut Map<String, Value>, k: &str| match obj.remove(k) {
             Some(Value::String(s)) => Ok(s),

@@ -47,6 +47,11 @@ pub enum LedgerError {
     /// operation needs them to (for example the head event while appending).
     #[error("ledger damaged at position {seq}: {why}; run `malbok verify`")]
     Damaged { seq: u64, why: String },
+    /// The disk holding the ledger is full (ENOSPC).
+    #[error(
+        "no space left on the device holding {0}: nothing of this command was committed; free space and run it again (the ledger opens and verifies once there is room)"
+    )]
+    NoSpace(String),
     /// The underlying storage failed.
     #[error("storage error at {path}: {source}")]
     Storage {
@@ -58,9 +63,19 @@ pub enum LedgerError {
 
 impl LedgerError {
     pub(crate) fn storage(path: &std::path::Path, source: impl Into<std::io::Error>) -> Self {
+        let source = source.into();
+        // sled sometimes hands the error on as text (`Os { code: 28, .. }`).
+        let text = format!("{source} {source:?}");
+        if source.kind() == std::io::ErrorKind::StorageFull
+            || source.raw_os_error() == Some(28)
+            || text.contains("No space left on device")
+            || text.contains("StorageFull")
+        {
+            return LedgerError::NoSpace(path.display().to_string());
+        }
         LedgerError::Storage {
             path: path.display().to_string(),
-            source: source.into(),
+            source,
         }
     }
 }

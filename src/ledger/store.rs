@@ -111,7 +111,17 @@ impl Ledger {
                 why: "it holds no sled database".into(),
             });
         }
-        let (db, events, meta, derived) = open_sled(path)?;
+        // Never create a database where none was: files that merely bear sled's names are left
+        // untouched (sled's `conf` is its own text format).
+        let conf = std::fs::read(path.join("conf")).map_err(|e| LedgerError::storage(path, e))?;
+        if !conf.starts_with(b"segment_size: ") {
+            return Err(LedgerError::NotALedger {
+                path: shown,
+                why: "its files db and conf are not a sled database; nothing was changed".into(),
+            });
+        }
+        set_aside_incomplete_snapshots(path);
+        let (db, events, meta, derived) = open_sled(path, true)?;
         let not_a_ledger = |why: &str| LedgerError::NotALedger {
             path: shown.clone(),
             why: why.into(),
@@ -204,7 +214,35 @@ impl Ledger {
                 return Err(LedgerError::NotEmpty(path.display().to_string()));
             }
         }
-        let (db, events_tree, meta, derived) = open_sled(path)?;
+        let existed = path.exists();
+        let made = Ledger::create_in(path, ledger_id, events, last);
+        if made.is_err() {
+            // Leave no half-made directory that would then block `init` or `restore`.
+            if existed {
+                if let Ok(entries) = std::fs::read_dir(path) {
+                    for entry in entries.flatten() {
+                        let p = entry.path();
+                        let _ = if p.is_dir() {
+                            std::fs::remove_dir_all(&p)
+                        } else {
+                            std::fs::remove_file(&p)
+                        };
+                    }
+                }
+            } else {
+                let _ = std::fs::remove_dir_all(path);
+            }
+        }
+        made
+    }
+
+    fn create_in(
+        path: &Path,
+        ledger_id: &str,
+        events: &[Sealed],
+        last: &Sealed,
+    ) -> Result<Ledger, LedgerError> {
+        let (db, events_tree, meta, derived) = open_sled(path, false)?;
         let mut batch = sled::Batch::default();
         for (key, block) in pack(None, events) {
             batch.insert(&key.to_be_bytes(), block);
@@ -909,7 +947,44 @@ const SLED_CACHE: u64 = 256 << 20;
 
 type Trees = (sled::Db, sled::Tree, sled::Tree, sled::Tree);
 
-fn open_sled(path: &Path) -> Result<Trees, LedgerError> {
+/// Moves sled's incomplete snapshot files (`snap.<N>.generating`, left by a kill or a full disk
+/// while sled wrote a snapshot; sled then refuses to open) into `<ledger>/quarantine/`, never
+/// deleting them, and says so on stderr. Done only where the directory is writable; on
+/// read-only media nothing is moved.
+fn set_aside_incomplete_snapshots(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("snap.") && name.ends_with(".generating")) {
+            continue;
+        }
+        let quarantine = path.join("quarantine");
+        let mut target = quarantine.join(&name);
+        let mut n = 1;
+        while target.exists() {
+            target = quarantine.join(format!("{name}.{n}"));
+            n += 1;
+        }
+        let moved = std::fs::create_dir_all(&quarantine)
+            .and_then(|()| std::fs::rename(entry.path(), &target));
+        match moved {
+            Ok(()) => eprintln!(
+                "malbok: set aside an incomplete sled snapshot: {} -> {} (left by a kill or a \
+                 full disk; the ledger's events are in sled's log)",
+                entry.path().display(),
+                target.display()
+            ),
+            Err(e) => eprintln!(
+                "malbok: cannot set aside the incomplete sled snapshot {}: {e}",
+                entry.path().display()
+            ),
+        }
+    }
+}
+
+fn open_sled(path: &Path, existing: bool) -> Result<Trees, LedgerError> {
     let started = std::time::Instant::now();
     let db = loop {
         match sled::Config::new()
@@ -937,6 +1012,13 @@ fn open_sled(path: &Path) -> Result<Trees, LedgerError> {
             other => break other?,
         }
     };
+    // Opening an existing ledger never creates its trees: a database without `meta` is not one.
+    if existing && !db.tree_names().iter().any(|name| name.as_ref() == b"meta") {
+        return Err(LedgerError::NotALedger {
+            path: path.display().to_string(),
+            why: "its sled database holds no malbok metadata".into(),
+        });
+    }
     let events = db.open_tree("events").map_err(|e| storage_error(path, e))?;
     let meta = db.open_tree("meta").map_err(|e| storage_error(path, e))?;
     let derived = db
@@ -954,7 +1036,14 @@ fn storage_error(path: &Path, e: sled::Error) -> LedgerError {
         sled::Error::Io(io) => LedgerError::storage(path, io),
         sled::Error::Corruption { at, .. } => LedgerError::NotALedger {
             path: shown,
-            why: format!("sled reports corruption at {at:?}"),
+            why: format!(
+                "its storage is damaged (sled finds a corrupt record{}); get the intact events out \
+                 with `malbok salvage --out FILE`, or `malbok restore` an export into a new directory",
+                match at {
+                    Some(at) => format!(" at {at:?}"),
+                    None => String::new(),
+                }
+            ),
         },
         other => LedgerError::storage(path, std::io::Error::other(other.to_string())),
     }

@@ -19,6 +19,7 @@ mod people;
 mod proofs;
 mod props;
 mod readme;
+mod reliability;
 mod report;
 mod shape;
 mod tamper;

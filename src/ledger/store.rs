@@ -49,6 +49,33 @@ fn decode_head_record(record: &[u8]) -> Option<Head> {
     })
 }
 
+/// The file, beside sled's, that records each commit's head as `SEQ:HASH`. It is written
+/// (to a temporary file, fsynced, renamed) after sled holds the commit durably, so it never names
+/// a position sled was not told to keep.
+pub const HEAD_FILE: &str = "malbok.head";
+
+fn write_head_file(dir: &Path, seq: Seq, hash: Hash) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let tmp = dir.join("malbok.head.tmp");
+    let mut file = std::fs::File::create(&tmp)?;
+    writeln!(file, "{seq}:{hash}")?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, dir.join(HEAD_FILE))?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// The recorded head, if the file exists (a ledger from before it has none).
+fn read_head_file(dir: &Path) -> Result<Option<(Seq, Hash)>, String> {
+    let text = match std::fs::read_to_string(dir.join(HEAD_FILE)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("its {HEAD_FILE} cannot be read: {e}")),
+    };
+    super::verify::parse_head(text.trim_end())
+        .map(Some)
+        .ok_or_else(|| format!("its {HEAD_FILE} does not hold a head SEQ:HASH"))
+}
+
 /// One derived entry: key and value, opaque to this layer.
 pub type DerivedEntry = (Vec<u8>, Vec<u8>);
 
@@ -89,6 +116,10 @@ pub struct Ledger {
     /// While an append is staged in parts ([`Ledger::stage`]): the committed head, and the run
     /// id and ledger time every part shares.
     staging: Option<Staging>,
+    /// The last commit as recorded outside sled, in [`HEAD_FILE`]: what `verify` checks the
+    /// chain against when no head is given, so that storage that loses or rewrites committed
+    /// events (sled opening an older state of damaged files) cannot pass for a shorter ledger.
+    recorded: Option<(Seq, Hash)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -166,12 +197,30 @@ impl Ledger {
                 Err(other) => return Err(other),
             },
         };
+        let recorded = match read_head_file(path) {
+            Ok(recorded) => recorded,
+            Err(why) => return Err(not_a_ledger(&why)),
+        };
+        // Storage that holds less than was committed lost events: say so before anything reads.
+        let head = match (head, recorded) {
+            (Ok(h), Some((seq, _))) if h.seq < seq => Err((
+                h.seq.0 + 1,
+                format!(
+                    "the storage holds events up to position {} but position {seq} was committed \
+                     ({HEAD_FILE}); committed events were lost: `malbok salvage --out FILE` saves \
+                     what is intact, then restore from an export",
+                    h.seq
+                ),
+            )),
+            (head, _) => head,
+        };
         Ok(Ledger {
             path: path.to_path_buf(),
             db,
             events,
             meta,
             derived,
+            recorded,
             synced_blobs: newest_blob(path).into(),
             ledger_id,
             head,
@@ -270,8 +319,10 @@ impl Ledger {
                 time: last.time,
             }),
             staging: None,
+            recorded: None,
         };
         ledger.sync()?;
+        write_head_file(path, last.seq, last.hash).map_err(|e| LedgerError::storage(path, e))?;
         Ok(ledger)
     }
 
@@ -392,7 +443,13 @@ impl Ledger {
         self.meta
             .insert(HEAD_RECORD, head_record(head.seq, head.hash, head.time))
             .map_err(|e| storage_error(&self.path, e))?;
-        self.sync()
+        self.sync()?;
+        // Only after sled holds the commit durably: the file may lag sled after a crash, never
+        // lead it.
+        write_head_file(&self.path, head.seq, head.hash)
+            .map_err(|e| LedgerError::storage(&self.path, e))?;
+        self.recorded = Some((head.seq, head.hash));
+        Ok(())
     }
 
     /// Drops what was staged: the events after the committed head are removed and the head is
@@ -519,7 +576,8 @@ impl Ledger {
     /// Recomputes the whole chain from the stored bytes and checks it against the metadata and,
     /// if given, a head written down earlier. Returns the first fault.
     pub fn verify(&self, expected_head: Option<(Seq, Hash)>) -> Result<Verified, Fault> {
-        let mut chain = Chain::new(expected_head);
+        // Without a head written down elsewhere, the last commit recorded outside sled.
+        let mut chain = Chain::new(expected_head.or(self.recorded));
         // The head this ledger claims: events stored beyond it were never committed.
         let claimed = self.head.as_ref().ok().copied();
         let last = claimed.map_or(u64::MAX, |h| h.seq.0);

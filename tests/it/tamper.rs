@@ -199,11 +199,15 @@ fn a_cut_off_tail_is_found_against_a_recorded_head() {
         stderr.contains("head record names position 600"),
         "{stderr}"
     );
-    // ... but an attacker who also removes that record leaves a shorter chain that is a valid
-    // chain on its own ...
+    // ... and so does the head recorded outside sled, when an attacker also removes that record ...
     tamper(&env, |_, meta| {
         meta.remove("head").expect("remove the head record");
     });
+    let stderr = verify_fails(&env, &[]);
+    assert_position(&stderr, 551);
+    // ... but one who also removes that file leaves a shorter chain that is a valid chain on its
+    // own ...
+    std::fs::remove_file(env.ledger().join(malbok::ledger::store::HEAD_FILE)).expect("remove");
     env.run(&["verify"]);
     // ... and a head written down earlier finds the cut, right after the last remaining event.
     let stderr = verify_fails(&env, &["--head", &recorded]);

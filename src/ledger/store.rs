@@ -12,7 +12,7 @@
 //! flush volatile disk caches).
 
 use super::envelope::{self, Event, Hash, LedgerTime, NewEvent, Sealed, Seq};
-use super::verify::{Chain, Fault, Verified};
+use super::verify::{Chain, Fault, Verified, precheck};
 use super::{FORMAT_VERSION, LedgerError};
 use sled::Transactional;
 use std::path::{Path, PathBuf};
@@ -597,11 +597,37 @@ impl Ledger {
                 });
             }
             let (entries, broken) = split_block_partial(&block);
-            for (hash, bytes) in entries {
-                if chain.next_seq() > last {
-                    break;
-                }
-                chain.push(bytes, hash)?;
+            let take = entries
+                .len()
+                .min(last.saturating_sub(chain.next_seq()).saturating_add(1) as usize);
+            // Decoding and hashing are independent per event (each needs only the stored hash
+            // before it): half of the block on another core, then the chain's checks in order.
+            let prev = chain.last_hash();
+            let pre = |part: &[(Hash, &[u8])], mut prev: Hash| {
+                part.iter()
+                    .map(|(hash, bytes)| {
+                        let checked = precheck(bytes, *hash, prev);
+                        prev = *hash;
+                        checked
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mid = take / 2;
+            let prechecked = std::thread::scope(|scope| {
+                let second = scope.spawn(|| {
+                    let before = if mid == 0 { prev } else { entries[mid - 1].0 };
+                    pre(&entries[mid..take], before)
+                });
+                let mut all = pre(&entries[..mid], prev);
+                all.extend(
+                    second
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+                all
+            });
+            for ((hash, _), checked) in entries.iter().zip(prechecked) {
+                chain.push_prechecked(*hash, checked)?;
             }
             if let Some(what) = broken
                 && chain.next_seq() <= last

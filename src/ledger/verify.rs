@@ -51,11 +51,23 @@ impl Chain {
         self.last.as_ref().map_or(1, |h| h.seq.0 + 1)
     }
 
+    /// The stored hash of the last event checked (zero before the first).
+    pub fn last_hash(&self) -> Hash {
+        self.last.as_ref().map_or(Hash::ZERO, |h| h.hash)
+    }
+
     /// Checks the next stored event: its bytes and the hash stored beside them.
     pub fn push(&mut self, bytes: &[u8], stored: Hash) -> Result<Event, Fault> {
+        let prev = self.last_hash();
+        self.push_prechecked(stored, precheck(bytes, stored, prev))
+    }
+
+    /// [`Chain::push`] of an event whose decoding and hashing [`precheck`] did, perhaps on
+    /// another thread, given the stored hash of the event before it.
+    pub fn push_prechecked(&mut self, stored: Hash, pre: Prechecked) -> Result<Event, Fault> {
         let p = self.next_seq();
         let fault = |what: String| Fault { seq: p, what };
-        let event = Event::decode(bytes, stored).map_err(fault)?;
+        let event = pre.event.map_err(fault)?;
         if event.seq.0 != p {
             return Err(fault(format!(
                 "found the event with seq {} where seq {p} belongs: an event was removed, inserted or moved",
@@ -68,7 +80,7 @@ impl Chain {
                 "prev does not match the hash of the event before it".into(),
             ));
         }
-        if hash_event(&prev, bytes) != stored {
+        if pre.hashed != stored {
             return Err(fault(
                 "the event's bytes do not match its hash: the event was changed".into(),
             ));
@@ -144,6 +156,22 @@ impl Chain {
             ledger_id,
             head: last,
         })
+    }
+}
+
+/// What can be checked of one stored event without the events before it, given the stored
+/// hash of the one before (`prev`): its decoding and its hash. Independent per event, so a
+/// verifier can do it for many events at once.
+pub struct Prechecked {
+    event: Result<Event, String>,
+    hashed: Hash,
+}
+
+/// Decodes `bytes` and hashes them after `prev`; [`Chain::push_prechecked`] judges the result.
+pub fn precheck(bytes: &[u8], stored: Hash, prev: Hash) -> Prechecked {
+    Prechecked {
+        event: Event::decode(bytes, stored),
+        hashed: hash_event(&prev, bytes),
     }
 }
 

@@ -362,8 +362,8 @@ const REFUSALS: &[(&[&str], &str)] = &[
         "malbok: --indicator: indicator `ekero.sn.2019.m07.old` was retired from 2021-01-01",
     ),
     (
-        &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "På väg >= 50", "--level", "Uppnått >= 9,5", "--effective", "2021-01-01"],
-        "malbok: --level #2: threshold: `9,5` is not a decimal",
+        &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "På väg >= 50", "--level", "Uppnått >= nio", "--effective", "2021-01-01"],
+        "malbok: --level: level `Uppnått >= nio`: `>= nio` cannot be read as a threshold; write it as e.g. \"minst 70\"",
     ),
     (
         &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "Uppnått", "--effective", "2021-01-01", "--deadline", "2020-12-31"],
@@ -459,6 +459,99 @@ fn bad_input_is_refused_naming_the_flag_and_nothing_is_stored() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "", "malbok {args:?}");
     }
     assert_eq!(env.head(), head);
+}
+
+/// Issue 13: levels as people write them are stored as name, comparison and threshold, read
+/// with the indicator's direction; what cannot be read is refused naming `--level`.
+#[test]
+fn target_levels_are_read_as_people_write_them() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let head: u64 = env
+        .head()
+        .split(':')
+        .next()
+        .expect("seq")
+        .parse()
+        .expect("seq");
+    env.run(&[
+        "target",
+        "set",
+        "--indicator",
+        "ekero.sn.2019.m07.i1",
+        "--level",
+        "På rätt väg: minst 70",
+        "--level",
+        "Uppnått 2023 >= 80",
+        "--level",
+        "Uppnått ≥ 90",
+        "--level",
+        "Helt uppnått",
+        "--effective",
+        "2021-01-01",
+    ]);
+    let stored = stored_after(&env, head);
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        stored[0].1["levels"],
+        serde_json::json!([
+            {"name": "På rätt väg", "comparison": ">=", "threshold": "70"},
+            {"name": "Uppnått 2023", "comparison": ">=", "threshold": "80"},
+            {"name": "Uppnått", "comparison": ">=", "threshold": "90"},
+            {"name": "Helt uppnått"},
+        ])
+    );
+    // A revision reads "70 %" with the indicator's direction and a decimal comma.
+    env.run(&[
+        "target",
+        "revise",
+        "--target",
+        "ekero.sn.2019.m07.i1.t",
+        "--effective",
+        "2022-01-01",
+        "--level",
+        "På rätt väg: 70 %",
+        "--level",
+        "Uppnått ≥ 92,5",
+        "--reason",
+        "Höjt.",
+    ]);
+    let stored = stored_after(&env, head + 1);
+    assert_eq!(
+        stored[0].1["levels"],
+        serde_json::json!([
+            {"name": "På rätt väg", "comparison": ">=", "threshold": "70"},
+            {"name": "Uppnått", "comparison": ">=", "threshold": "92.5"},
+        ])
+    );
+    let head = env.head();
+    for (level, message) in [
+        (
+            "Uppnått ≥ nittio",
+            "`≥ nittio` cannot be read as a threshold",
+        ),
+        ("Uppnått: bra", "`bra` cannot be read as a threshold"),
+        ("Uppnått ≤ 3", "contradicts the indicator's direction"),
+    ] {
+        let out = env
+            .malbok()
+            .args([
+                "target",
+                "set",
+                "--indicator",
+                "ekero.sn.2019.m07.i1",
+                "--id",
+                "x.t",
+            ])
+            .args(["--level", level, "--effective", "2021-01-01"])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{level}: {stderr}");
+        assert!(stderr.starts_with("malbok: --level: "), "{level}: {stderr}");
+        assert!(stderr.contains(message), "{level}: {stderr}");
+        assert!(stderr.contains("\"Uppnått ≥ 90\""), "an example: {stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
 }
 
 #[test]

@@ -1210,6 +1210,7 @@ fn goal_row(
                 .targets
                 .iter()
                 .filter_map(|t| state.targets.get(t))
+                .filter(|t| !t.retired_by(cut_off))
                 .filter_map(|t| in_force(&t.versions, cut_off))
                 .max_by_key(|t| (t.effective, t.prov.seq));
             // Readings of periods not yet ended at the cut-off are not part of this follow-up;

@@ -554,6 +554,75 @@ fn target_levels_are_read_as_people_write_them() {
     assert_eq!(env.head(), head, "nothing stored");
 }
 
+/// Issues 9 and 13: a second target in force for the same indicator and date is refused, naming
+/// the target in force and the commands that replace it; retiring the first makes room, and
+/// status no longer shows a retired target.
+#[test]
+fn a_second_target_in_force_is_refused_unless_the_first_is_retired() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let set = |id: &str, level: &str, effective: &str| {
+        env.malbok()
+            .args([
+                "target",
+                "set",
+                "--indicator",
+                "ekero.sn.2019.m07.i1",
+                "--id",
+                id,
+            ])
+            .args(["--level", level, "--effective", effective])
+            .output()
+            .expect("run")
+    };
+    assert!(
+        set("ekero.sn.2019.m07.i1.t", "Uppnått ≥ 90", "2021-01-01")
+            .status
+            .success()
+    );
+    let head = env.head();
+    for effective in ["2021-01-01", "2022-01-01", "2020-01-01"] {
+        let out = set("ekero.sn.2019.m07.i1.t2", "Uppnått ≥ 95", effective);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{effective}: {stderr}");
+        assert!(
+            stderr.starts_with("malbok: --effective: indicator `ekero.sn.2019.m07.i1` already has target `ekero.sn.2019.m07.i1.t` (from 2021-01-01)"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("malbok target revise"), "{stderr}");
+        assert!(stderr.contains("malbok target retire"), "{stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
+    // Retired from 2022, the first makes room for a second from 2022, but not from before.
+    env.run(&[
+        "target",
+        "retire",
+        "--target",
+        "ekero.sn.2019.m07.i1.t",
+        "--effective",
+        "2022-01-01",
+        "--reason",
+        "Ersätts.",
+    ]);
+    assert_eq!(
+        set("ekero.sn.2019.m07.i1.t2", "Uppnått ≥ 95", "2021-06-01")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(
+        set("ekero.sn.2019.m07.i1.t2", "Uppnått ≥ 95", "2022-01-01")
+            .status
+            .success()
+    );
+    let before = env.run(&["status", "--at", "2021-12-31"]);
+    assert!(before.contains("90") && !before.contains("95"), "{before}");
+    let after = env.run(&["status", "--at", "2022-06-30"]);
+    assert!(
+        after.contains("95") && !after.contains("≥ 90") && !after.contains(">= 90"),
+        "{after}"
+    );
+}
+
 #[test]
 fn every_command_shows_an_example_in_its_help() {
     let env = TestEnv::new();

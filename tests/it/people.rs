@@ -623,6 +623,92 @@ fn a_second_target_in_force_is_refused_unless_the_first_is_retired() {
     );
 }
 
+/// Issue 13: a report showing a value read from Kolada says so: "Källa: Kolada." once under the
+/// readings in md and html, a `source` in json, a `källa` column in csv; a report with no Kolada
+/// value says nothing of it.
+#[test]
+fn reports_showing_kolada_values_say_so() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let report = |format: &str| {
+        env.run(&[
+            "report",
+            "--follow-up",
+            "ekero.delar-2021",
+            "--format",
+            format,
+        ])
+    };
+    for format in ["md", "html", "json", "csv"] {
+        assert!(!report(format).contains("Kolada"), "{format}");
+    }
+    env.run(&[
+        "indicator",
+        "add",
+        "--goal",
+        "ekero.sn.2019.m07",
+        "--id",
+        "ekero.sn.2019.m07.i2",
+        "--text",
+        "Andel biståndstagare",
+        "--unit",
+        "percent",
+        "--direction",
+        "decrease",
+        "--source-kind",
+        "kolada",
+        "--source-kolada-kpi",
+        "N31805",
+    ]);
+    env.run(&[
+        "reading",
+        "add",
+        "--indicator",
+        "ekero.sn.2019.m07.i2",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-12-31",
+        "--value",
+        "2.5",
+        "--source-kind",
+        "kolada",
+        "--source-kolada-kpi",
+        "N31805",
+        "--source-kolada-municipality",
+        "0125",
+        "--source-url",
+        "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020",
+        "--source-fetched-at",
+        "2021-04-02T08:15:00Z",
+    ]);
+    let md = report("md");
+    assert_eq!(md.matches("Källa: Kolada.").count(), 1, "{md}");
+    let html = report("html");
+    assert_eq!(html.matches("Källa: Kolada.").count(), 1, "{html}");
+    let json: Value = serde_json::from_str(&report("json")).expect("json");
+    let sources: Vec<Value> = json["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
+        .flat_map(|i| i["readings"].as_array().cloned().unwrap_or_default())
+        .map(|p| p["source"].clone())
+        .collect();
+    assert!(sources.contains(&Value::from("Kolada")), "{json}");
+    assert!(
+        sources.contains(&Value::Null),
+        "the survey reading names no source: {json}"
+    );
+    let csv = report("csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().expect("header").ends_with(",källa"), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("ekero.sn.2019.m07.i2") && l.ends_with(",Kolada")),
+        "{csv}"
+    );
+}
+
 #[test]
 fn every_command_shows_an_example_in_its_help() {
     let env = TestEnv::new();

@@ -73,7 +73,8 @@ impl State {
                 self.new_id(&p.id, "payload.id")?;
                 let ind = self.live_indicator(&p.indicator, "payload.indicator")?;
                 self.check_levels(ind.versions.last().map(|v| v.unit), &p.levels)?;
-                along_direction(ind, &p.levels, p.contrary)
+                along_direction(ind, &p.levels, p.contrary)?;
+                self.one_target_in_force(ind, p.effective)
             }
             DomainEvent::TargetRetired(p) => {
                 let Some(target) = self.targets.get(&p.subject) else {
@@ -463,6 +464,36 @@ impl State {
     }
 
     /// A milestone target compares with 0 or 1 only.
+    /// A new target of `ind` from `effective` is in force from then on, so every other target
+    /// of the indicator must be retired on or before that date: two targets in force at once
+    /// would leave it to the reader which one counts. Replacing one is explicit: revise it, or
+    /// retire it first.
+    fn one_target_in_force(&self, ind: &super::Indicator, effective: Date) -> Check {
+        let Some(other) = ind
+            .targets
+            .iter()
+            .filter_map(|t| self.targets.get(t))
+            .find(|t| !t.retired_by(effective))
+        else {
+            return Ok(());
+        };
+        let since = other.versions.first().map(|v| v.effective);
+        Err(fe(
+            "payload.effective",
+            format!(
+                "indicator `{}` already has target `{}`{}, not retired by {effective}; a second \
+                 target in force at the same time is refused: change it with `malbok target \
+                 revise --target {}`, or end it with `malbok target retire --target {} \
+                 --effective {effective}` first",
+                ind.id,
+                other.id,
+                since.map(|d| format!(" (from {d})")).unwrap_or_default(),
+                other.id,
+                other.id,
+            ),
+        ))
+    }
+
     fn check_levels(&self, unit: Option<Unit>, levels: &[Level]) -> Check {
         if unit != Some(Unit::Milestone) {
             return Ok(());

@@ -224,6 +224,16 @@ pub struct Target {
     pub indicator: Id,
     /// Versions in ledger order; the first is the one set.
     pub versions: Vec<TargetVersion>,
+    /// Retirement, if retired (`target.retired`): not in force from its date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Retirement>,
+}
+
+impl Target {
+    /// Whether it is retired on or before `at`, so not in force at `at`.
+    pub fn retired_by(&self, at: Date) -> bool {
+        self.retired.as_ref().is_some_and(|r| r.effective <= at)
+    }
 }
 
 /// What a reading says: a value, or that nothing could be measured.
@@ -804,14 +814,23 @@ impl State {
                             basis: p.basis.clone(),
                             prov,
                         }],
+                        retired: None,
                     },
                 );
             }
             DomainEvent::TargetRetired(p) => {
-                // Journalled (history, diff, log); the target's versions are left as they are.
+                // Journalled (history, diff, log); the target's versions are left as they are
+                // and it is not in force from the date.
                 entry.valid = Some(Valid::Date(p.effective));
                 entry.basis = p.basis.clone();
                 entry.changes = retired_change();
+                if let Some(target) = self.targets.get_mut(&p.subject) {
+                    target.retired = Some(Retirement {
+                        effective: p.effective,
+                        basis: p.basis.clone(),
+                        prov,
+                    });
+                }
             }
             DomainEvent::TargetRevised(p) => {
                 entry.valid = Some(Valid::Date(p.effective));

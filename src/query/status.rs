@@ -327,6 +327,7 @@ fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<Indicato
         .targets
         .iter()
         .filter_map(|t| state.targets.get(t))
+        .filter(|t| !t.retired_by(at))
         .flat_map(|t| t.versions.iter().map(move |v| (t, v)))
         .filter(|(_, v)| v.effective <= at)
         .max_by_key(|(_, v)| (v.effective, v.prov.seq))

@@ -209,6 +209,7 @@ pub fn render(r: &Report) -> String {
             Some((label, i, svg))
         })
         .collect();
+    let no_charts = charts.is_empty();
     if r.shows(Section::Measurements) && !charts.is_empty() {
         let _ = writeln!(out, "\n<h2>Mätvärden över tid</h2>");
         for (label, ind, svg) in charts {
@@ -252,7 +253,7 @@ pub fn render(r: &Report) -> String {
              <table class=\"berakning\">\n<thead><tr><th>Indikator</th><th>Utfall</th><th>Målnivå</th>\
              <th>Beräknad</th><th>Bedömd</th></tr></thead>\n<tbody>"
         );
-        for (row, differs) in attained {
+        for &(ref row, differs) in &attained {
             let (class, mark) = if differs {
                 (
                     " class=\"avvikelse\"",
@@ -268,6 +269,12 @@ pub fn render(r: &Report) -> String {
             );
         }
         let _ = writeln!(out, "</tbody>\n</table>");
+    }
+    if let Some(note) = r.source_note()
+        && (r.shows(Section::Measurements) && !no_charts
+            || r.shows(Section::Attainment) && !attained.is_empty())
+    {
+        let _ = writeln!(out, "<p class=\"kalla\">{note}</p>");
     }
 
     let trends = trend_rows(r, esc);
@@ -722,6 +729,7 @@ mod tests {
             value: value.into(),
             corrected: false,
             original: None,
+            source: None,
         };
         let row = IndicatorRow {
             id: crate::domain::Id::parse("x.i1").expect("id"),

@@ -584,6 +584,38 @@ pub struct ReadingPoint {
     /// The value first recorded, when corrected (absent if it was not measurable).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    /// Where the value in effect comes from, when a report must name it: "Kolada" for a
+    /// value read from Kolada (issue 13), else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The source of a reading's value in effect, when it must be named: "Kolada" when the last
+/// correction with a source (else the original) names Kolada.
+fn named_source(r: &crate::domain::Reading) -> Option<String> {
+    let source = r
+        .corrections
+        .iter()
+        .rev()
+        .find_map(|c| c.source.as_ref())
+        .or(match &r.outcome {
+            crate::domain::Outcome::Value { source, .. } => Some(source),
+            crate::domain::Outcome::NotMeasurable { .. } => None,
+        })?;
+    (source.kind == crate::domain::SourceKind::Kolada).then(|| "Kolada".to_string())
+}
+
+impl Report {
+    /// "Källa: Kolada." when a reading the report shows comes from Kolada: said once, under the
+    /// readings.
+    pub fn source_note(&self) -> Option<&'static str> {
+        self.goals
+            .iter()
+            .flat_map(|g| &g.indicators)
+            .flat_map(|i| &i.readings)
+            .any(|p| p.source.as_deref() == Some("Kolada"))
+            .then_some("Källa: Kolada.")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -1210,6 +1242,7 @@ fn goal_row(
                 .targets
                 .iter()
                 .filter_map(|t| state.targets.get(t))
+                .filter(|t| !t.retired_by(cut_off))
                 .filter_map(|t| in_force(&t.versions, cut_off))
                 .max_by_key(|t| (t.effective, t.prov.seq));
             // Readings of periods not yet ended at the cut-off are not part of this follow-up;
@@ -1231,6 +1264,7 @@ fn goal_row(
                         value: value.to_string(),
                         corrected,
                         original: original.filter(|_| corrected),
+                        source: named_source(r),
                     };
                     Some((r.period.to, r.prov.seq, point))
                 })

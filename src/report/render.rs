@@ -654,7 +654,7 @@ fn markdown(r: &Report) -> String {
         let _ = writeln!(out, "\n### Mätvärden\n");
         let _ = writeln!(out, "| Indikator | Period till | Värde | Målnivå |");
         let _ = writeln!(out, "|---|---|---|---|");
-        for ind in measured {
+        for ind in &measured {
             for p in &ind.readings {
                 let value = match &p.original {
                     Some(o) => format!(
@@ -687,10 +687,16 @@ fn markdown(r: &Report) -> String {
         );
         let _ = writeln!(out, "| Indikator | Utfall | Målnivå | Beräknad | Bedömd |");
         let _ = writeln!(out, "|---|---|---|---|---|");
-        for (row, differs) in attained {
+        for &(ref row, differs) in &attained {
             let mark = if differs { " (avviker)" } else { "" };
             let _ = writeln!(out, "| {}{mark} |", row.join(" | "));
         }
+    }
+    if let Some(note) = r.source_note()
+        && (r.shows(Section::Measurements) && !measured.is_empty()
+            || r.shows(Section::Attainment) && !attained.is_empty())
+    {
+        let _ = writeln!(out, "\n{note}");
     }
 
     let trends = trend_rows(r, md);
@@ -950,7 +956,14 @@ fn csv(r: &Report) -> Vec<u8> {
         "trend",
         "målets_bedömning",
     ];
-    let _ = w.write_record(header);
+    // A `källa` column only when a reading shown comes from a source the report must name
+    // (Kolada), so reports without one keep their columns.
+    let named = r.source_note().is_some();
+    let mut header = header.to_vec();
+    if named {
+        header.push("källa");
+    }
+    let _ = w.write_record(&header);
     for (i, goal) in r.goals.iter().enumerate() {
         let computed = r
             .computed
@@ -963,7 +976,7 @@ fn csv(r: &Report) -> Vec<u8> {
             .as_ref()
             .map_or(String::new(), |g| g.code.to_string());
         for ind in &goal.indicators {
-            let _ = w.write_record([
+            let record = [
                 goal.id.as_str(),
                 &goal.text,
                 &published,
@@ -979,7 +992,13 @@ fn csv(r: &Report) -> Vec<u8> {
                 ind.comment.as_deref().unwrap_or(""),
                 ind.trend.as_ref().map_or("", |t| trend_word(t.direction)),
                 goal.analysis.as_deref().unwrap_or(""),
-            ]);
+            ];
+            let source = ind.readings.last().and_then(|p| p.source.as_deref());
+            let mut record = record.to_vec();
+            if named {
+                record.push(source.unwrap_or(""));
+            }
+            let _ = w.write_record(&record);
         }
     }
     w.into_inner().unwrap_or_default()

@@ -362,8 +362,8 @@ const REFUSALS: &[(&[&str], &str)] = &[
         "malbok: --indicator: indicator `ekero.sn.2019.m07.old` was retired from 2021-01-01",
     ),
     (
-        &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "På väg >= 50", "--level", "Uppnått >= 9,5", "--effective", "2021-01-01"],
-        "malbok: --level #2: threshold: `9,5` is not a decimal",
+        &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "På väg >= 50", "--level", "Uppnått >= nio", "--effective", "2021-01-01"],
+        "malbok: --level: level `Uppnått >= nio`: `>= nio` cannot be read as a threshold; write it as e.g. \"minst 70\"",
     ),
     (
         &["target", "set", "--indicator", "ekero.sn.2019.m07.i1", "--level", "Uppnått", "--effective", "2021-01-01", "--deadline", "2020-12-31"],
@@ -459,6 +459,254 @@ fn bad_input_is_refused_naming_the_flag_and_nothing_is_stored() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "", "malbok {args:?}");
     }
     assert_eq!(env.head(), head);
+}
+
+/// Issue 13: levels as people write them are stored as name, comparison and threshold, read
+/// with the indicator's direction; what cannot be read is refused naming `--level`.
+#[test]
+fn target_levels_are_read_as_people_write_them() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let head: u64 = env
+        .head()
+        .split(':')
+        .next()
+        .expect("seq")
+        .parse()
+        .expect("seq");
+    env.run(&[
+        "target",
+        "set",
+        "--indicator",
+        "ekero.sn.2019.m07.i1",
+        "--level",
+        "På rätt väg: minst 70",
+        "--level",
+        "Uppnått 2023 >= 80",
+        "--level",
+        "Uppnått ≥ 90",
+        "--level",
+        "Helt uppnått",
+        "--effective",
+        "2021-01-01",
+    ]);
+    let stored = stored_after(&env, head);
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        stored[0].1["levels"],
+        serde_json::json!([
+            {"name": "På rätt väg", "comparison": ">=", "threshold": "70"},
+            {"name": "Uppnått 2023", "comparison": ">=", "threshold": "80"},
+            {"name": "Uppnått", "comparison": ">=", "threshold": "90"},
+            {"name": "Helt uppnått"},
+        ])
+    );
+    // A revision reads "70 %" with the indicator's direction and a decimal comma.
+    env.run(&[
+        "target",
+        "revise",
+        "--target",
+        "ekero.sn.2019.m07.i1.t",
+        "--effective",
+        "2022-01-01",
+        "--level",
+        "På rätt väg: 70 %",
+        "--level",
+        "Uppnått ≥ 92,5",
+        "--reason",
+        "Höjt.",
+    ]);
+    let stored = stored_after(&env, head + 1);
+    assert_eq!(
+        stored[0].1["levels"],
+        serde_json::json!([
+            {"name": "På rätt väg", "comparison": ">=", "threshold": "70"},
+            {"name": "Uppnått", "comparison": ">=", "threshold": "92.5"},
+        ])
+    );
+    let head = env.head();
+    for (level, message) in [
+        (
+            "Uppnått ≥ nittio",
+            "`≥ nittio` cannot be read as a threshold",
+        ),
+        ("Uppnått: bra", "`bra` cannot be read as a threshold"),
+        ("Uppnått ≤ 3", "contradicts the indicator's direction"),
+    ] {
+        let out = env
+            .malbok()
+            .args([
+                "target",
+                "set",
+                "--indicator",
+                "ekero.sn.2019.m07.i1",
+                "--id",
+                "x.t",
+            ])
+            .args(["--level", level, "--effective", "2021-01-01"])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{level}: {stderr}");
+        assert!(stderr.starts_with("malbok: --level: "), "{level}: {stderr}");
+        assert!(stderr.contains(message), "{level}: {stderr}");
+        assert!(stderr.contains("\"Uppnått ≥ 90\""), "an example: {stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
+}
+
+/// Issues 9 and 13: a second target in force for the same indicator and date is refused, naming
+/// the target in force and the commands that replace it; retiring the first makes room, and
+/// status no longer shows a retired target.
+#[test]
+fn a_second_target_in_force_is_refused_unless_the_first_is_retired() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let set = |id: &str, level: &str, effective: &str| {
+        env.malbok()
+            .args([
+                "target",
+                "set",
+                "--indicator",
+                "ekero.sn.2019.m07.i1",
+                "--id",
+                id,
+            ])
+            .args(["--level", level, "--effective", effective])
+            .output()
+            .expect("run")
+    };
+    assert!(
+        set("ekero.sn.2019.m07.i1.t", "Uppnått ≥ 90", "2021-01-01")
+            .status
+            .success()
+    );
+    let head = env.head();
+    for effective in ["2021-01-01", "2022-01-01", "2020-01-01"] {
+        let out = set("ekero.sn.2019.m07.i1.t2", "Uppnått ≥ 95", effective);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{effective}: {stderr}");
+        assert!(
+            stderr.starts_with("malbok: --effective: indicator `ekero.sn.2019.m07.i1` already has target `ekero.sn.2019.m07.i1.t` (from 2021-01-01)"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("malbok target revise"), "{stderr}");
+        assert!(stderr.contains("malbok target retire"), "{stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
+    // Retired from 2022, the first makes room for a second from 2022, but not from before.
+    env.run(&[
+        "target",
+        "retire",
+        "--target",
+        "ekero.sn.2019.m07.i1.t",
+        "--effective",
+        "2022-01-01",
+        "--reason",
+        "Ersätts.",
+    ]);
+    assert_eq!(
+        set("ekero.sn.2019.m07.i1.t2", "Uppnått ≥ 95", "2021-06-01")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(
+        set("ekero.sn.2019.m07.i1.t2", "Uppnått ≥ 95", "2022-01-01")
+            .status
+            .success()
+    );
+    let before = env.run(&["status", "--at", "2021-12-31"]);
+    assert!(before.contains("90") && !before.contains("95"), "{before}");
+    let after = env.run(&["status", "--at", "2022-06-30"]);
+    assert!(
+        after.contains("95") && !after.contains("≥ 90") && !after.contains(">= 90"),
+        "{after}"
+    );
+}
+
+/// Issue 13: a report showing a value read from Kolada says so: "Källa: Kolada." once under the
+/// readings in md and html, a `source` in json, a `källa` column in csv; a report with no Kolada
+/// value says nothing of it.
+#[test]
+fn reports_showing_kolada_values_say_so() {
+    let env = ledger_with(&(CONTEXT.to_string() + GOALS));
+    let report = |format: &str| {
+        env.run(&[
+            "report",
+            "--follow-up",
+            "ekero.delar-2021",
+            "--format",
+            format,
+        ])
+    };
+    for format in ["md", "html", "json", "csv"] {
+        assert!(!report(format).contains("Kolada"), "{format}");
+    }
+    env.run(&[
+        "indicator",
+        "add",
+        "--goal",
+        "ekero.sn.2019.m07",
+        "--id",
+        "ekero.sn.2019.m07.i2",
+        "--text",
+        "Andel biståndstagare",
+        "--unit",
+        "percent",
+        "--direction",
+        "decrease",
+        "--source-kind",
+        "kolada",
+        "--source-kolada-kpi",
+        "N31805",
+    ]);
+    env.run(&[
+        "reading",
+        "add",
+        "--indicator",
+        "ekero.sn.2019.m07.i2",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-12-31",
+        "--value",
+        "2.5",
+        "--source-kind",
+        "kolada",
+        "--source-kolada-kpi",
+        "N31805",
+        "--source-kolada-municipality",
+        "0125",
+        "--source-url",
+        "https://api.kolada.se/v2/data/kpi/N31805/municipality/0125/year/2020",
+        "--source-fetched-at",
+        "2021-04-02T08:15:00Z",
+    ]);
+    let md = report("md");
+    assert_eq!(md.matches("Källa: Kolada.").count(), 1, "{md}");
+    let html = report("html");
+    assert_eq!(html.matches("Källa: Kolada.").count(), 1, "{html}");
+    let json: Value = serde_json::from_str(&report("json")).expect("json");
+    let sources: Vec<Value> = json["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().cloned().unwrap_or_default())
+        .flat_map(|i| i["readings"].as_array().cloned().unwrap_or_default())
+        .map(|p| p["source"].clone())
+        .collect();
+    assert!(sources.contains(&Value::from("Kolada")), "{json}");
+    assert!(
+        sources.contains(&Value::Null),
+        "the survey reading names no source: {json}"
+    );
+    let csv = report("csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().expect("header").ends_with(",källa"), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("ekero.sn.2019.m07.i2") && l.ends_with(",Kolada")),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -354,6 +354,17 @@ fn a_target_against_the_indicators_direction_needs_confirming() {
         ),
         "{err}"
     );
+    // One target in force at a time: the first is retired before the second takes effect.
+    env.run(&[
+        "target",
+        "retire",
+        "--target",
+        "nm.m1.i1.t",
+        "--effective",
+        "2022-01-01",
+        "--reason",
+        "Ersätts.",
+    ]);
     env.run(&[
         "append",
         "--kind",

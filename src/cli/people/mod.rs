@@ -19,6 +19,7 @@ pub mod scale;
 pub mod target;
 
 use super::{CliError, Context, Format};
+use crate::domain::{Direction, Id};
 use crate::import::InputError;
 use crate::import::jsonl::{Line, new_event};
 use crate::ledger::Ledger;
@@ -162,24 +163,134 @@ fn open(ctx: &Context) -> Result<Session, CliError> {
     })
 }
 
-/// Reads a target level written `NAME`, or `NAME COMPARISON THRESHOLD` with one of `>=`, `>`,
-/// `<=`, `<`, `=` (spaces around the comparison are optional): "Uppnått >= 90".
-/// Whether the parts are valid is left to the catalogue's checks, like any payload.
-fn level(text: &str) -> Value {
-    let Some(at) = text.find(['<', '>', '=']) else {
-        return serde_json::json!({ "name": text.trim() });
+/// Reads a target level as people write it: a name, then the threshold part, which starts at
+/// a colon ("På rätt väg: minst 70"), at a comparison sign ("Uppnått ≥ 90", "Uppnått 2023 >= 80")
+/// or at a comparison word ("Uppnått minst 90"); just a name ("Uppnått") names a level with no
+/// number. The threshold part is read with the indicator's `direction` (`parse_threshold`), and
+/// what cannot be read is refused naming `--level`, never stored as a name.
+fn level(text: &str, direction: Direction, contrary: bool) -> Result<Value, CliError> {
+    let refuse = |why: String| -> CliError {
+        crate::projection::Error::from(InputError::new("--level", None, None, why)).into()
     };
-    let rest = &text[at..];
-    let width = if rest.starts_with(">=") || rest.starts_with("<=") {
-        2
-    } else {
-        1
+    let (name, threshold) = split_level(text);
+    if name.is_empty() {
+        return Err(refuse(format!(
+            "`{text}` has no level name; write it as e.g. \"Uppnått ≥ 90\" or \"På rätt väg: \
+             minst 70\""
+        )));
+    }
+    let Some(threshold) = threshold else {
+        return Ok(serde_json::json!({ "name": name }));
     };
-    serde_json::json!({
-        "name": text[..at].trim(),
-        "comparison": &rest[..width],
-        "threshold": rest[width..].trim(),
-    })
+    let (comparison, value) = crate::domain::parse_threshold(threshold, direction, contrary)
+        .map_err(|why| {
+            refuse(format!(
+                "level `{text}`: {why}; a whole level reads e.g. \"Uppnått ≥ 90\" or \"På rätt \
+                 väg: minst 70\""
+            ))
+        })?;
+    Ok(serde_json::json!({
+        "name": name,
+        "comparison": comparison.as_str(),
+        "threshold": value.to_string(),
+    }))
+}
+
+/// A level's name and its threshold part, if any (see `level`).
+fn split_level(text: &str) -> (&str, Option<&str>) {
+    if let Some((name, rest)) = text.split_once(':') {
+        return (name.trim(), Some(rest.trim()));
+    }
+    if let Some(at) = text.find(['<', '>', '=', '≥', '≤']) {
+        return (text[..at].trim(), Some(text[at..].trim()));
+    }
+    // A comparison word standing alone after the name: "Uppnått minst 90".
+    const WORDS: &[&str] = &[
+        "minst",
+        "lägst",
+        "åtminstone",
+        "högst",
+        "maximalt",
+        "max",
+        "mer än",
+        "fler än",
+        "över",
+        "mindre än",
+        "färre än",
+        "under",
+        "exakt",
+    ];
+    let lower = text.to_lowercase();
+    // Lower-casing keeps byte offsets only for text whose case changes keep their length; the
+    // search is done only then, else the text is a name.
+    if lower.len() == text.len() {
+        let at = WORDS
+            .iter()
+            .filter_map(|w| {
+                lower.match_indices(w).find_map(|(i, _)| {
+                    let before = lower[..i].chars().next_back();
+                    let after = lower[i + w.len()..].chars().next();
+                    (before.is_some_and(char::is_whitespace)
+                        && after.is_some_and(|c| c.is_whitespace() || c.is_ascii_digit()))
+                    .then_some(i)
+                })
+            })
+            .min();
+        if let Some(at) = at {
+            return (text[..at].trim(), Some(text[at..].trim()));
+        }
+    }
+    (text.trim(), None)
+}
+
+/// The direction of an indicator as the ledger knows it now, for reading its target levels;
+/// an unknown indicator is refused naming `flag`.
+fn direction_of(session: &Session, indicator: &str, flag: &str) -> Result<Direction, CliError> {
+    let home = crate::projection::home_of(&session.ledger, indicator, flag)?;
+    let (state, _) = crate::projection::org_state(
+        &session.ledger,
+        home.as_ref(),
+        crate::projection::KnownAt::Now,
+        true,
+    )?;
+    Id::parse(indicator)
+        .ok()
+        .and_then(|id| state.indicators.get(&id))
+        .and_then(|i| i.versions.last())
+        .map(|v| v.direction)
+        .ok_or_else(|| {
+            crate::projection::Error::from(InputError::new(
+                flag,
+                None,
+                None,
+                format!("`{indicator}` is not an indicator; `malbok indicator add` defines one"),
+            ))
+            .into()
+        })
+}
+
+/// The indicator a target applies to; an unknown target is refused naming `--target`.
+fn indicator_of(session: &Session, target: &str) -> Result<String, CliError> {
+    let home = crate::projection::home_of(&session.ledger, target, "--target")?;
+    let (state, _) = crate::projection::org_state(
+        &session.ledger,
+        home.as_ref(),
+        crate::projection::KnownAt::Now,
+        true,
+    )?;
+    Id::parse(target)
+        .ok()
+        .and_then(|id| state.targets.get(&id))
+        .map(|t| t.indicator.to_string())
+        .ok_or_else(|| {
+            crate::projection::Error::from(InputError::new(
+                "--target",
+                None,
+                None,
+                format!("`{target}` is not a target; `malbok target set` sets one"),
+            ))
+            .into()
+        })
 }
 
 /// The flag a refused payload field came from, and what is left of the path below it:
@@ -386,15 +497,29 @@ mod tests {
 
     #[test]
     fn levels_read_name_comparison_threshold() {
+        let up = |t: &str| level(t, Direction::Increase, false).ok();
+        let json = |n: &str, c: &str, t: &str| {
+            Some(serde_json::json!({"name": n, "comparison": c, "threshold": t}))
+        };
+        assert_eq!(up("Uppnått 2023 >= 80"), json("Uppnått 2023", ">=", "80"));
+        assert_eq!(up("Uppnått ≥ 90"), json("Uppnått", ">=", "90"));
+        assert_eq!(up("På rätt väg: minst 70"), json("På rätt väg", ">=", "70"));
+        assert_eq!(up("Uppnått minst 70,5"), json("Uppnått", ">=", "70.5"));
+        assert_eq!(up("Uppnått: 70 %"), json("Uppnått", ">=", "70"));
         assert_eq!(
-            level("Uppnått 2023 >= 80"),
-            serde_json::json!({"name": "Uppnått 2023", "comparison": ">=", "threshold": "80"})
+            level("På rätt väg<5.5", Direction::Decrease, false).ok(),
+            json("På rätt väg", "<", "5.5")
         );
+        assert_eq!(up("Uppnått"), Some(serde_json::json!({"name": "Uppnått"})));
         assert_eq!(
-            level("På rätt väg<5.5"),
-            serde_json::json!({"name": "På rätt väg", "comparison": "<", "threshold": "5.5"})
+            up("Undervisning"),
+            Some(serde_json::json!({"name": "Undervisning"}))
         );
-        assert_eq!(level("Uppnått"), serde_json::json!({"name": "Uppnått"}));
+        assert!(up("Uppnått ≥ nittio").is_none());
+        assert!(up("Uppnått: bra").is_none());
+        assert!(up("Uppnått ≤ 3").is_none(), "contrary to the direction");
+        assert!(level("Uppnått ≤ 3", Direction::Increase, true).is_ok());
+        assert!(up(": 70").is_none());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `malbok target set|revise|retire`: `target.set`, `target.revised`, `target.retired`.
 
-use super::{BasisArgs, Payload, append, derive_id, level};
+use super::{BasisArgs, Payload, append, derive_id, direction_of, indicator_of, level};
 use crate::cli::{CliError, Context, Format};
+use crate::domain::Direction;
 use std::io::Write;
 
 /// Set, revise or retire the target of an indicator.
@@ -37,11 +38,14 @@ struct Retire {
 }
 
 /// Set a target of an indicator (target.set). Levels go from the least to the most ambitious,
-/// each written `NAME`, or `NAME COMPARISON THRESHOLD` with one of >=, >, <=, <, = (a level
-/// name cannot contain <, > or =). Without --id, the id is `<indicator>.t` (`.t-2`, ... when
+/// each written as a name and a threshold as people write it: "Uppnått ≥ 90", "På rätt väg:
+/// minst 70", "Uppnått 2023 >= 80", "Nivå 1: högst 3,5", "Uppnått: 70 %" (a bare number reads
+/// with the indicator's direction), or just a name when the decision gives no number. A level
+/// name cannot contain ':', '<', '>', '=', '≥' or '≤'. A comparison against the indicator's
+/// direction needs --contrary. Without --id, the id is `<indicator>.t` (`.t-2`, ... when
 /// taken), printed.
 ///
-/// Example: malbok target set --indicator enkoping.lp.m10.i1 --level "På rätt väg >= 50" --level "Uppnått 2023 >= 80" --deadline 2023-12-31 --effective 2020-01-01 --decision "KF 2019-11-25 § 180"
+/// Example: malbok target set --indicator enkoping.lp.m10.i1 --level "På rätt väg: minst 50" --level "Uppnått 2023 ≥ 80" --deadline 2023-12-31 --effective 2020-01-01 --decision "KF 2019-11-25 § 180"
 ///
 /// It prints `appended 58 <hash> at <time>` and `id: enkoping.lp.m10.i1.t`.
 #[derive(Debug, clap::Args)]
@@ -55,9 +59,13 @@ struct Set {
     /// The target as the source words it, verbatim.
     #[arg(long)]
     text: Option<String>,
-    /// A level, e.g. "Uppnått >= 90" or just "Uppnått"; repeat, least ambitious first.
+    /// A level, e.g. "Uppnått ≥ 90", "På rätt väg: minst 70" or just "Uppnått"; repeat, least
+    /// ambitious first.
     #[arg(long = "level", required = true)]
     levels: Vec<String>,
+    /// Confirms a level whose comparison runs against the indicator's direction.
+    #[arg(long)]
+    contrary: bool,
     /// When the most ambitious level is to be reached, YYYY-MM-DD.
     #[arg(long)]
     deadline: Option<String>,
@@ -91,6 +99,9 @@ struct Revise {
     /// A new level; repeat, least ambitious first. Replaces all levels.
     #[arg(long = "level")]
     levels: Vec<String>,
+    /// Confirms a level whose comparison runs against the indicator's direction.
+    #[arg(long)]
+    contrary: bool,
     /// New deadline, YYYY-MM-DD.
     #[arg(long)]
     deadline: Option<String>,
@@ -100,15 +111,27 @@ struct Revise {
     format: Format,
 }
 
-/// The levels as the catalogue writes them, left out when none were given.
-fn levels(payload: Payload, levels: &[String]) -> Payload {
+/// The levels as the catalogue writes them, read with the indicator's direction, left out
+/// when none were given; `contrary` is stored when given.
+fn levels(
+    payload: Payload,
+    levels: &[String],
+    direction: Direction,
+    contrary: bool,
+) -> Result<Payload, CliError> {
+    let payload = if contrary {
+        payload.put("contrary", true)
+    } else {
+        payload
+    };
     if levels.is_empty() {
-        return payload;
+        return Ok(payload);
     }
-    payload.put(
-        "levels",
-        levels.iter().map(|l| level(l)).collect::<Vec<_>>(),
-    )
+    let levels = levels
+        .iter()
+        .map(|l| level(l, direction, contrary))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(payload.put("levels", levels))
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -120,11 +143,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 // Target texts are long sentences; `.t` reads better and matches the fixtures.
                 None => derive_id(&session, &a.indicator, "t"),
             };
+            let direction = direction_of(&session, &a.indicator, "--indicator")?;
             let payload = Payload::default()
                 .put("id", id.as_str())
                 .put("indicator", a.indicator)
                 .opt("text", a.text);
-            let payload = levels(payload, &a.levels)
+            let payload = levels(payload, &a.levels, direction, a.contrary)?
                 .opt("deadline", a.deadline)
                 .put("effective", a.effective);
             let payload = a.basis.add_to(payload);
@@ -139,11 +163,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             )
         }
         Command::Revise(a) => {
+            let direction = if a.levels.is_empty() {
+                Direction::Reach
+            } else {
+                direction_of(&session, &indicator_of(&session, &a.target)?, "--target")?
+            };
             let payload = Payload::default()
                 .put("target", a.target)
                 .put("effective", a.effective)
                 .opt("text", a.text);
-            let payload = levels(payload, &a.levels).opt("deadline", a.deadline);
+            let payload =
+                levels(payload, &a.levels, direction, a.contrary)?.opt("deadline", a.deadline);
             let payload = a.basis.add_to(payload);
             append(session, ctx, "target.revised", payload, None, a.format, out)
         }

@@ -302,30 +302,27 @@ fn key_first(prefix: &[u8], key: &[u8]) -> Result<u64, LedgerError> {
 struct Pending(BTreeMap<Id, IdInfo>);
 
 impl Pending {
-    fn lookup(&self, ledger: &Ledger, id: &Id) -> Result<Option<IdInfo>, LedgerError> {
-        match self.0.get(id) {
-            Some(info) => Ok(Some(info.clone())),
-            None => id_info(ledger, id.as_str()),
+    /// Where `id` is defined: pending first, then the ledger's id index (if there is a ledger).
+    fn lookup(&self, ledger: Option<&Ledger>, id: &Id) -> Result<Option<IdInfo>, LedgerError> {
+        match (self.0.get(id), ledger) {
+            (Some(info), _) => Ok(Some(info.clone())),
+            (None, Some(ledger)) => id_info(ledger, id.as_str()),
+            (None, None) => Ok(None),
         }
     }
 
     /// The home of `ev`: `Some(home)`, or `None` when the id it goes through is unknown (the
     /// check then refuses the event).
-    fn home(&self, ledger: &Ledger, ev: &DomainEvent) -> Result<Option<Option<Id>>, LedgerError> {
+    fn home(
+        &self,
+        ledger: Option<&Ledger>,
+        ev: &DomainEvent,
+    ) -> Result<Option<Option<Id>>, LedgerError> {
         Ok(match home_ref(ev) {
             HomeRef::Org(org) => Some(Some(org.clone())),
             HomeRef::Shared => Some(None),
             HomeRef::Via(id) => self.lookup(ledger, id)?.map(|info| info.home),
         })
-    }
-
-    /// [`Pending::home`] from the pending ids alone (a chain rebuilt from its genesis).
-    fn home_in(&self, ev: &DomainEvent) -> Option<Option<Id>> {
-        match home_ref(ev) {
-            HomeRef::Org(org) => Some(Some(org.clone())),
-            HomeRef::Shared => Some(None),
-            HomeRef::Via(id) => self.0.get(id).map(|info| info.home.clone()),
-        }
     }
 
     fn define(&mut self, seq: u64, ev: &DomainEvent, home: Option<&Id>) {
@@ -375,7 +372,7 @@ fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
         if event.kind != GENESIS_KIND {
             let ev = domain_event(&event)?;
             let home = pending
-                .home(ledger, &ev)?
+                .home(Some(ledger), &ev)?
                 .ok_or_else(|| LedgerError::Damaged {
                     seq: event.seq.0,
                     why: "the event refers to an id that no earlier event defines".into(),
@@ -406,7 +403,7 @@ fn roll_back(ledger: &Ledger, staged: &[Event]) -> Result<(), LedgerError> {
     for event in staged.iter().filter(|e| e.kind != GENESIS_KIND) {
         let ev = domain_event(event)?;
         // A staged event's home is found as when it was staged (ids it defined are indexed).
-        let home = pending.home(ledger, &ev)?.unwrap_or(None);
+        let home = pending.home(Some(ledger), &ev)?.unwrap_or(None);
         build.add(event.seq.0, &ev, home.as_ref());
     }
     let mut remove = Vec::new();
@@ -511,7 +508,8 @@ pub fn verify_derived(ledger: &Ledger) -> Result<u64, String> {
         }
         let ev = domain_event(&event).map_err(|e| e.to_string())?;
         let home = pending
-            .home_in(&ev)
+            .home(None, &ev)
+            .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("position {}: refers to an unknown id", event.seq))?;
         pending.define(event.seq.0, &ev, home.as_ref());
         build.add(event.seq.0, &ev, home.as_ref());
@@ -715,14 +713,6 @@ impl Checker {
         Checker::default()
     }
 
-    fn lookup(&self, ledger: Option<&Ledger>, id: &Id) -> Result<Option<IdInfo>, LedgerError> {
-        match (self.pending.0.get(id), ledger) {
-            (Some(info), _) => Ok(Some(info.clone())),
-            (None, Some(ledger)) => id_info(ledger, id.as_str()),
-            (None, None) => Ok(None),
-        }
-    }
-
     /// After the events checked so far were staged (their ids are indexed): forgets the pending
     /// ids and, when it holds many, the projections, which reload from the ledger when needed.
     fn staged(&mut self) {
@@ -742,11 +732,7 @@ impl Checker {
     ) -> Result<Result<Option<Id>, crate::domain::FieldError>, LedgerError> {
         // An event whose home cannot be found refers to an unknown id: the check against the
         // shared definitions alone refuses it with the usual message.
-        let home = match home_ref(ev) {
-            HomeRef::Org(org) => Some(org.clone()),
-            HomeRef::Shared => None,
-            HomeRef::Via(id) => self.lookup(ledger, id)?.and_then(|info| info.home),
-        };
+        let home = self.pending.home(ledger, ev)?.unwrap_or(None);
         if !self.states.contains_key(&home) {
             let mut state = match ledger {
                 Some(ledger) => org_state(ledger, home.as_ref(), KnownAt::Now, true)?.0,
@@ -770,7 +756,7 @@ impl Checker {
             .into_iter()
             .chain(references(ev));
         for id in ids {
-            if let Some(info) = self.lookup(ledger, id)?
+            if let Some(info) = self.pending.lookup(ledger, id)?
                 && info.home.is_some()
                 && info.home != home
             {

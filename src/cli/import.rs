@@ -91,11 +91,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         Box::new(std::io::BufReader::with_capacity(1 << 20, opened))
     };
     let mut ledger = super::state::open(&ctx.ledger)?;
-    // Tests make the parts small to stage many of them.
-    let part = std::env::var("MALBOK_IMPORT_PART")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(crate::projection::IMPORT_PART);
+    // Tests make the parts and the derived batches small to stage and write many of them.
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+    let part = env("MALBOK_IMPORT_PART").unwrap_or(crate::projection::IMPORT_PART);
+    if let Some(entries) = env("MALBOK_DERIVED_BATCH") {
+        ledger.set_derived_batch(entries);
+    }
     let lines = jsonl::read(source, input);
     let imported =
         crate::projection::import_stream(&mut ledger, &ctx.actor, ctx.now, source, lines, part)?;

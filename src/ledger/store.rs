@@ -108,6 +108,8 @@ pub struct Ledger {
     derived: sled::Tree,
     /// The newest blob file (by sled's log position) known to be fsynced.
     synced_blobs: std::sync::atomic::AtomicU64,
+    /// How many derived entries of staged events one sled batch writes.
+    derived_batch: usize,
     ledger_id: String,
     /// The last event this process sees (committed, or staged by this process), or why it
     /// cannot be read; kept as an error rather than refusing to open, so that `verify` can still
@@ -222,6 +224,7 @@ impl Ledger {
             derived,
             recorded,
             synced_blobs: newest_blob(path).into(),
+            derived_batch: DERIVED_BATCH,
             ledger_id,
             head,
             staging: None,
@@ -312,6 +315,7 @@ impl Ledger {
             meta,
             derived,
             synced_blobs: 0.into(),
+            derived_batch: DERIVED_BATCH,
             ledger_id: ledger_id.to_string(),
             head: Ok(Head {
                 seq: last.seq,
@@ -420,7 +424,7 @@ impl Ledger {
         if let Some(derived) = derived
             && self.derived_head()? == Some((head.seq, head.hash))
         {
-            self.write_derived(derived, (last.seq, last.hash))?;
+            self.write_derived_staged(derived, (last.seq, last.hash))?;
         }
         self.head = Ok(Head {
             seq: last.seq,
@@ -748,6 +752,39 @@ impl Ledger {
         self.rewrite_derived(Vec::new(), entries, through)
     }
 
+    /// Writes the derived entries of staged (uncommitted) events in batches of
+    /// [`DERIVED_BATCH`] (tests set fewer: [`Ledger::set_derived_batch`]), the derived head `through` in the first. One sled batch holds every
+    /// node it replaces until it ends, so one batch for a whole import part held hundreds of
+    /// MiB. Atomicity is kept by the order: from the first batch on, the derived head is ahead
+    /// of the committed head, and a crash leaves exactly the case that
+    /// `projection::catch_up` repairs by taking back what the uncommitted events added (every
+    /// key written here is one those events touch).
+    fn write_derived_staged(
+        &self,
+        entries: Vec<DerivedEntry>,
+        through: (Seq, Hash),
+    ) -> Result<(), LedgerError> {
+        let mut batch = sled::Batch::default();
+        batch.insert(DERIVED_HEAD, derived_head_value(through));
+        for (i, (key, value)) in entries.into_iter().enumerate() {
+            batch.insert(key, value);
+            if (i + 1) % self.derived_batch == 0 {
+                self.derived
+                    .apply_batch(std::mem::take(&mut batch))
+                    .map_err(|e| storage_error(&self.path, e))?;
+            }
+        }
+        self.derived
+            .apply_batch(batch)
+            .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// Sets how many derived entries of staged events one sled batch writes (at least one); the
+    /// crash test makes it small so that kills land between the batches.
+    pub fn set_derived_batch(&mut self, entries: usize) {
+        self.derived_batch = entries.max(1);
+    }
+
     /// Removes derived entries and writes others, and the head they bring the derived data back
     /// to, in one atomic batch (rolling back the derived data of uncommitted events).
     pub fn rewrite_derived(
@@ -763,9 +800,7 @@ impl Ledger {
         for (key, value) in insert {
             batch.insert(key, value);
         }
-        let mut head = through.0.0.to_be_bytes().to_vec();
-        head.extend_from_slice(&through.1.0);
-        batch.insert(DERIVED_HEAD, head);
+        batch.insert(DERIVED_HEAD, derived_head_value(through));
         self.derived
             .apply_batch(batch)
             .map_err(|e| storage_error(&self.path, e))
@@ -1028,6 +1063,17 @@ fn lock_holder(file: &Path) -> Option<u32> {
 /// of a command; reads are mostly sequential or of one organisation's events, so a smaller
 /// cache costs little.
 const SLED_CACHE: u64 = 256 << 20;
+
+/// How many derived entries of staged events one sled batch writes (see
+/// [`Ledger::write_derived_staged`]).
+const DERIVED_BATCH: usize = 1000;
+
+/// The stored form of the derived head: seq (8, big-endian) ‖ hash.
+fn derived_head_value(through: (Seq, Hash)) -> Vec<u8> {
+    let mut value = through.0.0.to_be_bytes().to_vec();
+    value.extend_from_slice(&through.1.0);
+    value
+}
 
 type Trees = (sled::Db, sled::Tree, sled::Tree, sled::Tree);
 

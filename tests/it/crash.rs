@@ -90,11 +90,13 @@ fn a_killed_import_leaves_all_or_nothing_and_loses_no_acknowledged_append() {
         } else {
             Duration::from_micros(span / 2 + rng.next() % (span / 2).max(1))
         };
-        // Small parts: the import stages many parts before it commits, so kills land between
-        // staged parts as well as in the commit.
+        // Small parts and derived batches: the import stages many parts, each in several
+        // derived batches, before it commits, so kills land between them as well as in the
+        // commit.
         let mut child = env
             .process()
             .env("MALBOK_IMPORT_PART", "64")
+            .env("MALBOK_DERIVED_BATCH", "16")
             .arg("import")
             .arg("import.jsonl")
             .stdout(Stdio::null())

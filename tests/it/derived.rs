@@ -183,6 +183,7 @@ fn a_streamed_import_is_all_or_nothing_and_parts_change_nothing() {
     let out = env
         .malbok()
         .env("MALBOK_IMPORT_PART", "7")
+        .env("MALBOK_DERIVED_BATCH", "3")
         .args(["import", "bad.jsonl"])
         .output()
         .expect("run");
@@ -196,6 +197,7 @@ fn a_streamed_import_is_all_or_nothing_and_parts_change_nothing() {
     let parts = env
         .malbok()
         .env("MALBOK_IMPORT_PART", "7")
+        .env("MALBOK_DERIVED_BATCH", "3")
         .args(["import", fixture.to_str().expect("UTF-8")])
         .output()
         .expect("run");

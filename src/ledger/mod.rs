@@ -6,6 +6,7 @@ pub mod envelope;
 pub mod export;
 pub mod merkle;
 pub mod note;
+pub mod scan;
 pub mod store;
 pub mod verify;
 

@@ -2,6 +2,7 @@
 //! `restore`, so all three agree on what a valid ledger is.
 
 use super::envelope::{Event, Hash, Seq, hash_event, is_ledger_id};
+use super::scan::{self, Header};
 use super::{GENESIS_KIND, Head};
 use std::fmt;
 
@@ -58,16 +59,36 @@ impl Chain {
 
     /// Checks the next stored event: its bytes and the hash stored beside them.
     pub fn push(&mut self, bytes: &[u8], stored: Hash) -> Result<Event, Fault> {
-        let prev = self.last_hash();
-        self.push_prechecked(stored, precheck(bytes, stored, prev))
+        let p = self.next_seq();
+        let hashed = hash_event(&self.last_hash(), bytes);
+        let event = Event::decode(bytes, stored).map_err(|what| Fault { seq: p, what })?;
+        self.check(stored, hashed, &Header::of(&event), Some(&event))?;
+        Ok(event)
     }
 
     /// [`Chain::push`] of an event whose decoding and hashing [`precheck`] did, perhaps on
     /// another thread, given the stored hash of the event before it.
-    pub fn push_prechecked(&mut self, stored: Hash, pre: Prechecked) -> Result<Event, Fault> {
+    pub fn push_prechecked(&mut self, stored: Hash, pre: Prechecked) -> Result<(), Fault> {
+        let p = self.next_seq();
+        match pre.event.map_err(|what| Fault { seq: p, what })? {
+            Decoded::Header(header) => self.check(stored, pre.hashed, &header, None),
+            Decoded::Event(event) => {
+                self.check(stored, pre.hashed, &Header::of(&event), Some(&event))
+            }
+        }
+    }
+
+    /// The chain's checks of the next event, from its envelope; `event` is the whole decoded
+    /// event where [`precheck`] needed it (the genesis event, a `ledger.*` kind).
+    fn check(
+        &mut self,
+        stored: Hash,
+        hashed: Hash,
+        event: &Header,
+        decoded: Option<&Event>,
+    ) -> Result<(), Fault> {
         let p = self.next_seq();
         let fault = |what: String| Fault { seq: p, what };
-        let event = pre.event.map_err(fault)?;
         if event.seq.0 != p {
             return Err(fault(format!(
                 "found the event with seq {} where seq {p} belongs: an event was removed, inserted or moved",
@@ -80,14 +101,19 @@ impl Chain {
                 "prev does not match the hash of the event before it".into(),
             ));
         }
-        if pre.hashed != stored {
+        if hashed != stored {
             return Err(fault(
                 "the event's bytes do not match its hash: the event was changed".into(),
             ));
         }
+        // The fast path leaves the genesis event and every `ledger.*` kind decoded in full.
+        let kind = decoded.map(|e| e.kind.as_str());
         if p == 1 {
-            match event.genesis_ledger_id() {
-                Some(id) if is_ledger_id(id) && event.payload.len() == 1 && event.kind_v == 1 => {
+            match decoded.and_then(Event::genesis_ledger_id) {
+                Some(id)
+                    if is_ledger_id(id)
+                        && decoded.is_some_and(|e| e.payload.len() == 1 && e.kind_v == 1) =>
+                {
                     self.ledger_id = Some(id.to_string())
                 }
                 _ => {
@@ -96,10 +122,9 @@ impl Chain {
                     )));
                 }
             }
-        } else if event.kind.starts_with("ledger.") {
+        } else if let Some(kind) = kind.filter(|k| k.starts_with("ledger.")) {
             return Err(fault(format!(
-                "kind {} is reserved: only the first event is a ledger.* event",
-                event.kind
+                "kind {kind} is reserved: only the first event is a ledger.* event"
             )));
         }
         if let Some(last) = &self.last
@@ -130,7 +155,7 @@ impl Chain {
             hash: stored,
             time: event.time,
         });
-        Ok(event)
+        Ok(())
     }
 
     /// Ends the check: the chain must not be empty and must reach the expected head.
@@ -163,14 +188,36 @@ impl Chain {
 /// hash of the one before (`prev`): its decoding and its hash. Independent per event, so a
 /// verifier can do it for many events at once.
 pub struct Prechecked {
-    event: Result<Event, String>,
+    event: Result<Decoded, String>,
     hashed: Hash,
 }
 
-/// Decodes `bytes` and hashes them after `prev`; [`Chain::push_prechecked`] judges the result.
+/// An event as [`precheck`] read it: only its envelope where the fast path could, else whole.
+enum Decoded {
+    Header(Header),
+    Event(Box<Event>),
+}
+
+impl Header {
+    fn of(event: &Event) -> Header {
+        Header {
+            seq: event.seq,
+            prev: event.prev,
+            time: event.time,
+            run: event.run,
+        }
+    }
+}
+
+/// Checks `bytes` (through [`scan::header`] where it can, else [`Event::decode`]) and hashes
+/// them after `prev`; [`Chain::push_prechecked`] judges the result.
 pub fn precheck(bytes: &[u8], stored: Hash, prev: Hash) -> Prechecked {
+    let event = match scan::header(bytes) {
+        Some(header) => Ok(Decoded::Header(header)),
+        None => Event::decode(bytes, stored).map(|e| Decoded::Event(Box::new(e))),
+    };
     Prechecked {
-        event: Event::decode(bytes, stored),
+        event,
         hashed: hash_event(&prev, bytes),
     }
 }

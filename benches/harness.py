@@ -88,27 +88,6 @@ def head_seq(ledger):
     return int(json.loads(out)["seq"])
 
 
-# The most lines one import is given (see measure).
-IMPORT_PART = 1_000_000
-
-
-def split(path, lines):
-    """Splits a file into consecutive parts of `lines` lines; returns their paths."""
-    parts, out, count = [], None, 0
-    with open(path, "rb") as src:
-        for line in src:
-            if out is None or count == lines:
-                if out is not None:
-                    out.close()
-                parts.append(path.with_suffix(f".part{len(parts):03}.jsonl"))
-                out, count = open(parts[-1], "wb"), 0
-            out.write(line)
-            count += 1
-    if out is not None:
-        out.close()
-    return parts
-
-
 def measure(size_name, events, seed, reps, log):
     """Every figure for one size. Returns a dict of figures."""
     f = {"events": events}
@@ -137,21 +116,11 @@ def measure(size_name, events, seed, reps, log):
     f["org"], f["body"] = org, body
 
     malbok(ledger, "init")
-    # A single import still holds its whole file in memory (about 4 KiB a line), so a file
-    # larger than IMPORT_PART lines goes in as consecutive parts of that many lines: the
-    # positions (and so the corrections' `corrects`) are the same as for one import.
-    parts = split(data, IMPORT_PART) if events > IMPORT_PART else [data]
-    f["import_parts"] = len(parts)
-    log(f"[{size_name}] import ({len(parts)} part{'s' if len(parts) > 1 else ''})")
-    total, peak, first = 0.0, 0, 2
-    for part in parts:
-        n = sum(1 for _ in open(part, "rb"))
-        w, rss, out = malbok(ledger, "import", part)
-        if f"appended {n} events at {first}–{first + n - 1}" not in out:
-            raise WrongAnswer(f"import said: {out}")
-        total, peak, first = total + w, max(peak, rss), first + n
-        if part != data:
-            part.unlink()
+    # One import of the whole file: it streams, staging parts and committing once.
+    log(f"[{size_name}] import")
+    total, peak, out = malbok(ledger, "import", data)
+    if f"appended {events} events at 2–{events + 1}" not in out:
+        raise WrongAnswer(f"import said: {out}")
     f["import_s"], f["import_rss"], f["import_eps"] = total, peak, events / total
     f["disk_after_import"] = du(ledger)
 
@@ -431,8 +400,7 @@ def report(results, p, seed, command, smoke, started):
         "",
         "| figure | " + " | ".join(f"{n} ({results[n]['events']:,})" for n in names) + " |",
         "|---|" + "---|" * len(names),
-        row("import into a fresh ledger", lambda f: f"{ms(f['import_s'])} = {eps(f['import_eps'])}, {mib(f['import_rss'])}"
-            + (f" ({f['import_parts']} imports of {IMPORT_PART:,} lines)" if f.get('import_parts', 1) > 1 else "")),
+        row("import into a fresh ledger", lambda f: f"{ms(f['import_s'])} = {eps(f['import_eps'])}, {mib(f['import_rss'])}"),
         row("raw sled, same bytes packed 256 per value", lambda f: eps(f["sled_insert_eps"])),
         row("import / raw sled", lambda f: f"{f['import_eps'] / f['sled_insert_eps']:.1%}"),
         row("`verify`", lambda f: f"{ms(f['verify_s'])} = {eps(f['verify_eps'])}, {mib(f['verify_rss'])}"),

@@ -80,7 +80,9 @@ fn read_head_file(dir: &Path) -> Result<Option<(Seq, Hash)>, String> {
 pub type DerivedEntry = (Vec<u8>, Vec<u8>);
 
 /// A block read for `events_at`: its first position and its entries.
-type CachedBlock = (u64, Vec<(Hash, Vec<u8>)>);
+/// A block read by `events_at`: its first position, its bytes as sled holds them (not
+/// copied), and where each entry's hash and bytes are.
+type CachedBlock = (u64, sled::IVec, Vec<(Hash, std::ops::Range<usize>)>);
 
 /// The last event of a ledger: its position, hash and ledger time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -874,7 +876,7 @@ impl Ledger {
                     why: format!("position {seq} is beyond the head ({last})"),
                 });
             }
-            let cached = block.as_ref().is_some_and(|(first, entries)| {
+            let cached = block.as_ref().is_some_and(|(first, _, entries)| {
                 *first <= seq.0 && seq.0 < first + entries.len() as u64
             });
             if !cached {
@@ -888,21 +890,27 @@ impl Ledger {
                     })?
                     .map_err(|e| storage_error(&self.path, e))?;
                 let first = key_seq(&key);
+                // Each query reads a few events of many blocks: keep the block as sled gave
+                // it and only the entries' places, instead of copying every entry.
+                let base = value.as_ptr() as usize;
                 let entries = split_block(&value)
                     .map_err(|why| LedgerError::Damaged { seq: first, why })?
                     .into_iter()
-                    .map(|(hash, bytes)| (hash, bytes.to_vec()))
+                    .map(|(hash, bytes)| {
+                        let start = bytes.as_ptr() as usize - base;
+                        (hash, start..start + bytes.len())
+                    })
                     .collect();
-                block = Some((first, entries));
+                block = Some((first, value, entries));
             }
-            let (first, entries) = block.as_ref().expect("filled above");
-            let Some((hash, bytes)) = entries.get((seq.0 - first) as usize) else {
+            let (first, value, entries) = block.as_ref().expect("filled above");
+            let Some((hash, range)) = entries.get((seq.0 - first) as usize) else {
                 return Err(LedgerError::Damaged {
                     seq: seq.0,
                     why: "no stored block holds this position".into(),
                 });
             };
-            let event = Event::decode(bytes, *hash)
+            let event = Event::decode(&value[range.clone()], *hash)
                 .map_err(|why| LedgerError::Damaged { seq: seq.0, why })?;
             if event.seq != seq {
                 return Err(LedgerError::Damaged {

@@ -95,15 +95,37 @@ pub struct ValueFault {
 
 /// Checks that `value` (found at `path`) holds no floats and no integers beyond ±(2^53 − 1).
 pub fn check_value(value: &Value, path: &str) -> Result<(), ValueFault> {
+    // Every stored event goes through here: walk without building paths, and build them only
+    // to name a fault.
+    if value_ok(value) {
+        return Ok(());
+    }
+    find_fault(value, path)
+}
+
+/// Whether `value` holds only safe integers and no floats.
+pub fn value_ok(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n
+            .as_i64()
+            .is_some_and(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER),
+        Value::Array(items) => items.iter().all(value_ok),
+        Value::Object(map) => map.values().all(value_ok),
+        Value::Null | Value::Bool(_) | Value::String(_) => true,
+    }
+}
+
+/// [`check_value`]'s fault, with the path to it.
+fn find_fault(value: &Value, path: &str) -> Result<(), ValueFault> {
     match value {
         Value::Number(n) => check_number(n, path),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, item)| check_value(item, &format!("{path}[{i}]"))),
+            .try_for_each(|(i, item)| find_fault(item, &format!("{path}[{i}]"))),
         Value::Object(map) => map
             .iter()
-            .try_for_each(|(key, item)| check_value(item, &format!("{path}.{key}"))),
+            .try_for_each(|(key, item)| find_fault(item, &format!("{path}.{key}"))),
         Value::Null | Value::Bool(_) | Value::String(_) => Ok(()),
     }
 }

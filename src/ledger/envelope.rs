@@ -123,12 +123,20 @@ impl NewEvent {
         if self.kind_v == 0 {
             return Err("kind_v is 0; schema versions start at 1".into());
         }
-        for (key, value) in &self.payload {
+        check_payload(&self.payload)
+    }
+}
+
+/// The payload holds no floats and no unsafe integers; a fault names its path (built only
+/// then: every event passes here).
+fn check_payload(payload: &Map<String, Value>) -> Result<(), String> {
+    for (key, value) in payload {
+        if !canonical::value_ok(value) {
             canonical::check_value(value, &format!("payload.{key}"))
                 .map_err(|f| format!("{}: {}", f.path, f.reason))?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// A stored event, decoded. `bytes` are exactly the bytes that were hashed and stored.
@@ -190,13 +198,13 @@ pub fn seal(
     canonical::encode_str(actor, &mut bytes);
     bytes.extend_from_slice(b",\"kind\":");
     canonical::encode_str(&new.kind, &mut bytes);
-    bytes.extend_from_slice(format!(",\"kind_v\":{},\"payload\":", new.kind_v).as_bytes());
+    // Written straight into the bytes (no string per event); writing to a Vec cannot fail.
+    use std::io::Write as _;
+    let _ = write!(bytes, ",\"kind_v\":{},\"payload\":", new.kind_v);
     canonical::encode_object(&new.payload, &mut bytes);
-    bytes.extend_from_slice(
-        format!(
-            ",\"prev\":\"{prev}\",\"run\":{run},\"seq\":{seq},\"time\":\"{time}\",\"v\":{FORMAT_VERSION}}}"
-        )
-        .as_bytes(),
+    let _ = write!(
+        bytes,
+        ",\"prev\":\"{prev}\",\"run\":{run},\"seq\":{seq},\"time\":\"{time}\",\"v\":{FORMAT_VERSION}}}"
     );
     Sealed {
         seq,
@@ -270,10 +278,7 @@ impl Event {
         let Some(Value::Object(payload)) = obj.remove("payload") else {
             return Err("payload is not a JSON object".into());
         };
-        for (key, value) in &payload {
-            canonical::check_value(value, &format!("payload.{key}"))
-                .map_err(|f| format!("{}: {}", f.path, f.reason))?;
-        }
+        check_payload(&payload)?;
         Ok(Event {
             seq,
             prev,

@@ -478,7 +478,7 @@ fn reason(prov: &Prov) -> Option<String> {
 }
 
 /// The promises tied to `goal`, made on or before `at`, with their latest status.
-fn promises_of(state: &State, goal: &Id, at: Date) -> Vec<PromiseView> {
+pub fn promises_of(state: &State, goal: &Id, at: Date) -> Vec<PromiseView> {
     state
         .promises
         .values()
@@ -509,7 +509,7 @@ fn promises_of(state: &State, goal: &Id, at: Date) -> Vec<PromiseView> {
 }
 
 /// The activities tied to `goal`, reported on or before `at`.
-fn activities_of(state: &State, goal: &Id, at: Date) -> Vec<ActivityView> {
+pub fn activities_of(state: &State, goal: &Id, at: Date) -> Vec<ActivityView> {
     state
         .activities
         .values()

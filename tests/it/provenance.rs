@@ -233,6 +233,21 @@ fn status_and_history_mark_interpretations_and_show_promises_and_activities() {
         assert!(history.contains(want), "{want}\n---\n{history}");
     }
     assert!(!history.contains("provenance."), "{history}");
+    // A promise tied to no goal shows under its organisation, not under a goal.
+    append(
+        &env,
+        "promise.made",
+        r#"{"promise":"ekero.p2","org":"ekero","text":"Fontänhus.","made":"2019-03-05"}"#,
+    );
+    let org = env.run(&["status", "--at", "2021-08-31", "--org", "ekero"]);
+    assert!(
+        org.contains(
+            "\nPromises tied to no goal:\n  Promise ekero.p2: Fontänhus. (made 2019-03-05)"
+        ),
+        "{org}"
+    );
+    let one = env.run(&["status", "--at", "2021-08-31", "--goal", GOAL]);
+    assert!(!one.contains("ekero.p2"), "{one}");
     // The promise's own history and `log --subject` find it.
     let own = env.run(&["history", "ekero.p1"]);
     assert_eq!(own.matches("\nseq ").count(), 3, "{own}");

@@ -9,3 +9,4 @@ pub mod ledger;
 pub mod projection;
 pub mod query;
 pub mod report;
+pub mod tree_store;

@@ -4,9 +4,9 @@
 use super::checkpoint::{checkpoint, size_in};
 use super::{CliError, Context};
 use crate::import::InputError;
-use crate::ledger::merkle::{self, LedgerHashes, TreeHash};
+use crate::ledger::merkle::{self, TreeHash};
 use crate::ledger::note::{self, TlogProof};
-use crate::ledger::{Event, Ledger, Seq};
+use crate::ledger::{Event, Seq};
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 use std::io::Write;
@@ -99,7 +99,7 @@ fn inclusion(a: Inclusion, seal: bool, ctx: &Context, out: &mut dyn Write) -> Re
             "a tlog-proof holds a signed checkpoint: give --key".into(),
         ));
     }
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let ledger = super::state::open(&ctx.ledger)?;
     let cp = checkpoint(&ledger, a.size, a.origin)?;
     if a.seq == 0 || a.seq > cp.size {
         return Err(refused(
@@ -122,7 +122,7 @@ fn inclusion(a: Inclusion, seal: bool, ctx: &Context, out: &mut dyn Write) -> Re
         }
     }
     let index = a.seq - 1;
-    let path = merkle::prove_inclusion(index, cp.size, &mut LedgerHashes { ledger: &ledger })?
+    let path = merkle::prove_inclusion(index, cp.size, &mut crate::tree_store::reader(&ledger)?)?
         .map_err(|e| refused("SEQ", e.to_string()))?;
     let signed = match &signer {
         Some(s) => {
@@ -175,7 +175,7 @@ fn consistency(a: Consistency, ctx: &Context, out: &mut dyn Write) -> Result<(),
         .as_deref()
         .map(super::keygen::read_signer)
         .transpose()?;
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let ledger = super::state::open(&ctx.ledger)?;
     let new = checkpoint(&ledger, a.new, a.origin.clone())?;
     let old_size = size_in(&ledger, Some(a.old), "OLD")?;
     if old_size > new.size {
@@ -184,7 +184,7 @@ fn consistency(a: Consistency, ctx: &Context, out: &mut dyn Write) -> Result<(),
             format!("{old_size} is beyond NEW {}", new.size),
         ));
     }
-    let mut reader = LedgerHashes { ledger: &ledger };
+    let mut reader = crate::tree_store::reader(&ledger)?;
     let old = crate::ledger::note::Checkpoint {
         size: old_size,
         root: merkle::tree_hash(old_size, &mut reader)?,

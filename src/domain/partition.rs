@@ -46,6 +46,7 @@ pub fn home_ref(ev: &DomainEvent) -> HomeRef<'_> {
         E::SummaryRecorded(p) => Via(&p.body),
         E::ReportSealed(p) => Via(&p.follow_up),
         E::TemplateDefined(p) => Org(&p.organisation),
+        E::KeyRegistered(_) | E::KeyRevoked(_) | E::SignatureAdded(_) => Shared,
     }
 }
 
@@ -75,7 +76,10 @@ pub fn defines(ev: &DomainEvent) -> Option<(&Id, &'static str)> {
         | E::ReadingNotMeasurable(_)
         | E::AssessmentRecorded(_)
         | E::SummaryRecorded(_)
-        | E::ReportSealed(_) => None,
+        | E::ReportSealed(_)
+        | E::KeyRegistered(_)
+        | E::KeyRevoked(_)
+        | E::SignatureAdded(_) => None,
     }
 }
 
@@ -123,6 +127,7 @@ pub fn references(ev: &DomainEvent) -> Vec<&Id> {
             ids.extend(&p.body);
         }
         E::TemplateDefined(p) => ids.push(&p.organisation),
+        E::KeyRegistered(_) | E::KeyRevoked(_) | E::SignatureAdded(_) => {}
     }
     ids
 }

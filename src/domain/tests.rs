@@ -779,6 +779,18 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         "template.defined",
         include_str!("../../events/examples/template.defined.json"),
     ),
+    (
+        "actor.key_registered",
+        include_str!("../../events/examples/actor.key_registered.json"),
+    ),
+    (
+        "actor.key_revoked",
+        include_str!("../../events/examples/actor.key_revoked.json"),
+    ),
+    (
+        "signature.added",
+        include_str!("../../events/examples/signature.added.json"),
+    ),
 ];
 
 mod determinism {

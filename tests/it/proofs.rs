@@ -946,3 +946,35 @@ fn a_signature_by_a_revoked_key_fails_verify_and_earlier_ones_stand() {
     let err = fails(&env, &["--ledger", copy, "verify"], 1);
     assert!(err.contains("revoked at position"), "{err}");
 }
+
+/// `events/vectors/signature.json`: a signer key from a fixed seed signs one event hash; the
+/// message and payload are as PROOFS.md §7 says (MALBOK_BLESS=1 rewrites the file).
+#[test]
+fn the_signature_vector_is_reproduced() {
+    use malbok::ledger::note::SignerKey;
+    let key = SignerKey::from_seed("anna", [7u8; 32]).expect("key");
+    let seq = Seq(42);
+    let hash = Hash::from_hex(&"5a".repeat(32)).expect("hash");
+    let message = malbok::signatures::message(seq, &hash);
+    let vector = serde_json::json!({
+        "seed": hex::encode([7u8; 32]),
+        "signer_key": key.encode().trim(),
+        "verifier_key": key.verifier().encode(),
+        "seq": seq.0,
+        "hash": hash.to_hex(),
+        "message": String::from_utf8(message.clone()).expect("utf-8"),
+        "payload": malbok::signatures::payload(&key, seq, &hash),
+    });
+    let text = format!("{}\n", serde_json::to_string_pretty(&vector).expect("json"));
+    let path = common::root().join("events/vectors/signature.json");
+    if std::env::var_os("MALBOK_BLESS").is_some() {
+        std::fs::write(&path, &text).expect("write");
+    }
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    assert!(key.verifier().verifies(&message, &{
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(vector["payload"]["signature"].as_str().expect("sig"))
+            .expect("b64")
+    }));
+}

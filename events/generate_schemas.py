@@ -278,6 +278,24 @@ KINDS = {
                                            "properties": {"text": R("text"), "ref": R("decision")}}},
                              "A report on an activity tied to goals: its facts (capacity, staffing, ...), "
                              "summary and the decision taken on it."),
+    "actor.key_registered": obj(["actor", "key"],
+                                {"actor": {"type": "string", "minLength": 1, "maxLength": 200},
+                                 "key": {"type": "string", "pattern": "^[^+\\s]+\\+[0-9a-f]{8}\\+[A-Za-z0-9+/]{44}$",
+                                         "description": "A signed-note verifier key NAME+HASH+KEYDATA (PROOFS.md §2)."}},
+                                "An actor's Ed25519 verifier key: signature.added events by it are checked by verify."),
+    "actor.key_revoked": obj(["actor", "key_hash", "reason", "effective"],
+                             {"actor": {"type": "string", "minLength": 1, "maxLength": 200},
+                              "key_hash": {"type": "string", "pattern": "^[0-9a-f]{8}$"},
+                              "reason": R("text"),
+                              "effective": {"type": "string", "format": "date-time",
+                                            "description": "RFC 3339 UTC ledger time from which the key is void."}},
+                             "A registered key signs no more (PROOFS.md §7)."),
+    "signature.added": obj(["seq", "hash", "key_hash", "signature"],
+                           {"seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
+                            "hash": R("hash"), "key_hash": {"type": "string", "pattern": "^[0-9a-f]{8}$"},
+                            "signature": {"type": "string", "pattern": "^[A-Za-z0-9+/]{86}==$",
+                                          "description": "64-byte Ed25519 signature, standard base64."}},
+                           "An Ed25519 signature over an earlier event's hash (PROOFS.md §7)."),
 }
 
 

@@ -9,3 +9,5 @@ pub mod ledger;
 pub mod projection;
 pub mod query;
 pub mod report;
+pub mod signatures;
+pub mod tree_store;

@@ -365,12 +365,14 @@ fn meta(event: &Event) -> Meta {
 fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
     let mut pending = Pending::default();
     let mut build = Build::default();
+    let mut tree = crate::tree_store::TreeBuild::new(from.0 - 1);
     let mut count = 0u64;
     let mut last = None;
     for event in ledger.events_from(from) {
         let event = event?;
         last = Some((event.seq, event.hash));
         count += 1;
+        tree.add(&event.bytes);
         if event.kind != GENESIS_KIND {
             let ev = domain_event(&event)?;
             let home = pending
@@ -384,13 +386,16 @@ fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
         }
         if count.is_multiple_of(CHUNK as u64) {
             let through = last.expect("an event was read");
-            let entries = std::mem::take(&mut build).into_entries(Some(ledger))?;
+            let mut entries = std::mem::take(&mut build).into_entries(Some(ledger))?;
+            entries.extend(tree.take(Some(ledger))?);
             ledger.write_derived(entries, through)?;
             pending = Pending::default();
         }
     }
     if let Some(through) = last {
-        ledger.write_derived(build.into_entries(Some(ledger))?, through)?;
+        let mut entries = build.into_entries(Some(ledger))?;
+        entries.extend(tree.take(Some(ledger))?);
+        ledger.write_derived(entries, through)?;
     }
     Ok(count)
 }
@@ -431,6 +436,9 @@ fn roll_back(ledger: &Ledger, staged: &[Event]) -> Result<(), LedgerError> {
             }
         }
     }
+    let (tree_remove, tree_insert) = crate::tree_store::truncate(ledger, head.seq.0)?;
+    remove.extend(tree_remove);
+    insert.extend(tree_insert);
     ledger.rewrite_derived(remove, insert, (head.seq, head.hash))
 }
 
@@ -517,6 +525,7 @@ pub fn verify_derived(ledger: &Ledger) -> Result<u64, String> {
         build.add(event.seq.0, &ev, home.as_ref());
     }
     let mut expected = build.into_entries(None).map_err(|e| e.to_string())?;
+    expected.extend(crate::tree_store::rebuilt(ledger).map_err(|e| e.to_string())?);
     expected.sort();
     let mut stored = ledger
         .derived_scan(b"")
@@ -810,6 +819,8 @@ impl Checker {
 pub fn check_chain(source: &str, events: &[Event]) -> Result<Vec<DerivedEntry>, Error> {
     let mut checker = Checker::new();
     let mut build = Build::default();
+    let mut tree = crate::tree_store::TreeBuild::new(0);
+    events.iter().for_each(|e| tree.add(&e.bytes));
     for sealed in events.iter().filter(|e| e.kind != GENESIS_KIND) {
         let line = sealed.seq.0 as usize;
         let refuse = |e: crate::domain::FieldError| {
@@ -833,7 +844,9 @@ pub fn check_chain(source: &str, events: &[Event]) -> Result<Vec<DerivedEntry>, 
         let home = checker.check(None, &meta, &ev)?.map_err(refuse)?;
         build.add(sealed.seq.0, &ev, home.as_ref());
     }
-    Ok(build.into_entries(None)?)
+    let mut entries = build.into_entries(None)?;
+    entries.extend(tree.take(None)?);
+    Ok(entries)
 }
 
 /// How many lines a streamed import checks and stages at a time.
@@ -927,7 +940,10 @@ fn stage_all(
         if events.is_empty() {
             return Ok(count);
         }
-        let derived = build.into_entries(Some(ledger))?;
+        let mut derived = build.into_entries(Some(ledger))?;
+        derived.extend(crate::tree_store::staged_entries(
+            ledger, &events, actor, now,
+        )?);
         ledger.stage(&events, actor, now, Some(derived))?;
         count += events.len() as u64;
         checker.staged();
@@ -971,8 +987,11 @@ pub fn append_checked(
     for (i, (ev, home)) in parsed.iter().enumerate() {
         build.add(head.seq.0 + 1 + i as u64, ev, home.as_ref());
     }
-    let derived = build.into_entries(Some(ledger))?;
+    let mut derived = build.into_entries(Some(ledger))?;
     let events: Vec<_> = lines.into_iter().map(|l| l.event).collect();
+    derived.extend(crate::tree_store::staged_entries(
+        ledger, &events, actor, now,
+    )?);
     Ok(ledger.append_derived(&events, actor, now, derived)?)
 }
 

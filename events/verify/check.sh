@@ -59,3 +59,27 @@ if "$py" events/verify/proofs.py extends "$work/tampered.jsonl" --checkpoint "$w
   exit 1
 fi
 echo "independent verifier: ok (proofs and checkpoints verified, tampered export rejected)"
+
+echo "independent verifier: signed events (proofs.py signatures)"
+export MALBOK_ACTOR=anna
+malbok keygen --name anna --out "$work/anna" >/dev/null
+malbok append --kind actor.key_registered \
+    --payload "{\"actor\":\"anna\",\"key\":\"$(tr -d '\n' <"$work/anna.pub")\"}" >/dev/null
+malbok --sign-key "$work/anna.key" organisation add --id signerad --name "Signerad kommun" >/dev/null
+malbok verify | grep -q "signed: anna: 1 of 2 events"
+malbok export >"$work/signed.jsonl"
+"$py" events/verify/proofs.py signatures "$work/signed.jsonl" | tee "$work/signed.out"
+grep -q "signed: anna: 1 of 2 events" "$work/signed.out"
+"$py" - "$work/signed.jsonl" "$work/badsig.jsonl" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+for i, l in enumerate(lines):
+    if "signature.added" in l:
+        lines[i] = re.sub(r'"signature":"(.)', lambda m: '"signature":"' + ("B" if m.group(1) == "A" else "A"), l, count=1)
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines))
+PY
+if "$py" events/verify/proofs.py signatures "$work/badsig.jsonl"; then
+  echo "FAILED: proofs.py accepted a bad signature" >&2
+  exit 1
+fi
+echo "independent verifier: ok (signatures verified, a bad one rejected)"

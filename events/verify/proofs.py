@@ -4,8 +4,9 @@
 proofs.py vectors DIR                              tree heads and proofs in DIR/tree.jsonl, proofs.jsonl
 proofs.py proof PROOF --key PUB [--checkpoint CP]...   a JSON or C2SP tlog-proof file
 proofs.py extends EXPORT.jsonl --checkpoint CP --key PUB   the export's first n events have CP's root
+proofs.py signatures EXPORT.jsonl                  every signature.added of the export is valid (section 7)
 """
-import base64, binascii, hashlib, json, re, sys
+import base64, binascii, datetime, hashlib, json, re, sys
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -143,6 +144,59 @@ def vectors(d):
         else: check_consistency(p["old_size"], p["new_size"], roots[p["old_size"]], roots[p["new_size"]], path)
     print(f"ok: {len(roots)} tree heads and {count} proofs")
 
+SIG_MSG = lambda seq, h: f"malbok event signature v1\n{seq}\n{h}\n".encode()  # section 7
+
+def parse_key(text):  # section 2, one verifier key
+    name, kid, data = text.split("+", 2)
+    key = b64(data, 33)
+    if key[0] != 1 or hashlib.sha256(name.encode() + b"\n" + key).digest()[:4] != bytes.fromhex(kid):
+        raise Fail(f"key {name}: bad algorithm or key hash")
+    return kid, Ed25519PublicKey.from_public_bytes(key[1:])
+
+def sig_ok(pub, seq, h, sig):
+    try: pub.verify(b64(sig, 64), SIG_MSG(seq, h)); return True
+    except InvalidSignature: return False
+
+def signature_vector(d):
+    v = json.load(open(f"{d}/signature.json", encoding="utf-8"))
+    kid, pub = parse_key(v["verifier_key"]); p = v["payload"]
+    if SIG_MSG(v["seq"], v["hash"]).decode() != v["message"]: raise Fail("signature vector: message differs")
+    if p["key_hash"] != kid or not sig_ok(pub, p["seq"], p["hash"], p["signature"]):
+        raise Fail("signature vector: the signature does not verify")
+    print("ok: the signature vector verifies")
+
+def signatures(export):
+    t = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    keys, events, pending, counts, runs = {}, {}, [], {}, {}
+    for line in open(export, "rb").read().split(b"\n"):
+        if not line: continue
+        e = json.loads(line[len(b'{"event":'):-75]); h = line[-66:-2].decode(); p = e["payload"]; at = e["seq"]
+        events[at] = (h, e["actor"], e["run"])
+        if e["kind"] not in ("ledger.genesis", "signature.added"):
+            counts.setdefault(e["actor"], [0, 0])[1] += 1
+        if e["kind"] == "actor.key_registered":
+            kid, pub = parse_key(p["key"])
+            if kid in keys: raise Fail(f"{at}: key {kid} registered twice")
+            keys[kid] = [p["actor"], pub, None]
+        elif e["kind"] == "actor.key_revoked":
+            k = keys.get(p["key_hash"])
+            if not k or k[0] != p["actor"]: raise Fail(f"{at}: revokes a key not registered to {p['actor']}")
+            k[2] = k[2] or (at, t(p["effective"]))
+        elif e["kind"] == "signature.added":
+            if p["key_hash"] not in keys: raise Fail(f"{at}: signed by an unregistered key {p['key_hash']}")
+            pending.append((at, t(e["time"]), p))
+    for at, time, p in pending:
+        actor, pub, revoked = keys[p["key_hash"]]
+        if revoked and (revoked[0] < at or revoked[1] <= time): raise Fail(f"{at}: signed by a revoked key")
+        if not 0 < p["seq"] < at or events[p["seq"]][0] != p["hash"]: raise Fail(f"{at}: signs a hash that is not the event's")
+        h, signed_actor, run = events[p["seq"]]
+        if signed_actor != actor: raise Fail(f"{at}: key of {actor} signs an event of {signed_actor}")
+        if not sig_ok(pub, p["seq"], p["hash"], p["signature"]): raise Fail(f"{at}: the signature does not verify")
+        runs[run] = (max(runs.get(run, (0,))[0], p["seq"]), actor)
+    for run, (last, actor) in runs.items(): counts[actor][0] += last - run + 1
+    for actor, (signed, n) in sorted(counts.items()): print(f"signed: {actor}: {signed} of {n} events")
+    print(f"ok: {len(pending)} signatures verified")
+
 def extends(export, cps, keys):
     (origin, size, root), = [open_checkpoint(open(c, encoding="utf-8").read(), keys, c) for c in cps]
     lines = open(export, "rb").read().split(b"\n")[:size]
@@ -153,7 +207,8 @@ def extends(export, cps, keys):
 def main(a):
     opts = lambda flag: [a[i + 1] for i in range(len(a) - 1) if a[i] == flag]
     try:
-        if len(a) == 2 and a[0] == "vectors": vectors(a[1])
+        if len(a) == 2 and a[0] == "vectors": vectors(a[1]); signature_vector(a[1])
+        elif len(a) == 2 and a[0] == "signatures": signatures(a[1])
         elif len(a) >= 4 and a[0] == "proof": proof(a[1], read_keys(opts("--key")), opts("--checkpoint"))
         elif len(a) == 6 and a[0] == "extends": extends(a[1], opts("--checkpoint"), read_keys(opts("--key")))
         else: print(__doc__, file=sys.stderr); return 2

@@ -3,7 +3,7 @@
 
 use super::{CliError, Context};
 use crate::import::InputError;
-use crate::ledger::merkle::{self, Builder, LedgerHashes, TreeHash, leaf_hash};
+use crate::ledger::merkle::{self, Builder, TreeHash, leaf_hash};
 use crate::ledger::note::{self, CheckedCheckpoint, Checkpoint, SigStatus, SignerKey};
 use crate::ledger::{Fault, Ledger, Seq, export};
 use std::io::Write;
@@ -29,7 +29,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let signer = super::keygen::read_signer(&args.key)?;
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let ledger = super::state::open(&ctx.ledger)?;
     let text = signed(&ledger, args.size, args.origin, &signer)?;
     out.write_all(text.as_bytes())?;
     Ok(())
@@ -63,12 +63,23 @@ pub fn checkpoint(
     origin: Option<String>,
 ) -> Result<Checkpoint, CliError> {
     ledger.verify(None).map_err(CliError::VerifyFailed)?;
+    unverified(ledger, size, origin)
+}
+
+/// The checkpoint of the first `size` events, read from the stored tree without verifying the
+/// chain: only for what is not signed (an unsigned proof is checked against a checkpoint signed
+/// earlier, which a rewritten ledger cannot match).
+pub fn unverified(
+    ledger: &Ledger,
+    size: Option<u64>,
+    origin: Option<String>,
+) -> Result<Checkpoint, CliError> {
     let size = size_in(ledger, size, "--size")?;
     let origin = origin.unwrap_or_else(|| default_origin(ledger));
     if origin.is_empty() || origin.contains('\n') || origin.chars().any(char::is_control) {
         return Err(InputError::new("--origin", None, None, "must be one non-empty line").into());
     }
-    let root = merkle::tree_hash(size, &mut LedgerHashes { ledger })?;
+    let root = merkle::tree_hash(size, &mut crate::tree_store::reader(ledger)?)?;
     Ok(Checkpoint {
         origin,
         size,

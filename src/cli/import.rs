@@ -98,8 +98,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         ledger.set_derived_batch(entries);
     }
     let lines = jsonl::read(source, input);
+    let signer = super::sign::signer(ctx)?;
     let imported =
         crate::projection::import_stream(&mut ledger, &ctx.actor, ctx.now, source, lines, part)?;
+    super::sign::sign_head(&mut ledger, ctx, signer.as_ref())?;
     let head = imported.head;
     print(
         imported.count,
@@ -119,9 +121,10 @@ pub fn append_checked(
     source: &str,
     lines: Vec<jsonl::Line>,
 ) -> Result<Vec<Sealed>, CliError> {
-    Ok(crate::projection::append_checked(
-        ledger, &ctx.actor, ctx.now, source, lines,
-    )?)
+    let signer = super::sign::signer(ctx)?;
+    let appended = crate::projection::append_checked(ledger, &ctx.actor, ctx.now, source, lines)?;
+    super::sign::sign_head(ledger, ctx, signer.as_ref())?;
+    Ok(appended)
 }
 
 /// Prints what an append stored: positions, run and the new head.

@@ -24,6 +24,7 @@ mod reproduce;
 mod restore;
 mod salvage;
 mod seal;
+mod sign;
 pub mod state;
 mod status;
 mod verify;
@@ -75,6 +76,10 @@ pub struct Cli {
         value_name = "SECS"
     )]
     pub wait: f64,
+    /// Sign what this command appends: a `signature.added` event by this signer key (from
+    /// `malbok keygen`, registered with an `actor.key_registered` event) follows the batch.
+    #[arg(long, global = true, env = "MALBOK_SIGN_KEY", value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -133,6 +138,8 @@ pub struct Context {
     pub actor: String,
     /// Ledger time for anything appended: the clock is read once, here, never in the core.
     pub now: LedgerTime,
+    /// `--sign-key`: the signer key that signs what is appended.
+    pub sign_key: Option<PathBuf>,
 }
 
 /// A command's failure, by exit code.
@@ -197,6 +204,7 @@ pub fn context(cli: &Cli) -> Result<Context, InputError> {
         ledger: cli.ledger.clone(),
         actor,
         now,
+        sign_key: cli.sign_key.clone(),
     })
 }
 

@@ -77,6 +77,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     ledger
         .verify(Some((Seq(seal.head_seq), head_hash)))
         .map_err(CliError::VerifyFailed)?;
+    // The seal ties the report to the tree of the events it was made from: a checkpoint of
+    // that size or later proves the seal's place. A rewritten and re-hashed history has
+    // another root even where the BLAKE3 chain was recomputed to verify.
+    if let (Some(size), Some(root)) = (seal.tree_size, &seal.tree_root) {
+        let actual =
+            crate::ledger::merkle::tree_hash(size, &mut crate::tree_store::reader(&ledger)?)?;
+        if actual.to_hex() != *root {
+            return Err(CliError::VerifyFailed(Fault {
+                seq: args.seal,
+                what: format!(
+                    "the seal records tree root {root} for the first {size} events, the ledger's is {}: the events the report was made from are not the ones sealed",
+                    actual.to_hex()
+                ),
+            }));
+        }
+    }
     let state = seal_state(&ledger, &seal, KnownAt::Seq(Seq(seal.head_seq)))?;
     let format =
         ReportFormat::from_name(&seal.format).expect("a checked seal names a known format");

@@ -51,10 +51,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     )?;
     let report_hash = blake3::hash(&bytes).to_hex().to_string();
     // The tree root at the report's head ties the seal to any checkpoint of that size or later.
-    let tree_root = crate::ledger::merkle::tree_hash(
-        head_seq.0,
-        &mut crate::ledger::merkle::LedgerHashes { ledger: &ledger },
-    )?;
+    let tree_root =
+        crate::ledger::merkle::tree_hash(head_seq.0, &mut crate::tree_store::reader(&ledger)?)?;
     let mut payload = json!({
         "follow_up": follow_up.as_str(),
         "format": args.report_format.name(),

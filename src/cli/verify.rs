@@ -69,7 +69,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         None => {
             let ledger = Ledger::open(&ctx.ledger)?;
             let result = ledger.verify(head);
-            match (result, args.deep) {
+            let result = match (result, args.deep) {
                 (Ok(verified), true) => match crate::projection::verify_derived(&ledger) {
                     Ok(entries) => {
                         if args.format == Format::Text {
@@ -86,6 +86,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                     }),
                 },
                 (result, _) => result,
+            };
+            // Signatures are checked on an intact chain; each actor's count is reported.
+            match result {
+                Ok(verified) => match crate::signatures::check(&ledger) {
+                    Ok(report) => {
+                        // A ledger that never saw a key says nothing about signatures.
+                        if args.format == Format::Text && report.keys + report.signatures > 0 {
+                            for (actor, (signed, all)) in &report.actors {
+                                writeln!(out, "signed: {actor}: {signed} of {all} events")?;
+                            }
+                        }
+                        Ok(verified)
+                    }
+                    Err(fault) => Err(fault),
+                },
+                Err(fault) => Err(fault),
             }
         }
     };

@@ -152,6 +152,11 @@ impl State {
                 self.new_id(&p.id, "payload.id")?;
                 self.organisation(&p.organisation, "payload.organisation")
             }
+            // Keys and signatures are checked by `verify` (crate::signatures), which reads the
+            // signed events; the payload's shape was checked by `parse`.
+            DomainEvent::KeyRegistered(_)
+            | DomainEvent::KeyRevoked(_)
+            | DomainEvent::SignatureAdded(_) => Ok(()),
             DomainEvent::ReportSealed(p) => {
                 if !self.follow_ups.contains_key(&p.follow_up) {
                     return Err(self.unknown(

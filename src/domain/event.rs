@@ -1732,6 +1732,137 @@ impl FromJson for ReportSealed {
     }
 }
 
+/// `actor.key_registered`: an actor's Ed25519 verifier key, in the signed-note form
+/// `NAME+HASH+KEYDATA`; `signature.added` events by this key are checked by `verify`
+/// (events/PROOFS.md, "Signed events"). A shared definition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyRegistered {
+    /// The actor whose events the key signs.
+    pub actor: String,
+    /// The verifier key, `NAME+HASH+KEYDATA`.
+    pub key: String,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+impl FromJson for KeyRegistered {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = KeyRegistered {
+            actor: o.req("actor")?,
+            key: o.req("key")?,
+            provenance: None,
+        };
+        o.finish()?;
+        crate::ledger::envelope::check_actor(&p.actor).map_err(|e| fe(&o.path("actor"), e))?;
+        crate::ledger::note::VerifierKey::parse(&p.key)
+            .map_err(|e| fe(&o.path("key"), format!("not a verifier key: {e}")))?;
+        if p.key.trim() != p.key {
+            return Err(fe(&o.path("key"), "no surrounding whitespace"));
+        }
+        Ok(p)
+    }
+}
+
+/// `actor.key_revoked`: a registered key no longer signs: signatures added at or after
+/// `effective` (a ledger time), or after this event, fail `verify`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyRevoked {
+    /// The actor the key was registered to.
+    pub actor: String,
+    /// The key's 4-byte hash, 8 lowercase hex digits (the `HASH` of `NAME+HASH+KEYDATA`).
+    pub key_hash: String,
+    /// Why (for example "nyckeln har läckt").
+    pub reason: String,
+    /// From which ledger time (RFC 3339, UTC, `Z`) the key's signatures are void.
+    pub effective: String,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+fn key_hash_ok(s: &str) -> bool {
+    s.len() == 8
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl FromJson for KeyRevoked {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = KeyRevoked {
+            actor: o.req("actor")?,
+            key_hash: o.req("key_hash")?,
+            reason: o.req("reason")?,
+            effective: o.req("effective")?,
+            provenance: None,
+        };
+        o.finish()?;
+        crate::ledger::envelope::check_actor(&p.actor).map_err(|e| fe(&o.path("actor"), e))?;
+        if !key_hash_ok(&p.key_hash) {
+            return Err(fe(&o.path("key_hash"), "must be 8 lowercase hex digits"));
+        }
+        if crate::ledger::LedgerTime::parse_rfc3339(&p.effective).is_none() {
+            return Err(fe(
+                &o.path("effective"),
+                "must be an RFC 3339 time, e.g. 2021-09-01T00:00:00Z",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// `signature.added`: an Ed25519 signature by a registered key over the hash of the event at
+/// `seq` (and through the chain over every event before it); by convention the last event of
+/// the batch it follows. The message signed is in events/PROOFS.md.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignatureAdded {
+    /// The position of the signed event, before this one.
+    pub seq: u64,
+    /// The signed event's hash, 64 lowercase hex digits.
+    pub hash: String,
+    /// The signing key's 4-byte hash, 8 lowercase hex digits.
+    pub key_hash: String,
+    /// The 64-byte Ed25519 signature, standard base64.
+    pub signature: String,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+impl FromJson for SignatureAdded {
+    fn from_json(v: &Value, path: &str) -> Result<Self, FieldError> {
+        let mut o = Obj::new(v, path)?;
+        let p = SignatureAdded {
+            seq: o.req("seq")?,
+            hash: o.req("hash")?,
+            key_hash: o.req("key_hash")?,
+            signature: o.req("signature")?,
+            provenance: None,
+        };
+        o.finish()?;
+        if crate::ledger::Hash::from_hex(&p.hash).is_none() {
+            return Err(fe(&o.path("hash"), "must be 64 lowercase hex digits"));
+        }
+        if !key_hash_ok(&p.key_hash) {
+            return Err(fe(&o.path("key_hash"), "must be 8 lowercase hex digits"));
+        }
+        use base64::Engine;
+        let sig = base64::engine::general_purpose::STANDARD.decode(&p.signature);
+        if !sig.is_ok_and(|s| s.len() == 64) {
+            return Err(fe(
+                &o.path("signature"),
+                "must be a 64-byte Ed25519 signature in standard base64",
+            ));
+        }
+        Ok(p)
+    }
+}
+
 /// Declares the event kinds once: the enum, `KINDS`, `kind`, `parse` and `to_payload`.
 macro_rules! events {
     ($($(#[$m:meta])* $variant:ident($payload:ty) = $kind:literal $(via $field:literal)?,)+) => {
@@ -1863,6 +1994,12 @@ events! {
     PromiseStatusRecorded(PromiseStatusRecorded) = "promise.status_recorded",
     /// `activity.reported`
     ActivityReported(ActivityReported) = "activity.reported",
+    /// `actor.key_registered`
+    KeyRegistered(KeyRegistered) = "actor.key_registered",
+    /// `actor.key_revoked`
+    KeyRevoked(KeyRevoked) = "actor.key_revoked",
+    /// `signature.added`
+    SignatureAdded(SignatureAdded) = "signature.added",
 }
 
 /// The ids an event touches, its own subject first: what `log --subject ID` filters on and
@@ -1904,6 +2041,10 @@ pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
         DomainEvent::MethodDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
         DomainEvent::SummaryRecorded(p) => vec![p.follow_up.as_str(), p.body.as_str()],
         DomainEvent::TemplateDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
+        // Keys and signatures name actors and positions, not ids.
+        DomainEvent::KeyRegistered(_)
+        | DomainEvent::KeyRevoked(_)
+        | DomainEvent::SignatureAdded(_) => vec![],
         DomainEvent::ReportSealed(p) => {
             let mut v = vec![p.follow_up.as_str()];
             v.extend(p.body.as_ref().map(Id::as_str));

@@ -49,6 +49,7 @@ pub fn home_ref(ev: &DomainEvent) -> HomeRef<'_> {
         E::PromiseMade(p) => Org(&p.org),
         E::PromiseStatusRecorded(p) => Via(&p.promise),
         E::ActivityReported(p) => Org(&p.org),
+        E::KeyRegistered(_) | E::KeyRevoked(_) | E::SignatureAdded(_) => Shared,
     }
 }
 
@@ -81,7 +82,10 @@ pub fn defines(ev: &DomainEvent) -> Option<(&Id, &'static str)> {
         | E::AssessmentRecorded(_)
         | E::SummaryRecorded(_)
         | E::ReportSealed(_)
-        | E::PromiseStatusRecorded(_) => None,
+        | E::PromiseStatusRecorded(_)
+        | E::KeyRegistered(_)
+        | E::KeyRevoked(_)
+        | E::SignatureAdded(_) => None,
     }
 }
 
@@ -143,6 +147,7 @@ pub fn references(ev: &DomainEvent) -> Vec<&Id> {
             ids.extend(&p.goals);
             ids.extend(&p.body);
         }
+        E::KeyRegistered(_) | E::KeyRevoked(_) | E::SignatureAdded(_) => {}
     }
     ids
 }

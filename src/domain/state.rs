@@ -1078,6 +1078,12 @@ impl State {
                     },
                 );
             }
+            // Keys and signatures change no goal's state; `verify` reads them from the ledger.
+            DomainEvent::KeyRegistered(_)
+            | DomainEvent::KeyRevoked(_)
+            | DomainEvent::SignatureAdded(_) => {
+                entry.changes = created(journal, ev, &[]);
+            }
             DomainEvent::ReportSealed(p) => {
                 entry.changes = created(journal, ev, &[]);
                 self.seals.insert(

@@ -793,6 +793,18 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         "activity.reported",
         include_str!("../../events/examples/activity.reported.json"),
     ),
+    (
+        "actor.key_registered",
+        include_str!("../../events/examples/actor.key_registered.json"),
+    ),
+    (
+        "actor.key_revoked",
+        include_str!("../../events/examples/actor.key_revoked.json"),
+    ),
+    (
+        "signature.added",
+        include_str!("../../events/examples/signature.added.json"),
+    ),
 ];
 
 mod determinism {

@@ -454,6 +454,33 @@ impl Builder {
         self.stack.push(top);
     }
 
+    /// The subtrees a builder of `n` leaves keeps: one per set bit of `n`, highest level first
+    /// (the compact range of `0..n`). Their hashes resume a builder with [`Builder::resume`].
+    pub fn frontier(n: u64) -> Vec<Subtree> {
+        let mut out = Vec::new();
+        let mut start = 0u64;
+        for level in (0..64u8).rev() {
+            if n & (1u64 << level) != 0 {
+                out.push(Subtree {
+                    level,
+                    index: start >> level,
+                });
+                start += 1u64 << level;
+            }
+        }
+        out
+    }
+
+    /// A builder that continues a tree of `n` leaves, from the hashes of [`Builder::frontier`]`(n)`
+    /// in that order; `None` if they are not as many.
+    pub fn resume(n: u64, hashes: &[TreeHash]) -> Option<Builder> {
+        let frontier = Builder::frontier(n);
+        (frontier.len() == hashes.len()).then(|| Builder {
+            stack: frontier.into_iter().zip(hashes.iter().copied()).collect(),
+            leaves: n,
+        })
+    }
+
     /// How many leaves were pushed.
     pub fn size(&self) -> u64 {
         self.leaves
@@ -547,6 +574,27 @@ mod tests {
             n => {
                 let k = split(n as u64) as usize;
                 node_hash(&mth(&l[..k]), &mth(&l[k..]))
+            }
+        }
+    }
+
+    #[test]
+    fn a_resumed_builder_continues_as_if_it_never_stopped() {
+        let all = leaves(40);
+        for n in 0..=40u64 {
+            let mut whole = all[..n as usize].to_vec();
+            let hashes = whole.read_hashes(&Builder::frontier(n)).unwrap();
+            let mut resumed = Builder::resume(n, &hashes).unwrap();
+            let mut reference = Builder::new();
+            for leaf in &all[..n as usize] {
+                reference.push(*leaf, |_, _| {});
+            }
+            for leaf in &all[n as usize..] {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                resumed.push(*leaf, |s, h| a.push((s, h)));
+                reference.push(*leaf, |s, h| b.push((s, h)));
+                assert_eq!(a, b);
+                assert_eq!(resumed.root(), reference.root());
             }
         }
     }

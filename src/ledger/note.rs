@@ -115,6 +115,17 @@ impl VerifierKey {
         Ok(VerifierKey { name, id, key })
     }
 
+    /// Whether `signature` is this key's Ed25519 signature of `message` (strict verification:
+    /// no small-order keys or malleable signatures).
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        let Ok(sig) = <[u8; 64]>::try_from(signature) else {
+            return false;
+        };
+        self.key
+            .verify_strict(message, &ed25519_dalek::Signature::from_bytes(&sig))
+            .is_ok()
+    }
+
     /// The key in the `NAME+HASH+KEYDATA` form.
     pub fn encode(&self) -> String {
         let mut data = vec![ALG_ED25519];
@@ -124,6 +135,11 @@ impl VerifierKey {
 }
 
 impl SignerKey {
+    /// The Ed25519 signature of `message` (deterministic, RFC 8032).
+    pub fn sign_bytes(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
+    }
+
     /// A signer from a 32-byte Ed25519 seed (from a random source, see `keygen`).
     pub fn from_seed(name: &str, seed: [u8; 32]) -> Result<SignerKey, NoteError> {
         check_name(name).map_err(NoteError::Key)?;

@@ -31,6 +31,12 @@ check=$work/malbokcheck
 
 echo "interop: golden vectors"
 "$check" vectors events/vectors
+"$check" signature events/vectors/signature.json
+sed 's/"signature": "h/"signature": "i/' events/vectors/signature.json >"$work/badsig.json"
+if "$check" signature "$work/badsig.json" 2>/dev/null; then
+    echo "FAILED: Go accepted a changed signature" >&2
+    exit 1
+fi
 
 cargo build --quiet
 malbok=${CARGO_TARGET_DIR:-$root/target}/debug/malbok

@@ -580,8 +580,10 @@ fn rewritten_rehashed_or_cut_off_ledgers_fail_an_older_checkpoint() {
     );
     // A checkpoint with one flipped bit in its signature is refused.
     let mut cp = std::fs::read(env.path("cp.txt")).expect("cp");
+    // Another base64 character, so the note still parses and only the signature is wrong (a
+    // flipped bit could make a character that is not base64, refused as input with exit 2).
     let at = cp.len() - 10;
-    cp[at] ^= 0x01;
+    cp[at] = if cp[at] == b'A' { b'B' } else { b'A' };
     env.write("cp-bad.txt", &cp);
     fails(
         &env,
@@ -691,4 +693,288 @@ fn encoding_edges_are_decided_as_the_spec_says() {
     ] {
         fails(&env, &["verify", "--file", "ok", "--head", &bad], 2);
     }
+}
+
+/// A seal whose recorded tree root was changed, in an export whose every hash was recomputed
+/// after it, restores and verifies as a chain, rebuilds a byte-identical report, and still
+/// fails `reproduce`: the events it was made from do not have the sealed root.
+#[test]
+fn reproduce_fails_when_the_seals_tree_root_is_not_the_ledgers() {
+    let env = TestEnv::new();
+    env.init();
+    let fixture = common::root().join("fixtures/ekero/events.jsonl");
+    env.run(&["import", fixture.to_str().expect("utf-8 path")]);
+    let sealed = env.run(&[
+        "seal",
+        "--follow-up",
+        "Delår 2021",
+        "--org",
+        "ekero",
+        "--body",
+        "ekero.sn",
+        "--report-format",
+        "md",
+        "--format",
+        "json",
+    ]);
+    let sealed: serde_json::Value = serde_json::from_str(&sealed).expect("json");
+    let seal_seq = sealed["seal"].as_u64().expect("seal id");
+    let seal_id = seal_seq.to_string();
+    let ok = env.run(&["reproduce", &seal_id]);
+    assert!(ok.contains("byte-identical"), "{ok}");
+
+    let export_bytes = env.run(&["export"]).into_bytes();
+    let forged = rehashed(&export_bytes, seal_seq, |e| {
+        if e.kind == "report.sealed" {
+            e.payload.insert("tree_root".into(), "ab".repeat(32).into());
+        }
+    });
+    env.write("forged.jsonl", &forged);
+    let copy = env.path("copy.db");
+    let copy = copy.to_str().expect("path");
+    env.run(&["--ledger", copy, "restore", "forged.jsonl"]);
+    env.run(&["--ledger", copy, "verify"]);
+    let err = fails(&env, &["--ledger", copy, "reproduce", &seal_id], 1);
+    assert!(
+        err.contains(&format!("the seal records tree root {}", "ab".repeat(32))),
+        "{err}"
+    );
+}
+
+/// The tree's nodes are stored as derived data by every way events arrive (init, import,
+/// single appends, a refused import that is rolled back, restore) and rebuilt by `reindex`:
+/// `verify --deep` finds them equal to the ones the events give, and checkpoints and proofs
+/// read from them agree with a tree computed from the export alone.
+#[test]
+fn stored_tree_nodes_follow_every_append_and_agree_with_the_events() {
+    let env = ledger_with_key(300);
+    for i in 0..5 {
+        env.malbok()
+            .args(common::org_append(&format!("one.{i}")))
+            .assert()
+            .success();
+    }
+    // A refused import (its second line repeats an id) leaves no tree nodes behind.
+    let bad = format!(
+        "{}{}",
+        common::org_line("refused.a"),
+        common::org_line("refused.a")
+    );
+    env.write("bad.jsonl", bad.as_bytes());
+    fails(&env, &["import", "bad.jsonl"], 2);
+    let deep = env.run(&["verify", "--deep"]);
+    assert!(deep.contains("ok"), "{deep}");
+
+    let export_bytes = env.run(&["export"]).into_bytes();
+    let leaves: Vec<TreeHash> = export_bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| merkle::leaf_hash(export::split_line(l).expect("line").1))
+        .collect();
+    assert_eq!(leaves.len(), 305);
+    for size in [1u64, 2, 255, 256, 257, 300, 305] {
+        let cp = env.run(&["checkpoint", "--size", &size.to_string()]);
+        let root = merkle::tree_hash(size, &mut leaves.clone()).expect("root");
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(root.0);
+        assert!(cp.contains(&format!("\n{size}\n{b64}\n")), "{size}: {cp}");
+    }
+    let proof = env.run(&["prove", "inclusion", "77", "--format", "json"]);
+    let proof: serde_json::Value = serde_json::from_str(&proof).expect("json");
+    let expected = merkle::prove_inclusion(76, 305, &mut leaves.clone())
+        .expect("read")
+        .expect("proof");
+    assert_eq!(proof["path"], hexes(&expected), "{proof}");
+
+    // reindex rebuilds the same nodes; a restored copy stores them too.
+    env.run(&["reindex"]);
+    env.run(&["verify", "--deep"]);
+    env.write("all.jsonl", &export_bytes);
+    let copy = env.path("copy.db");
+    let copy = copy.to_str().expect("path");
+    env.run(&["--ledger", copy, "restore", "all.jsonl"]);
+    env.run(&["--ledger", copy, "verify", "--deep"]);
+}
+
+/// A ledger where `tester` registered the key `anna.key`/`anna.pub` (made by keygen).
+fn ledger_with_registered_key() -> TestEnv {
+    let env = TestEnv::new();
+    env.init();
+    env.run(&["keygen", "--name", "anna", "--out", "anna"]);
+    let public = std::fs::read_to_string(env.path("anna.pub")).expect("pub");
+    let payload = serde_json::json!({"actor": "tester", "key": public.trim()}).to_string();
+    env.run(&[
+        "append",
+        "--kind",
+        "actor.key_registered",
+        "--payload",
+        &payload,
+    ]);
+    env
+}
+
+/// Appends organisation `id`, signed with the signer key file `key` if given.
+fn org_signed(env: &TestEnv, id: &str, key: Option<&str>) {
+    let mut cmd = env.malbok();
+    if let Some(key) = key {
+        cmd.args(["--sign-key", key]);
+    }
+    cmd.args(common::org_append(id)).assert().success();
+}
+
+#[test]
+fn signed_events_are_counted_per_actor_and_missing_signatures_are_not_faults() {
+    let env = ledger_with_registered_key();
+    org_signed(&env, "signed.a", Some("anna.key"));
+    org_signed(&env, "plain.b", None);
+    // An import signed once covers every event it appended, through the chain.
+    let lines = format!(
+        "{}{}",
+        common::org_line("signed.c"),
+        common::org_line("signed.d")
+    );
+    env.write("in.jsonl", lines.as_bytes());
+    env.run(&["--sign-key", "anna.key", "import", "in.jsonl"]);
+    let ok = env.run(&["verify"]);
+    // The registration and four organisations (genesis is not counted); three of them signed.
+    assert!(ok.contains("signed: tester: 3 of 5 events"), "{ok}");
+    // A signer key others can read is refused before anything is appended.
+    let head = env.head();
+    std::fs::set_permissions(env.path("anna.key"), std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    let mut cmd = env.malbok();
+    cmd.args(["--sign-key", "anna.key"])
+        .args(common::org_append("refused.e"));
+    let out = cmd.output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
+    assert_eq!(env.head(), head);
+}
+
+#[test]
+fn a_bad_signature_fails_verify() {
+    let env = ledger_with_registered_key();
+    org_signed(&env, "x", None);
+    let head = env.run(&["head"]);
+    let (seq, hash) = head.trim().split_once(':').expect("SEQ:HASH");
+    let key_hash = std::fs::read_to_string(env.path("anna.pub")).expect("pub");
+    let key_hash = key_hash.split('+').nth(1).expect("hash");
+    use base64::Engine;
+    let payload = serde_json::json!({
+        "seq": seq.parse::<u64>().expect("seq"),
+        "hash": hash,
+        "key_hash": key_hash,
+        "signature": base64::engine::general_purpose::STANDARD.encode([7u8; 64]),
+    })
+    .to_string();
+    env.run(&["append", "--kind", "signature.added", "--payload", &payload]);
+    let err = fails(&env, &["verify"], 1);
+    assert!(err.contains("does not verify"), "{err}");
+}
+
+#[test]
+fn a_signature_by_an_unregistered_key_fails_verify() {
+    let env = ledger_with_registered_key();
+    env.run(&["keygen", "--name", "bob", "--out", "bob"]);
+    org_signed(&env, "x", Some("bob.key"));
+    let err = fails(&env, &["verify"], 1);
+    assert!(
+        err.contains("which no earlier actor.key_registered registers"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_signature_by_another_actors_key_fails_verify() {
+    let env = ledger_with_registered_key();
+    env.run(&["keygen", "--name", "bob", "--out", "bob"]);
+    let public = std::fs::read_to_string(env.path("bob.pub")).expect("pub");
+    let payload = serde_json::json!({"actor": "bob", "key": public.trim()}).to_string();
+    env.run(&[
+        "append",
+        "--kind",
+        "actor.key_registered",
+        "--payload",
+        &payload,
+    ]);
+    // tester appends, signing with bob's key.
+    org_signed(&env, "x", Some("bob.key"));
+    let err = fails(&env, &["verify"], 1);
+    assert!(err.contains("but event"), "{err}");
+    assert!(err.contains("was appended by tester"), "{err}");
+}
+
+#[test]
+fn a_signature_by_a_revoked_key_fails_verify_and_earlier_ones_stand() {
+    let env = ledger_with_registered_key();
+    org_signed(&env, "before", Some("anna.key"));
+    let key_hash = std::fs::read_to_string(env.path("anna.pub")).expect("pub");
+    let key_hash = key_hash.split('+').nth(1).expect("hash").to_string();
+    let revoke = |effective: &str| {
+        serde_json::json!({"actor": "tester", "key_hash": key_hash, "reason": "Nyckeln har läckt.",
+                           "effective": effective})
+        .to_string()
+    };
+    // Revoked from a later time: the signature made before stands.
+    let copy = env.path("copy.db");
+    let copy = copy.to_str().expect("path");
+    let export = env.run(&["export"]);
+    env.write("e.jsonl", export.as_bytes());
+    env.run(&["--ledger", copy, "restore", "e.jsonl"]);
+    env.run(&[
+        "append",
+        "--kind",
+        "actor.key_revoked",
+        "--payload",
+        &revoke("2030-01-01T00:00:00Z"),
+    ]);
+    let ok = env.run(&["verify"]);
+    assert!(ok.contains("signed: tester: 1 of"), "{ok}");
+    org_signed(&env, "after", Some("anna.key"));
+    let err = fails(&env, &["verify"], 1);
+    assert!(err.contains("revoked at position"), "{err}");
+    // Revoked from a time at or before the signature (the key leaked earlier): it fails too.
+    env.run(&[
+        "--ledger",
+        copy,
+        "append",
+        "--kind",
+        "actor.key_revoked",
+        "--payload",
+        &revoke(common::NOW),
+    ]);
+    let err = fails(&env, &["--ledger", copy, "verify"], 1);
+    assert!(err.contains("revoked at position"), "{err}");
+}
+
+/// `events/vectors/signature.json`: a signer key from a fixed seed signs one event hash; the
+/// message and payload are as PROOFS.md §7 says (MALBOK_BLESS=1 rewrites the file).
+#[test]
+fn the_signature_vector_is_reproduced() {
+    use malbok::ledger::note::SignerKey;
+    let key = SignerKey::from_seed("anna", [7u8; 32]).expect("key");
+    let seq = Seq(42);
+    let hash = Hash::from_hex(&"5a".repeat(32)).expect("hash");
+    let message = malbok::signatures::message(seq, &hash);
+    let vector = serde_json::json!({
+        "seed": hex::encode([7u8; 32]),
+        "signer_key": key.encode().trim(),
+        "verifier_key": key.verifier().encode(),
+        "seq": seq.0,
+        "hash": hash.to_hex(),
+        "message": String::from_utf8(message.clone()).expect("utf-8"),
+        "payload": malbok::signatures::payload(&key, seq, &hash),
+    });
+    let text = format!("{}\n", serde_json::to_string_pretty(&vector).expect("json"));
+    let path = common::root().join("events/vectors/signature.json");
+    if std::env::var_os("MALBOK_BLESS").is_some() {
+        std::fs::write(&path, &text).expect("write");
+    }
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    assert!(key.verifier().verifies(&message, &{
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(vector["payload"]["signature"].as_str().expect("sig"))
+            .expect("b64")
+    }));
 }

@@ -5,6 +5,7 @@
 //	malbokcheck vectors DIR                      tree heads and every proof in DIR/tree.jsonl, DIR/proofs.jsonl
 //	malbokcheck checkpoint KEYFILE CHECKPOINT    a signed checkpoint
 //	malbokcheck proof KEYFILE PROOF [CHECKPOINT...]   a JSON or tlog-proof inclusion / consistency proof
+//	malbokcheck signature FILE                   a signed-event vector (events/vectors/signature.json)
 package main
 
 import (
@@ -329,6 +330,41 @@ func proof(keyfile, file string, extra []string) {
 	}
 }
 
+// signature checks a signed-event vector (PROOFS.md section 7) with note's Ed25519 verifier:
+// the message is built from seq and hash here, and the key is read by note.NewVerifier.
+func signature(file string) {
+	data, err := os.ReadFile(file)
+	must(err, file)
+	var v struct {
+		VerifierKey string `json:"verifier_key"`
+		Seq         int64  `json:"seq"`
+		Hash        string `json:"hash"`
+		Message     string `json:"message"`
+		Payload     struct {
+			Seq       int64  `json:"seq"`
+			Hash      string `json:"hash"`
+			KeyHash   string `json:"key_hash"`
+			Signature string `json:"signature"`
+		} `json:"payload"`
+	}
+	must(json.Unmarshal(data, &v), file)
+	verifier, err := note.NewVerifier(v.VerifierKey)
+	must(err, "verifier_key")
+	message := fmt.Sprintf("malbok event signature v1\n%d\n%s\n", v.Payload.Seq, v.Payload.Hash)
+	if message != v.Message || v.Payload.Seq != v.Seq || v.Payload.Hash != v.Hash {
+		fail("%s: the message is not the one PROOFS.md describes", file)
+	}
+	if fmt.Sprintf("%08x", verifier.KeyHash()) != v.Payload.KeyHash {
+		fail("%s: key_hash %s is not the key's %08x", file, v.Payload.KeyHash, verifier.KeyHash())
+	}
+	sig, err := base64.StdEncoding.DecodeString(v.Payload.Signature)
+	must(err, "signature")
+	if !verifier.Verify([]byte(message), sig) {
+		fail("%s: the signature does not verify", file)
+	}
+	fmt.Printf("go: %s: signature by %s %08x verifies\n", file, verifier.Name(), verifier.KeyHash())
+}
+
 func main() {
 	args := os.Args[1:]
 	switch {
@@ -339,6 +375,8 @@ func main() {
 		must(err, args[2])
 		c := openCheckpoint(msg, verifiers(args[1]), args[2])
 		fmt.Printf("go: %s: %s size %d root %s\n", args[2], c.origin, c.size, hex.EncodeToString(c.root[:]))
+	case len(args) == 2 && args[0] == "signature":
+		signature(args[1])
 	case len(args) >= 3 && args[0] == "proof":
 		proof(args[1], args[2], args[3:])
 	default:

@@ -444,6 +444,8 @@ def report(results, p, seed, command, smoke, started):
             lines.append(f"  `malbok {' '.join(shell_quote(str(a)) for a in args)}`")
     lines += ["", "Baselines: `cargo bench --bench baseline -- EXPORT WORK_DIR` (`benches/baseline.rs`), on the "
               "`malbok export` of the same ledger.", ""]
+    # The profiles behind the shortfalls, written by hand beside this script.
+    lines += ["", (ROOT / "benches" / "ANALYSIS.md").read_text(encoding="utf-8")]
     return "\n".join(lines)
 
 

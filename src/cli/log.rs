@@ -1,11 +1,13 @@
 //! `malbok log`: the stored events, filtered.
 
-use super::{CliError, Context, Format};
+use super::readings::TableFormat;
+use super::{CliError, Context};
 use crate::ledger::{Event, Ledger, Seq, export};
 use std::io::Write;
 
 /// List stored events, oldest first. Text for people; with --format json one export line per
-/// event ({"event":{..},"hash":".."}), the exact stored bytes.
+/// event ({"event":{..},"hash":".."}), the exact stored bytes; with --format csv one row per
+/// event (the payload as JSON text) as Swedish Excel reads it.
 ///
 /// Example: malbok log --from 10 --kind reading.corrected --actor anna
 #[derive(Debug, clap::Args)]
@@ -26,7 +28,7 @@ pub struct Args {
     #[arg(long)]
     subject: Option<String>,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: TableFormat,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -36,13 +38,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         args.kind.as_ref().is_none_or(|k| *k == event.kind)
             && args.actor.as_ref().is_none_or(|a| *a == event.actor)
     };
+    let mut csv = super::csv_out::LogCsv::default();
     let mut show = |event: Event| -> Result<(), CliError> {
         if !keep(&event) {
             return Ok(());
         }
         match args.format {
-            Format::Json => out.write_all(&export::line_of(&event))?,
-            Format::Text => writeln!(
+            TableFormat::Json => out.write_all(&export::line_of(&event))?,
+            TableFormat::Csv => csv.push(&event),
+            TableFormat::Text => writeln!(
                 out,
                 "{:>6}  {}  {}  {}  {}  {}",
                 event.seq.0,
@@ -75,6 +79,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 show(event)?;
             }
         }
+    }
+    if args.format == TableFormat::Csv {
+        csv.write(out)?;
     }
     Ok(())
 }

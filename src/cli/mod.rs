@@ -4,6 +4,7 @@
 mod append;
 mod checkpoint;
 mod completions;
+mod csv_out;
 mod demo;
 mod diff;
 mod export;
@@ -109,6 +110,8 @@ pub enum Command {
     Plan(people::plan::Args),
     Scale(people::scale::Args),
     Method(people::method::Args),
+    Template(people::template::Args),
+    Summary(people::summary::Args),
     Readings(readings::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -231,6 +234,8 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Plan(args) => people::plan::run(args, ctx, out),
         Command::Scale(args) => people::scale::run(args, ctx, out),
         Command::Method(args) => people::method::run(args, ctx, out),
+        Command::Template(args) => people::template::run(args, ctx, out),
+        Command::Summary(args) => people::summary::run(args, ctx, out),
         Command::Readings(args) => readings::run(args, ctx, out),
         Command::Completions(args) => completions::run(args, ctx, out),
         Command::Man(args) => man::run(args, ctx, out),

@@ -614,6 +614,31 @@ fn a_second_target_in_force_is_refused_unless_the_first_is_retired() {
             .status
             .success()
     );
+    // A retired target is not revised from its retirement on; before it, it still may be.
+    let revise = |effective: &str| {
+        env.malbok()
+            .args(["target", "revise", "--target", "ekero.sn.2019.m07.i1.t"])
+            .args(["--effective", effective, "--deadline", "2022-12-31"])
+            .args(["--reason", "Ny tidpunkt."])
+            .output()
+            .expect("run")
+    };
+    let head = env.head();
+    for effective in ["2022-01-01", "2022-06-01"] {
+        let out = revise(effective);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{effective}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "malbok: --effective: target `ekero.sn.2019.m07.i1.t` was retired from \
+                 2022-01-01 (seq 17), on or before {effective}"
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains("malbok target set"), "{stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
+    assert!(revise("2021-06-01").status.success());
     let before = env.run(&["status", "--at", "2021-12-31"]);
     assert!(before.contains("90") && !before.contains("95"), "{before}");
     let after = env.run(&["status", "--at", "2022-06-30"]);
@@ -733,6 +758,8 @@ fn every_command_shows_an_example_in_its_help() {
         "scale add",
         "method add",
         "target retire",
+        "template add",
+        "summary add",
     ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
@@ -770,6 +797,11 @@ fn the_help_examples_of_the_set_up_commands_run_in_order_and_say_what_they_appen
         ("scale add", Some("upplands-bro.tregradig-skala")),
         ("method add", Some("upplands-bro.index-for-maluppfyllelse")),
         ("target retire", None),
+        (
+            "template add",
+            Some("upplands-bro.delarsrapportens-maltabell"),
+        ),
+        ("summary add", None),
     ] {
         let example = help_example(&env, command);
         let before: u64 = env
@@ -792,6 +824,87 @@ fn the_help_examples_of_the_set_up_commands_run_in_order_and_say_what_they_appen
     // The retirement is in the target's history.
     let history = env.run(&["history", "ekero.sn.2019.m07.i1.t"]);
     assert!(history.contains("target.retired"), "{history}");
+    // The template and the summary store their figures as data.
+    let log = env.run(&["log", "--format", "json"]);
+    let last: Vec<Value> = log
+        .lines()
+        .rev()
+        .take(2)
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["event"]["payload"].clone())
+        .collect();
+    assert_eq!(
+        last[1]["columns"][2],
+        serde_json::json!({"kind": "outcomes", "label": "Utfall", "years": 3})
+    );
+    assert_eq!(
+        last[1]["sections"],
+        serde_json::json!(["results", "summary", "legend"])
+    );
+    assert_eq!(
+        last[0]["counts"],
+        serde_json::json!([{"grade": "uppnatt", "count": 12}, {"grade": "delvis", "count": 3}])
+    );
+    assert_eq!(last[0]["total"], 15);
+    assert_eq!(last[0]["index"], "0.87");
+    assert_eq!(last[0]["rollups"][0]["plan"], "ekero.plattform");
+    assert_eq!(
+        last[0]["rollups"][0]["counts"],
+        serde_json::json!([{"grade": "uppnatt", "count": 9}, {"grade": "delvis", "count": 3}])
+    );
+    assert!(
+        last[0]["rollups"][0]["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("Av de 12 mål")
+    );
+}
+
+/// `template add` and `summary add` refuse bad figures naming the flag, and store nothing.
+#[test]
+#[rustfmt::skip]
+fn template_and_summary_refusals_name_the_flag() {
+    let env = ledger_with(CONTEXT);
+    let head = env.head();
+    for (args, expected) in [
+        (
+            &["template", "add", "--org", "ekero", "--name", "M", "--effective", "2021-01-01", "--column", "goal", "--section", "results"][..],
+            "malbok: --column #1: \"goal\" is not KIND=LABEL",
+        ),
+        (
+            &["template", "add", "--org", "ekero", "--name", "M", "--effective", "2021-01-01", "--column", "goal=Mål", "--column", "bogus=X", "--section", "results"],
+            "malbok: --column #2",
+        ),
+        (
+            &["template", "add", "--org", "ekero", "--name", "M", "--effective", "2021-01-01", "--column", "goal=Mål", "--section", "results,nonsense"],
+            "malbok: --section #2",
+        ),
+        (
+            &["template", "add", "--org", "nowhere", "--name", "M", "--effective", "2021-01-01", "--column", "goal=Mål", "--section", "results"],
+            "malbok: --organisation",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--text", "T", "--scale", "ekero.tregradig", "--count", "uppnatt=tolv"],
+            "malbok: --count #1: \"uppnatt=tolv\" is not CODE=COUNT",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--text", "T", "--scale", "ekero.tregradig", "--count", "uppnatt=1", "--count", "bra=2"],
+            "malbok: --count #2",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--text", "T", "--rollup", "total=3; on_track=1"],
+            "malbok: --rollup #1",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.kf", "--follow-up", "nowhere", "--text", "T"],
+            "malbok: --follow-up",
+        ),
+    ] {
+        let out = env.malbok().args(args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
 }
 
 #[test]

@@ -100,9 +100,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(crate::projection::IMPORT_PART);
-    let lines = jsonl::read(source, input);
+    let progress =
+        super::progress::Progress::new(ctx.quiet, "importing", super::progress::Count::Items);
+    let lines = jsonl::read(source, input).inspect(|_| progress.inc(1));
     let imported =
         crate::projection::import_stream(&mut ledger, &ctx.actor, ctx.now, source, lines, part)?;
+    progress.finish();
     let head = imported.head;
     print(
         imported.count,

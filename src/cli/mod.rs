@@ -17,6 +17,7 @@ mod keygen;
 mod log;
 mod man;
 mod people;
+mod progress;
 mod prove;
 mod readings;
 mod reindex;
@@ -48,7 +49,8 @@ Environment:
   MALBOK_ACTOR   who is appending (default: the OS user)
   MALBOK_NOW     ledger time to record instead of the system clock, RFC 3339
                  (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples
-  MALBOK_WAIT    seconds to wait for another process to let go of the ledger (default 10)";
+  MALBOK_WAIT    seconds to wait for another process to let go of the ledger (default 10)
+  NO_COLOR       set (to anything but empty): progress shows no colour";
 
 /// malbok: a tamper-evident audit ledger of goal assessments.
 #[derive(Debug, Parser)]
@@ -76,6 +78,10 @@ pub struct Cli {
         value_name = "SECS"
     )]
     pub wait: f64,
+    /// No progress on stderr for long imports, verifications, restores, reindexes and `gen`
+    /// (progress is shown only when stderr is a terminal anyway).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -136,6 +142,8 @@ pub struct Context {
     pub actor: String,
     /// Ledger time for anything appended: the clock is read once, here, never in the core.
     pub now: LedgerTime,
+    /// `--quiet`: no progress on stderr.
+    pub quiet: bool,
 }
 
 /// A command's failure, by exit code.
@@ -200,6 +208,7 @@ pub fn context(cli: &Cli) -> Result<Context, InputError> {
         ledger: cli.ledger.clone(),
         actor,
         now,
+        quiet: cli.quiet,
     })
 }
 

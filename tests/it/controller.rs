@@ -299,3 +299,59 @@ fn status_history_and_log_go_out_as_swedish_excel_reads_them() {
         serde_json::from_str::<Value>(&out).expect("json");
     }
 }
+
+/// Progress (issue 13): on a terminal a long import shows it on stderr, in colour unless
+/// `NO_COLOR` is set, and not at all with `--quiet`; off a terminal (every other test) nothing.
+/// Needs `script` (util-linux) for a terminal; skipped with a printed reason without it.
+#[test]
+fn progress_on_a_terminal_honours_no_color_and_quiet() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` to give malbok a terminal");
+        return;
+    }
+    let env = TestEnv::new();
+    env.init();
+    let data = env.path("g.jsonl");
+    env.run(&["gen", "--size", "20000", "--out", &data.to_string_lossy()]);
+    let binary = assert_cmd::cargo::cargo_bin("malbok");
+    // `script` runs the command on a pseudo-terminal and copies what it wrote to stdout. Each
+    // run imports into a fresh ledger of its own.
+    let on_terminal = |name: &str, args: &str, no_color: bool| {
+        let ledger = env.path(name);
+        let init = std::process::Command::new(&binary)
+            .env_clear()
+            .env("MALBOK_LEDGER", &ledger)
+            .arg("init")
+            .output()
+            .expect("init");
+        assert!(init.status.success());
+        let out = std::process::Command::new("script")
+            .args(["-qec", &format!("{} {args}", binary.display()), "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm")
+            .env("MALBOK_LEDGER", &ledger)
+            .env("MALBOK_NOW", common::NOW)
+            .env("MALBOK_ACTOR", "tester")
+            .envs(no_color.then_some(("NO_COLOR", "1")))
+            .output()
+            .expect("script");
+        assert!(out.status.success(), "{args}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let file = data.to_string_lossy();
+    let shown = on_terminal("a.db", &format!("import {file}"), false);
+    assert!(shown.contains("importing"), "{shown}");
+    assert!(shown.contains("\x1b[36m"), "in colour: {shown}");
+    assert!(shown.contains("appended 20000 events"), "{shown}");
+    let plain = on_terminal("b.db", &format!("import {file}"), true);
+    assert!(plain.contains("importing"), "{plain}");
+    assert!(!plain.contains("\x1b[36m"), "NO_COLOR: {plain}");
+    let quiet = on_terminal("c.db", &format!("--quiet import {file}"), false);
+    assert!(!quiet.contains("importing"), "{quiet}");
+    assert!(quiet.contains("appended 20000 events"), "{quiet}");
+}

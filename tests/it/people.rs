@@ -1116,13 +1116,26 @@ fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
         &["target", "set", "--indicator", "ub.m1.i1", "--level", "Uppnått <= 2", "--effective", "2021-01-01", "--decision", "SN 2020-12-09 § 101"],
         &["follow-up", "add", "--org", "upplands-bro", "--name", "Delår 2021", "--kind", "interim", "--cut-off", "2021-08-31"],
         &["method", "add", "--org", "upplands-bro", "--scale", "upplands-bro.tregradig", "--name", "Index", "--effective", "2021-01-01", "--score", "uppnatt=1", "--score", "delvis=0.5", "--score", "ej_uppnatt=0", "--goal-grade", "uppnatt=0.75", "--goal-grade", "delvis=0.5", "--goal-grade", "ej_uppnatt=0", "--index-aggregation", "mean_of_goal_means", "--index-decimals", "2", "--index-rounding", "half_up", "--reason", "Som i årsredovisningen."],
+        &["template", "add", "--org", "upplands-bro", "--name", "Delårets måltabell", "--follow-up-kind", "interim", "--effective", "2021-01-01", "--title", "Uppföljning av socialnämndens mål", "--column", "goal=Nämndmål", "--column", "indicator=Indikator", "--column", "grade=Bedömning", "--column", "comment=Kommentar", "--section", "results,measurements,summary,published_summary,legend", "--reason", "Som i delårsrapporten."],
         &["import", "--from", "kolada", "--fetched", "2021-05-01T08:00:00Z", "fixtures/kolada/data_N31805_0139.v2.json"],
         &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--indicator", "ub.m1.i1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar."],
-        &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--goal", "ub.m1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Delvis på väg."],
+        &["summary", "add", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--text", "Ett av socialnämndens mål är delvis uppnått.", "--scale", "upplands-bro.tregradig", "--count", "delvis=1", "--total", "1", "--reason", "Delårsrapporten 2021."],
     ];
     for args in script {
         env.run(args);
     }
+    // The survey indicator's target and the goal's assessment from spreadsheets, as Excel saves
+    // them (Windows-1252 and UTF-8 with BOM, CRLF).
+    let (targets, _, _) = encoding_rs::WINDOWS_1252.encode(
+        "indicator;effective;level;decision\r\nub.m1.i2;2021-01-01;Delvis: minst 60 | Uppnått: minst 80;SN 2020-12-09 § 101\r\n",
+    );
+    env.write("mal.csv", &targets);
+    env.run(&["import", "--from", "csv", "mal.csv"]);
+    env.write(
+        "bedomning.csv",
+        "\u{feff}goal;body;follow_up;scale;grade;analysis\r\nub.m1;upplands-bro.sn;upplands-bro.delar-2021;upplands-bro.tregradig;delvis;Delvis på väg.\r\n".as_bytes(),
+    );
+    env.run(&["import", "--from", "csv", "bedomning.csv"]);
     // The survey value from a spreadsheet, as Excel saves it.
     env.write(
         "enkat.csv",
@@ -1143,6 +1156,27 @@ fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
         "{report}"
     );
     assert!(report.contains("71,5"), "{report}");
+    assert!(
+        report.contains("Uppföljning av socialnämndens mål"),
+        "the template's title: {report}"
+    );
+    assert!(
+        report.contains("Ett av socialnämndens mål är delvis uppnått."),
+        "the published summary: {report}"
+    );
+    let status = env.run(&[
+        "status",
+        "--at",
+        "2021-08-31",
+        "--org",
+        "upplands-bro",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        status.contains("ub.m1.i2;Andel nöjda med handläggningen;Delvis >= 60 | Uppnått >= 80;2021-01-01;2021-08-31;71,5;;Delvis;Delvis uppnått;Delår 2021"),
+        "{status}"
+    );
     let sealed = env.run(&[&["seal"][..], &which, &["--report-format", "md"]].concat());
     let seal = sealed
         .strip_prefix("seal ")
@@ -1166,6 +1200,9 @@ fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
 
     let reproduced = env.run(&["reproduce", &seal, "--out", "published.md"]);
     assert!(reproduced.contains("byte-identical"), "{reproduced}");
+    let json: Value =
+        serde_json::from_str(&env.run(&["reproduce", &seal, "--format", "json"])).expect("json");
+    assert_eq!(json["reproduced"], true);
     let diff = env.run(&["diff", &seal]);
     assert!(
         diff.contains("71.5 → 72") || diff.contains("71,5 → 72"),

@@ -355,3 +355,24 @@ fn progress_on_a_terminal_honours_no_color_and_quiet() {
     assert!(!quiet.contains("importing"), "{quiet}");
     assert!(quiet.contains("appended 20000 events"), "{quiet}");
 }
+
+/// `--format json` on the commands that print data and had none (issue 13): `keygen` (the
+/// paths and the verifier key), `reproduce` (tested in the whole-year test).
+#[test]
+fn keygen_says_what_it_wrote_in_json() {
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "keygen",
+        "--name",
+        "ekero.revision",
+        "--out",
+        "k",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["signer_key"], "k.key");
+    assert_eq!(json["verifier_key"], "k.pub");
+    let written = std::fs::read_to_string(env.path("k.pub")).expect("k.pub");
+    assert_eq!(json["verifier"], written.trim_end());
+}

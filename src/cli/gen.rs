@@ -39,7 +39,7 @@ pub struct Args {
     out: Option<std::path::PathBuf>,
 }
 
-pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let refuse = |flag: &str, reason: String| InputError::new(flag, None, None, reason);
     let events = parse_size(&args.size).map_err(|e| refuse("--size", e))?;
     let seq = args.after.split(':').next().unwrap_or_default();
@@ -53,15 +53,25 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
         )
     })?;
     let spec = Spec::new(events, args.seed, after).map_err(|e| refuse("--size", e))?;
+    let progress =
+        super::progress::Progress::new(ctx.quiet, "generating", super::progress::Count::Of(events));
     match &args.out {
         None => {
-            crate::r#gen::write(&spec, out)?;
+            let mut out = super::progress::CountLines {
+                inner: out,
+                progress: &progress,
+            };
+            crate::r#gen::write(&spec, &mut out)?;
         }
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| refuse(&path.display().to_string(), format!("cannot create: {e}")))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-            crate::r#gen::write(&spec, &mut w)?;
+            let mut counted = super::progress::CountLines {
+                inner: &mut w,
+                progress: &progress,
+            };
+            crate::r#gen::write(&spec, &mut counted)?;
             w.flush()?;
         }
     }

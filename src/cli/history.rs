@@ -1,7 +1,8 @@
 //! `malbok history`: who changed this, when, and by what decision.
 
+use super::readings::TableFormat;
 use super::state::{KnownAt, of_id};
-use super::{CliError, Context, Format};
+use super::{CliError, Context};
 use crate::import::InputError;
 use crate::query::{Scope, history_of, render_history_text};
 use std::io::Write;
@@ -10,6 +11,8 @@ use std::io::Write;
 /// (plan → goals → indicators → targets, readings, assessments), oldest first: ledger position
 /// and time, actor, the subject when it is not the id itself, valid date, decision reference,
 /// and each changed field old → new.
+///
+/// With --format csv, one row per changed field, as Swedish Excel reads it.
 ///
 /// Example: malbok history gotene.sp.i12
 /// Example: malbok history gotene.sp.i12 --only   (the indicator's own events, not its targets')
@@ -24,7 +27,7 @@ pub struct Args {
     #[arg(long)]
     known_at: Option<String>,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: TableFormat,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -41,8 +44,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         )
     })?;
     match args.format {
-        Format::Text => out.write_all(render_history_text(&view).as_bytes())?,
-        Format::Json => writeln!(
+        TableFormat::Text => out.write_all(render_history_text(&view).as_bytes())?,
+        TableFormat::Csv => super::csv_out::history(&view, out)?,
+        TableFormat::Json => writeln!(
             out,
             "{}",
             serde_json::to_string_pretty(&view).map_err(std::io::Error::other)?

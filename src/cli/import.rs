@@ -22,7 +22,10 @@ use std::io::Write;
 /// reads readings from spreadsheets (`;`, decimal comma, UTF-8 or Windows-1252) with the
 /// columns indicator;from;to;value;not_measurable;source_kind;source_description;comment;seq;
 /// decision;reason, as `malbok readings --format csv` writes them: an edited export appends
-/// exactly the corrections made.
+/// exactly the corrections made. A first row with a `level` column reads targets
+/// (indicator;target;effective;level;deadline;text;contrary;decision;reason), one with a
+/// `follow_up` column assessments (goal;indicator;body;follow_up;scale;grade;analysis;trend;
+/// decision;reason); README.md has the layouts.
 ///
 /// Example: malbok import --from kolada --fetched 2022-05-01T08:00:00Z fixtures/kolada/data_N31805_0139.v2.json
 #[derive(Debug, clap::Args)]
@@ -47,7 +50,8 @@ pub enum From {
     Jsonl,
     /// Kolada API v2/v3 data responses.
     Kolada,
-    /// Readings in the documented CSV layout (semicolons, decimal comma).
+    /// Readings, targets or assessments in the documented CSV layouts (semicolons, decimal
+    /// comma).
     Csv,
 }
 
@@ -97,10 +101,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     if let Some(entries) = env("MALBOK_DERIVED_BATCH") {
         ledger.set_derived_batch(entries);
     }
-    let lines = jsonl::read(source, input);
+    let progress =
+        super::progress::Progress::new(ctx.quiet, "importing", super::progress::Count::Items);
+    let lines = jsonl::read(source, input).inspect(|_| progress.inc(1));
     let signer = super::sign::signer(ctx)?;
     let imported =
         crate::projection::import_stream(&mut ledger, &ctx.actor, ctx.now, source, lines, part)?;
+    progress.finish();
     super::sign::sign_head(&mut ledger, ctx, signer.as_ref())?;
     let head = imported.head;
     print(
@@ -215,19 +222,20 @@ fn kolada(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError
     Ok(())
 }
 
-/// `import --from csv`: readings in the documented layout (see `crate::import::csv`).
+/// `import --from csv`: readings, targets or assessments in the documented layouts (see
+/// `crate::import::csv`), each file's layout told by its first row.
 fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let mut ledger = super::state::open(&ctx.ledger)?;
     let state = super::state::replay(&ledger, super::state::KnownAt::Now)?;
     let mut lines = Vec::new();
+    let mut layout = None;
     for file in &args.files {
         let bytes = super::read_input(file)?;
-        lines.extend(crate::import::csv::readings(
-            super::input_name(file),
-            &bytes,
-            &state,
-        )?);
+        let (this, rows) = crate::import::csv::rows(super::input_name(file), &bytes, &state)?;
+        layout.get_or_insert(this);
+        lines.extend(rows);
     }
+    let layout = layout.unwrap_or(crate::import::csv::Layout::Readings);
     if lines.is_empty() {
         return append_converted(&mut ledger, ctx, "csv", Vec::new(), args.format, out);
     }
@@ -236,7 +244,7 @@ fn csv(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let source = super::input_name(&args.files[0]).to_string();
     let appended = append_checked(&mut ledger, ctx, &source, lines).map_err(|e| match e {
         CliError::Refused(r) => {
-            let column = crate::import::csv::column_of(r.field.as_deref()).to_string();
+            let column = layout.column_of(r.field.as_deref()).to_string();
             CliError::Refused(crate::import::InputError {
                 field: Some(column),
                 ..r

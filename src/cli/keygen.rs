@@ -1,6 +1,6 @@
 //! `malbok keygen`: an Ed25519 key pair in the signed-note key formats, for checkpoints.
 
-use super::{CliError, Context};
+use super::{CliError, Context, Format};
 use crate::import::InputError;
 use crate::ledger::note::{SignerKey, VerifierKey};
 use std::io::Write;
@@ -21,6 +21,9 @@ pub struct Args {
     /// Where to write: PREFIX.key and PREFIX.pub.
     #[arg(long, default_value = "malbok")]
     out: String,
+    /// text, or json: {"signer_key": PATH, "verifier_key": PATH, "verifier": KEY}.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -37,10 +40,18 @@ pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<(), CliErr
     let verifier = signer.verifier().encode();
     write_new(&key_path, &signer.encode(), 0o600)?;
     write_new(&pub_path, &verifier, 0o644)?;
-    writeln!(
-        out,
-        "signer key   {key_path} (mode 0600; keep it secret)\nverifier key {pub_path}: {verifier}"
-    )?;
+    match args.format {
+        Format::Text => writeln!(
+            out,
+            "signer key   {key_path} (mode 0600; keep it secret)\nverifier key {pub_path}: {verifier}"
+        )?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"signer_key": key_path, "verifier_key": pub_path,
+                               "verifier": verifier})
+        )?,
+    }
     Ok(())
 }
 

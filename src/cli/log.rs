@@ -1,12 +1,14 @@
 //! `malbok log`: the stored events, filtered.
 
+use super::readings::TableFormat;
 use super::{CliError, Context, Format};
 use crate::domain::{DomainEvent, subjects};
 use crate::ledger::{Event, Ledger, Seq, export};
 use std::io::Write;
 
 /// List stored events, oldest first. Text for people; with --format json one export line per
-/// event ({"event":{..},"hash":".."}), the exact stored bytes.
+/// event ({"event":{..},"hash":".."}), the exact stored bytes; with --format csv one row per
+/// event (the payload as JSON text) as Swedish Excel reads it.
 ///
 /// With --interpretations, only the events whose provenance is an interpretation (what the
 /// ledger adds to the documents): position, kind, subject and the reason; with --format json
@@ -36,7 +38,7 @@ pub struct Args {
     #[arg(long)]
     interpretations: bool,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: TableFormat,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -46,16 +48,28 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         args.kind.as_ref().is_none_or(|k| *k == event.kind)
             && args.actor.as_ref().is_none_or(|a| *a == event.actor)
     };
+    let mut csv = super::csv_out::LogCsv::default();
     let mut show = |event: Event| -> Result<(), CliError> {
         if !keep(&event) {
             return Ok(());
         }
         if args.interpretations {
-            return show_interpretation(&event, args.format, out);
+            // CSV lists the interpreted events themselves, like `log --format csv`.
+            return match args.format {
+                TableFormat::Csv => {
+                    if interpretation(&event).is_some() {
+                        csv.push(&event);
+                    }
+                    Ok(())
+                }
+                TableFormat::Json => show_interpretation(&event, Format::Json, out),
+                TableFormat::Text => show_interpretation(&event, Format::Text, out),
+            };
         }
         match args.format {
-            Format::Json => out.write_all(&export::line_of(&event))?,
-            Format::Text => writeln!(
+            TableFormat::Json => out.write_all(&export::line_of(&event))?,
+            TableFormat::Csv => csv.push(&event),
+            TableFormat::Text => writeln!(
                 out,
                 "{:>6}  {}  {}  {}  {}  {}",
                 event.seq.0,
@@ -89,21 +103,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             }
         }
     }
+    if args.format == TableFormat::Csv {
+        csv.write(out)?;
+    }
     Ok(())
 }
 
 /// One line for an interpretation: nothing for an event that cites its facts or cites none.
 fn show_interpretation(event: &Event, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
-    let payload = serde_json::Value::Object(event.payload.clone());
-    // A stored event passed the parser when it was appended; one that no longer parses (a
-    // kind from a later version) is not an interpretation this version can name.
-    let Ok(parsed) = DomainEvent::parse(&event.kind, &payload) else {
+    let Some((subject, reason)) = interpretation(event) else {
         return Ok(());
     };
-    let Some(reason) = parsed.interpretation() else {
-        return Ok(());
-    };
-    let subject = subjects(&parsed).first().copied().unwrap_or("-");
     match format {
         Format::Json => {
             let line = serde_json::json!({
@@ -124,4 +134,19 @@ fn show_interpretation(event: &Event, format: Format, out: &mut dyn Write) -> Re
         )?,
     }
     Ok(())
+}
+
+/// The subject and the reason of an event whose provenance is an interpretation. A stored event
+/// passed the parser when it was appended; one that no longer parses (a kind from a later
+/// version) is not an interpretation this version can name.
+fn interpretation(event: &Event) -> Option<(String, String)> {
+    let payload = serde_json::Value::Object(event.payload.clone());
+    let parsed = DomainEvent::parse(&event.kind, &payload).ok()?;
+    let reason = parsed.interpretation()?.to_string();
+    let subject = subjects(&parsed)
+        .first()
+        .copied()
+        .unwrap_or("-")
+        .to_string();
+    Some((subject, reason))
 }

@@ -4,6 +4,7 @@
 mod append;
 mod checkpoint;
 mod completions;
+mod csv_out;
 mod demo;
 mod diff;
 mod export;
@@ -16,6 +17,7 @@ mod keygen;
 mod log;
 mod man;
 mod people;
+mod progress;
 mod prove;
 mod readings;
 mod reindex;
@@ -48,7 +50,8 @@ Environment:
   MALBOK_ACTOR   who is appending (default: the OS user)
   MALBOK_NOW     ledger time to record instead of the system clock, RFC 3339
                  (e.g. 2021-09-01T10:00:00Z); for tests and reproducible examples
-  MALBOK_WAIT    seconds to wait for another process to let go of the ledger (default 10)";
+  MALBOK_WAIT    seconds to wait for another process to let go of the ledger (default 10)
+  NO_COLOR       set (to anything but empty): progress shows no colour";
 
 /// malbok: a tamper-evident audit ledger of goal assessments.
 #[derive(Debug, Parser)]
@@ -80,6 +83,10 @@ pub struct Cli {
     /// `malbok keygen`, registered with an `actor.key_registered` event) follows the batch.
     #[arg(long, global = true, env = "MALBOK_SIGN_KEY", value_name = "FILE")]
     pub sign_key: Option<PathBuf>,
+    /// No progress on stderr for long imports, verifications, restores, reindexes and `gen`
+    /// (progress is shown only when stderr is a terminal anyway).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -114,6 +121,8 @@ pub enum Command {
     Plan(people::plan::Args),
     Scale(people::scale::Args),
     Method(people::method::Args),
+    Template(people::template::Args),
+    Summary(people::summary::Args),
     Readings(readings::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -140,6 +149,8 @@ pub struct Context {
     pub now: LedgerTime,
     /// `--sign-key`: the signer key that signs what is appended.
     pub sign_key: Option<PathBuf>,
+    /// `--quiet`: no progress on stderr.
+    pub quiet: bool,
 }
 
 /// A command's failure, by exit code.
@@ -205,6 +216,7 @@ pub fn context(cli: &Cli) -> Result<Context, InputError> {
         actor,
         now,
         sign_key: cli.sign_key.clone(),
+        quiet: cli.quiet,
     })
 }
 
@@ -239,6 +251,8 @@ pub fn run(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError>
         Command::Plan(args) => people::plan::run(args, ctx, out),
         Command::Scale(args) => people::scale::run(args, ctx, out),
         Command::Method(args) => people::method::run(args, ctx, out),
+        Command::Template(args) => people::template::run(args, ctx, out),
+        Command::Summary(args) => people::summary::run(args, ctx, out),
         Command::Readings(args) => readings::run(args, ctx, out),
         Command::Completions(args) => completions::run(args, ctx, out),
         Command::Man(args) => man::run(args, ctx, out),

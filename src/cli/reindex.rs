@@ -19,7 +19,10 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let ledger = Ledger::open(&ctx.ledger)?;
+    let progress =
+        super::progress::Progress::new(ctx.quiet, "reindexing", super::progress::Count::Nothing);
     let events = crate::projection::reindex(&ledger)?;
+    progress.finish();
     let head = ledger.head()?;
     match args.format {
         Format::Text => writeln!(out, "reindexed {events} events up to head {head}")?,

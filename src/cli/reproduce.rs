@@ -2,7 +2,7 @@
 
 use super::report::make;
 use super::state::KnownAt;
-use super::{CliError, Context};
+use super::{CliError, Context, Format};
 use crate::domain::{DomainEvent, Prov, Seal};
 use crate::import::InputError;
 use crate::ledger::{Fault, Hash, Ledger, Seq};
@@ -22,6 +22,9 @@ pub struct Args {
     /// Write the rebuilt report to this file.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
+    /// text, or json: {"reproduced":true,"seal","report_hash","head":{"seq","hash"}}.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 /// Finds a seal in the ledger by its position: the one event stored there.
@@ -127,10 +130,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             ),
         }));
     }
-    writeln!(
-        out,
-        "reproduced: the report of seal {} is byte-identical (BLAKE3 {hash}), made from head {}:{}",
-        args.seal, seal.head_seq, seal.head_hash
-    )?;
+    match args.format {
+        Format::Text => writeln!(
+            out,
+            "reproduced: the report of seal {} is byte-identical (BLAKE3 {hash}), made from head {}:{}",
+            args.seal, seal.head_seq, seal.head_hash
+        )?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "reproduced": true,
+                "seal": args.seal,
+                "report_hash": hash,
+                "head": {"seq": seal.head_seq, "hash": seal.head_hash},
+            })
+        )?,
+    }
     Ok(())
 }

@@ -20,8 +20,13 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let bytes = super::read_input(&args.file)?;
+    let progress =
+        super::progress::Progress::new(ctx.quiet, "restoring", super::progress::Count::Items);
     let mut events = Vec::new();
-    let verified = export::verify_export(&bytes, None, |e| events.push(e));
+    let verified = export::verify_export(&bytes, None, |e| {
+        progress.inc(1);
+        events.push(e)
+    });
     let Ok(verified) = &verified else {
         super::verify::print(&verified, args.format, out)?;
         return verified.map(|_| ()).map_err(CliError::VerifyFailed);
@@ -35,5 +40,6 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let head = ledger.head()?;
     ledger.write_derived(derived, (head.seq, head.hash))?;
     ledger.flush()?;
+    progress.finish();
     super::head::print(&ledger, args.format, out)
 }

@@ -1,7 +1,8 @@
 //! `malbok status`: every goal at a valid date, as the ledger knew it at a position or time.
 
+use super::readings::TableFormat;
 use super::state::{KnownAt, scoped};
-use super::{CliError, Context, Format};
+use super::{CliError, Context};
 use crate::import::InputError;
 use crate::query::{StatusFilter, render_status_text, status};
 use std::io::Write;
@@ -9,6 +10,9 @@ use std::io::Write;
 /// For each goal: its indicators with the target in force at --at, the latest reading for a
 /// period ending on or before --at, a grade computed from them, and the latest assessment — all
 /// as the ledger knew them at --known-at (a position or a ledger time; default: everything).
+///
+/// With --format csv, one row per indicator as Swedish Excel reads it (`;`, decimal comma,
+/// formula-safe), like `readings --format csv`.
 ///
 /// Example: malbok status --at 2021-08-31 --known-at 2021-09-15T00:00:00Z --body ekero.sn
 #[derive(Debug, clap::Args)]
@@ -29,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     goal: Option<String>,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: TableFormat,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
@@ -70,8 +74,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     };
     let view = status(&state, at, &filter);
     match args.format {
-        Format::Text => out.write_all(render_status_text(&view).as_bytes())?,
-        Format::Json => writeln!(
+        TableFormat::Text => out.write_all(render_status_text(&view).as_bytes())?,
+        TableFormat::Csv => super::csv_out::status(&view, out)?,
+        TableFormat::Json => writeln!(
             out,
             "{}",
             serde_json::to_string_pretty(&view).map_err(std::io::Error::other)?

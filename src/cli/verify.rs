@@ -64,8 +64,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             out,
         );
     }
+    // A file's events are counted as they are read; the ledger's verification gives no count.
+    let count = match args.file {
+        Some(_) => super::progress::Count::Items,
+        None => super::progress::Count::Nothing,
+    };
+    let progress = super::progress::Progress::new(ctx.quiet, "verifying", count);
     let result = match &args.file {
-        Some(file) => export::verify_export(&super::read_input(file)?, head, |_| {}),
+        Some(file) => export::verify_export(&super::read_input(file)?, head, |_| progress.inc(1)),
         None => {
             let ledger = Ledger::open(&ctx.ledger)?;
             let result = ledger.verify(head);
@@ -105,6 +111,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
             }
         }
     };
+    progress.finish();
     print(&result, args.format, out)?;
     result.map(|_| ()).map_err(CliError::VerifyFailed)
 }

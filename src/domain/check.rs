@@ -98,6 +98,21 @@ impl State {
                     target.versions.first().map(|v| v.effective),
                     p.effective,
                 )?;
+                // A retired target is no longer in force: revising it from then on would
+                // bring it back silently. A new target says so explicitly.
+                if let Some(r) = &target.retired
+                    && r.effective <= p.effective
+                {
+                    return Err(fe(
+                        "payload.effective",
+                        format!(
+                            "target `{}` was retired from {} (seq {}), on or before {}; a retired \
+                             target cannot be revised: set a new one with `malbok target set \
+                             --indicator {}`",
+                            target.id, r.effective, r.prov.seq, p.effective, target.indicator
+                        ),
+                    ));
+                }
                 match &p.levels {
                     Some(levels) => {
                         self.check_levels(ind.versions.last().map(|v| v.unit), levels)?;

@@ -23,8 +23,8 @@
 //! imported, appends exactly the corrections made.
 
 use super::InputError;
-use crate::domain::{Dec, Outcome, State};
-use serde_json::json;
+use crate::domain::{Dec, Direction, Outcome, State};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The columns of the layout.
@@ -291,7 +291,7 @@ pub fn readings(
 }
 
 /// The column a payload field came from: `payload.period.to` is `to`.
-pub fn column_of(field: Option<&str>) -> &str {
+pub fn column_of(field: Option<&str>) -> &'static str {
     match field.unwrap_or("") {
         "payload.period.from" => "from",
         "payload.period.to" => "to",
@@ -305,6 +305,560 @@ pub fn column_of(field: Option<&str>) -> &str {
         "payload.source.description" => "source_description",
         _ => "row",
     }
+}
+
+/// Reads a target level as people write it: a name, then the threshold part, which starts at
+/// a colon ("På rätt väg: minst 70"), at a comparison sign ("Uppnått ≥ 90", "Uppnått 2023 >= 80")
+/// or at a comparison word ("Uppnått minst 90"); just a name ("Uppnått") names a level with no
+/// number. The threshold part is read with the indicator's `direction` (`parse_threshold`), and
+/// what cannot be read is refused, never stored as a name.
+pub fn level(text: &str, direction: Direction, contrary: bool) -> Result<Value, String> {
+    let (name, threshold) = split_level(text);
+    if name.is_empty() {
+        return Err(format!(
+            "`{text}` has no level name; write it as e.g. \"Uppnått ≥ 90\" or \"På rätt väg: \
+             minst 70\""
+        ));
+    }
+    let Some(threshold) = threshold else {
+        return Ok(serde_json::json!({ "name": name }));
+    };
+    let (comparison, value) = crate::domain::parse_threshold(threshold, direction, contrary)
+        .map_err(|why| {
+            format!(
+                "level `{text}`: {why}; a whole level reads e.g. \"Uppnått ≥ 90\" or \"På rätt \
+                 väg: minst 70\""
+            )
+        })?;
+    Ok(serde_json::json!({
+        "name": name,
+        "comparison": comparison.as_str(),
+        "threshold": value.to_string(),
+    }))
+}
+
+/// A level's name and its threshold part, if any (see `level`).
+pub fn split_level(text: &str) -> (&str, Option<&str>) {
+    if let Some((name, rest)) = text.split_once(':') {
+        return (name.trim(), Some(rest.trim()));
+    }
+    if let Some(at) = text.find(['<', '>', '=', '≥', '≤']) {
+        return (text[..at].trim(), Some(text[at..].trim()));
+    }
+    // A comparison word standing alone after the name: "Uppnått minst 90".
+    const WORDS: &[&str] = &[
+        "minst",
+        "lägst",
+        "åtminstone",
+        "högst",
+        "maximalt",
+        "max",
+        "mer än",
+        "fler än",
+        "över",
+        "mindre än",
+        "färre än",
+        "under",
+        "exakt",
+    ];
+    let lower = text.to_lowercase();
+    // Lower-casing keeps byte offsets only for text whose case changes keep their length; the
+    // search is done only then, else the text is a name.
+    if lower.len() == text.len() {
+        let at = WORDS
+            .iter()
+            .filter_map(|w| {
+                lower.match_indices(w).find_map(|(i, _)| {
+                    let before = lower[..i].chars().next_back();
+                    let after = lower[i + w.len()..].chars().next();
+                    (before.is_some_and(char::is_whitespace)
+                        && after.is_some_and(|c| c.is_whitespace() || c.is_ascii_digit()))
+                    .then_some(i)
+                })
+            })
+            .min();
+        if let Some(at) = at {
+            return (text[..at].trim(), Some(text[at..].trim()));
+        }
+    }
+    (text.trim(), None)
+}
+
+/// Which layout a CSV file has, told by its first row: a `level` or `target` column makes it
+/// targets, a `follow_up` column assessments, anything else readings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Readings,
+    Targets,
+    Assessments,
+}
+
+impl Layout {
+    /// The layout of a file, from the names in its first row.
+    pub fn of(bytes: &[u8]) -> Layout {
+        let content = decode(bytes);
+        let first = content.lines().next().unwrap_or("");
+        let names: Vec<&str> = first
+            .split(';')
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
+        if names.iter().any(|n| *n == "level" || *n == "target") {
+            Layout::Targets
+        } else if names.contains(&"follow_up") {
+            Layout::Assessments
+        } else {
+            Layout::Readings
+        }
+    }
+
+    /// The column a refused payload field came from, in this layout.
+    pub fn column_of(self, field: Option<&str>) -> &'static str {
+        let field = field.unwrap_or("");
+        match self {
+            Layout::Readings => column_of(Some(field)),
+            Layout::Targets => match field {
+                f if f.starts_with("payload.levels") => "level",
+                "payload.indicator" => "indicator",
+                "payload.id" | "payload.target" => "target",
+                "payload.effective" => "effective",
+                "payload.deadline" => "deadline",
+                "payload.text" => "text",
+                "payload.decision" => "decision",
+                "payload.reason" => "reason",
+                _ => "row",
+            },
+            Layout::Assessments => match field {
+                "payload.goal" => "goal",
+                "payload.indicator" => "indicator",
+                "payload.body" => "body",
+                "payload.follow_up" => "follow_up",
+                "payload.scale" => "scale",
+                "payload.grade" => "grade",
+                "payload.analysis" => "analysis",
+                "payload.trend" => "trend",
+                "payload.decision" => "decision",
+                "payload.reason" => "reason",
+                _ => "row",
+            },
+        }
+    }
+}
+
+/// The events of one CSV file in its layout (`Layout::of`), each with the line of its row.
+pub fn rows(
+    name: &str,
+    bytes: &[u8],
+    state: &State,
+) -> Result<(Layout, Vec<super::jsonl::Line>), InputError> {
+    let layout = Layout::of(bytes);
+    let lines = match layout {
+        Layout::Readings => readings(name, bytes, state)?,
+        Layout::Targets => targets(name, bytes, state)?,
+        Layout::Assessments => assessments(name, bytes, state)?,
+    };
+    Ok((layout, lines))
+}
+
+/// One row of a sheet: its line and its non-empty cells by column.
+struct Row {
+    line: u64,
+    cells: BTreeMap<&'static str, String>,
+}
+
+impl Row {
+    fn get(&self, column: &str) -> Option<&str> {
+        self.cells.get(column).map(String::as_str)
+    }
+}
+
+/// The rows of a CSV file whose first row names `columns` (in any order; `required` must be
+/// there), blank rows skipped; refusals name the file, the line and the column.
+fn sheet(
+    name: &str,
+    bytes: &[u8],
+    columns: &'static [&'static str],
+    required: &[&str],
+) -> Result<Vec<Row>, InputError> {
+    let content = decode(bytes).replace("\r\n", "\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(false)
+        .from_reader(content.as_bytes());
+    let refuse = |line: u64, column: &str, why: String| {
+        InputError::new(name, Some(line as usize), Some(column), why)
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| refuse(1, "header", e.to_string()))?
+        .clone();
+    let mut at: Vec<&'static str> = Vec::new();
+    for h in headers.iter() {
+        let h = h.trim();
+        let Some(known) = columns.iter().find(|c| **c == h) else {
+            return Err(refuse(
+                1,
+                h,
+                format!(
+                    "unknown column; the columns are {} (semicolons between them)",
+                    columns.join(";")
+                ),
+            ));
+        };
+        if at.contains(known) {
+            return Err(refuse(1, h, "the column is named twice".into()));
+        }
+        at.push(known);
+    }
+    for column in required {
+        if !at.contains(column) {
+            return Err(refuse(
+                1,
+                column,
+                format!(
+                    "the column is missing; the first row names the columns, e.g. {}",
+                    required.join(";")
+                ),
+            ));
+        }
+    }
+    let line_at = |byte: u64| {
+        let byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(content.len());
+        1 + content.as_bytes()[..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+    };
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| line_at(p.byte()));
+            let why = match e.kind() {
+                csv::ErrorKind::UnequalLengths { len, .. } => format!(
+                    "the row has {len} cells, the header {}; cells are separated by semicolons",
+                    headers.len()
+                ),
+                _ => e.to_string(),
+            };
+            refuse(line, "row", why)
+        })?;
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
+        let cells: BTreeMap<&'static str, String> = at
+            .iter()
+            .zip(record.iter())
+            .filter_map(|(column, cell)| Some((*column, text(cell)?)))
+            .collect();
+        if !cells.is_empty() {
+            rows.push(Row { line, cells });
+        }
+    }
+    Ok(rows)
+}
+
+/// Checks a payload's shape as the catalogue does, while its row is known.
+fn event_of(
+    name: &str,
+    line: u64,
+    layout: Layout,
+    kind: &str,
+    payload: Value,
+) -> Result<super::jsonl::Line, InputError> {
+    let refuse = |field: Option<&str>, why: String| {
+        InputError::new(
+            name,
+            Some(line as usize),
+            Some(layout.column_of(field)),
+            why,
+        )
+    };
+    let event = super::jsonl::new_event(kind.to_string(), payload)
+        .map_err(|(field, why)| refuse(field.as_deref(), why))?;
+    let payload = Value::Object(event.payload.clone());
+    crate::domain::DomainEvent::parse(&event.kind, &payload)
+        .map_err(|e| refuse(Some(&e.field), e.reason))?;
+    Ok(super::jsonl::Line {
+        line: line as usize,
+        event,
+    })
+}
+
+/// Puts `key` into a JSON object when `value` is given.
+fn put(payload: &mut Value, key: &str, value: Option<impl Into<Value>>) {
+    if let (Some(v), Value::Object(map)) = (value, payload) {
+        map.insert(key.into(), v.into());
+    }
+}
+
+/// The columns of the targets layout.
+pub const TARGET_COLUMNS: &[&str] = &[
+    "indicator",
+    "target",
+    "effective",
+    "level",
+    "deadline",
+    "text",
+    "contrary",
+    "decision",
+    "reason",
+];
+
+/// Reads targets from a CSV file (layout in README.md, "Excel in and out"): a row for a target
+/// that does not exist sets it (`target.set`; id `target`, or `<indicator>.t`); a row for an
+/// existing target (named in `target`, or the one target of the indicator) revises it
+/// (`target.revised`) when its levels, text or deadline differ from the version in force, and
+/// appends nothing when they do not, so a file imports once.
+pub fn targets(
+    name: &str,
+    bytes: &[u8],
+    state: &State,
+) -> Result<Vec<super::jsonl::Line>, InputError> {
+    let rows = sheet(name, bytes, TARGET_COLUMNS, &["indicator", "effective"])?;
+    let mut events = Vec::new();
+    let mut new_ids: Vec<String> = Vec::new();
+    for row in rows {
+        let line = row.line;
+        let refuse = |column: &str, why: String| {
+            InputError::new(name, Some(line as usize), Some(column), why)
+        };
+        let need = |column: &str| {
+            row.get(column)
+                .map(str::to_string)
+                .ok_or_else(|| refuse(column, "is empty; it is required".into()))
+        };
+        let indicator = need("indicator")?;
+        let effective = need("effective")?;
+        let Some(ind) = state.indicators.get(indicator.as_str()) else {
+            return Err(refuse(
+                "indicator",
+                format!(
+                    "unknown indicator `{indicator}`: define it first with `malbok indicator add`"
+                ),
+            ));
+        };
+        let direction = ind
+            .versions
+            .last()
+            .map_or(Direction::Increase, |v| v.direction);
+        let contrary = row.get("contrary").is_some_and(|c| {
+            matches!(c.to_lowercase().as_str(), "ja" | "yes" | "x" | "1" | "true")
+        });
+        let levels = match row.get("level") {
+            Some(cell) => Some(
+                cell.split('|')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| level(l, direction, contrary).map_err(|why| refuse("level", why)))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        // The target the row speaks of: named, or the indicator's one target.
+        let existing = match row.get("target") {
+            Some(id) => state.targets.get(id),
+            None => {
+                let mut own = ind.targets.iter().filter_map(|t| state.targets.get(t));
+                match (own.next(), own.next()) {
+                    (Some(one), None) => Some(one),
+                    (Some(_), Some(_)) => {
+                        return Err(refuse(
+                            "target",
+                            format!(
+                                "indicator `{indicator}` has several targets; name the one this \
+                                 row changes"
+                            ),
+                        ));
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let basis = |payload: &mut Value, default: String| {
+            let decision = row.get("decision");
+            put(payload, "decision", decision);
+            put(
+                payload,
+                "reason",
+                row.get("reason")
+                    .map(str::to_string)
+                    .or_else(|| decision.is_none().then_some(default)),
+            );
+        };
+        match existing {
+            None => {
+                let Some(levels) = levels else {
+                    return Err(refuse(
+                        "level",
+                        "is empty; a new target needs its levels, e.g. \"Uppnått ≥ 90\" (several \
+                         separated by |, least ambitious first)"
+                            .into(),
+                    ));
+                };
+                let id = match row.get("target") {
+                    Some(id) => id.to_string(),
+                    None => (1u32..)
+                        .map(|n| match n {
+                            1 => format!("{indicator}.t"),
+                            n => format!("{indicator}.t-{n}"),
+                        })
+                        .find(|id| {
+                            !state.targets.contains_key(id.as_str()) && !new_ids.contains(id)
+                        })
+                        .unwrap_or_default(),
+                };
+                new_ids.push(id.clone());
+                let mut payload = json!({"id": id, "indicator": indicator,
+                                         "effective": effective, "levels": levels});
+                put(&mut payload, "text", row.get("text"));
+                put(&mut payload, "deadline", row.get("deadline"));
+                if contrary {
+                    put(&mut payload, "contrary", Some(true));
+                }
+                put(&mut payload, "decision", row.get("decision"));
+                put(&mut payload, "reason", row.get("reason"));
+                events.push(event_of(
+                    name,
+                    line,
+                    Layout::Targets,
+                    "target.set",
+                    payload,
+                )?);
+            }
+            Some(target) => {
+                let current = target.versions.last();
+                let same_levels = levels.as_ref().is_none_or(|new| {
+                    current.is_some_and(|v| {
+                        serde_json::to_value(&v.levels).ok().as_ref()
+                            == Some(&Value::from(new.clone()))
+                    })
+                });
+                let same_text = row
+                    .get("text")
+                    .is_none_or(|t| current.and_then(|v| v.text.as_deref()) == Some(t));
+                let same_deadline = row.get("deadline").is_none_or(|d| {
+                    current
+                        .and_then(|v| v.deadline)
+                        .is_some_and(|c| c.to_string() == d)
+                });
+                if same_levels && same_text && same_deadline {
+                    continue;
+                }
+                let mut payload = json!({"target": target.id.as_str(), "effective": effective});
+                put(&mut payload, "text", row.get("text").filter(|_| !same_text));
+                put(&mut payload, "levels", levels.filter(|_| !same_levels));
+                put(
+                    &mut payload,
+                    "deadline",
+                    row.get("deadline").filter(|_| !same_deadline),
+                );
+                if contrary {
+                    put(&mut payload, "contrary", Some(true));
+                }
+                basis(&mut payload, format!("Ändrat i {name}."));
+                events.push(event_of(
+                    name,
+                    line,
+                    Layout::Targets,
+                    "target.revised",
+                    payload,
+                )?);
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// The columns of the assessments layout.
+pub const ASSESSMENT_COLUMNS: &[&str] = &[
+    "goal",
+    "indicator",
+    "body",
+    "follow_up",
+    "scale",
+    "grade",
+    "analysis",
+    "trend",
+    "decision",
+    "reason",
+];
+
+/// Reads assessments from a CSV file (layout in README.md): each row is a body's judgement of
+/// a goal or an indicator at a follow-up (`assessment.recorded`). A row the same as the body's
+/// latest judgement of the subject at that follow-up appends nothing; a different one is a
+/// revised judgement (its reason defaults to "Ändrad i <file>.").
+pub fn assessments(
+    name: &str,
+    bytes: &[u8],
+    state: &State,
+) -> Result<Vec<super::jsonl::Line>, InputError> {
+    let rows = sheet(name, bytes, ASSESSMENT_COLUMNS, &["body", "follow_up"])?;
+    let mut events = Vec::new();
+    for row in rows {
+        let line = row.line;
+        let refuse = |column: &str, why: String| {
+            InputError::new(name, Some(line as usize), Some(column), why)
+        };
+        let body = row
+            .get("body")
+            .ok_or_else(|| refuse("body", "is empty; it is required".into()))?;
+        let follow_up = row
+            .get("follow_up")
+            .ok_or_else(|| refuse("follow_up", "is empty; it is required".into()))?;
+        let (key, subject) = match (row.get("goal"), row.get("indicator")) {
+            (Some(g), None) => ("goal", g),
+            (None, Some(i)) => ("indicator", i),
+            _ => {
+                return Err(refuse(
+                    "goal",
+                    "give exactly one of goal and indicator: the subject assessed".into(),
+                ));
+            }
+        };
+        let trend = row.get("trend").map(str::to_lowercase);
+        let earlier = state
+            .assessments
+            .values()
+            .filter(|a| {
+                a.def.body.as_str() == body
+                    && a.def.follow_up.as_str() == follow_up
+                    && match key {
+                        "goal" => a.def.goal.as_ref().map(|g| g.as_str()) == Some(subject),
+                        _ => a.def.indicator.as_ref().map(|i| i.as_str()) == Some(subject),
+                    }
+            })
+            .max_by_key(|a| a.prov.seq);
+        if let Some(a) = earlier {
+            let same = a.def.scale.as_ref().map(|s| s.as_str()) == row.get("scale")
+                && a.def.grade.as_ref().map(|g| g.as_str()) == row.get("grade")
+                && a.def.analysis.as_deref() == row.get("analysis")
+                && a.def.trend.map(|t| t.as_str().to_string()) == trend;
+            if same {
+                continue;
+            }
+        }
+        let mut payload = json!({"body": body, key: subject, "follow_up": follow_up});
+        put(&mut payload, "scale", row.get("scale"));
+        put(&mut payload, "grade", row.get("grade"));
+        put(&mut payload, "analysis", row.get("analysis"));
+        put(&mut payload, "trend", trend);
+        let decision = row.get("decision");
+        put(&mut payload, "decision", decision);
+        let default =
+            (earlier.is_some() && decision.is_none()).then(|| format!("Ändrad i {name}."));
+        put(
+            &mut payload,
+            "reason",
+            row.get("reason").map(str::to_string).or(default),
+        );
+        events.push(event_of(
+            name,
+            line,
+            Layout::Assessments,
+            "assessment.recorded",
+            payload,
+        )?);
+    }
+    Ok(events)
 }
 
 /// A text cell for a CSV file malbok writes: a leading `=`, `+`, `-` or `@` gets a `'` so

@@ -6,6 +6,7 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod controller;
 mod crash;
 mod csv_in;
 mod derived;

@@ -614,6 +614,31 @@ fn a_second_target_in_force_is_refused_unless_the_first_is_retired() {
             .status
             .success()
     );
+    // A retired target is not revised from its retirement on; before it, it still may be.
+    let revise = |effective: &str| {
+        env.malbok()
+            .args(["target", "revise", "--target", "ekero.sn.2019.m07.i1.t"])
+            .args(["--effective", effective, "--deadline", "2022-12-31"])
+            .args(["--reason", "Ny tidpunkt."])
+            .output()
+            .expect("run")
+    };
+    let head = env.head();
+    for effective in ["2022-01-01", "2022-06-01"] {
+        let out = revise(effective);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{effective}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "malbok: --effective: target `ekero.sn.2019.m07.i1.t` was retired from \
+                 2022-01-01 (seq 17), on or before {effective}"
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains("malbok target set"), "{stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
+    assert!(revise("2021-06-01").status.success());
     let before = env.run(&["status", "--at", "2021-12-31"]);
     assert!(before.contains("90") && !before.contains("95"), "{before}");
     let after = env.run(&["status", "--at", "2022-06-30"]);
@@ -733,6 +758,8 @@ fn every_command_shows_an_example_in_its_help() {
         "scale add",
         "method add",
         "target retire",
+        "template add",
+        "summary add",
     ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
@@ -770,6 +797,11 @@ fn the_help_examples_of_the_set_up_commands_run_in_order_and_say_what_they_appen
         ("scale add", Some("upplands-bro.tregradig-skala")),
         ("method add", Some("upplands-bro.index-for-maluppfyllelse")),
         ("target retire", None),
+        (
+            "template add",
+            Some("upplands-bro.delarsrapportens-maltabell"),
+        ),
+        ("summary add", None),
     ] {
         let example = help_example(&env, command);
         let before: u64 = env
@@ -792,6 +824,87 @@ fn the_help_examples_of_the_set_up_commands_run_in_order_and_say_what_they_appen
     // The retirement is in the target's history.
     let history = env.run(&["history", "ekero.sn.2019.m07.i1.t"]);
     assert!(history.contains("target.retired"), "{history}");
+    // The template and the summary store their figures as data.
+    let log = env.run(&["log", "--format", "json"]);
+    let last: Vec<Value> = log
+        .lines()
+        .rev()
+        .take(2)
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["event"]["payload"].clone())
+        .collect();
+    assert_eq!(
+        last[1]["columns"][2],
+        serde_json::json!({"kind": "outcomes", "label": "Utfall", "years": 3})
+    );
+    assert_eq!(
+        last[1]["sections"],
+        serde_json::json!(["results", "summary", "legend"])
+    );
+    assert_eq!(
+        last[0]["counts"],
+        serde_json::json!([{"grade": "uppnatt", "count": 12}, {"grade": "delvis", "count": 3}])
+    );
+    assert_eq!(last[0]["total"], 15);
+    assert_eq!(last[0]["index"], "0.87");
+    assert_eq!(last[0]["rollups"][0]["plan"], "ekero.plattform");
+    assert_eq!(
+        last[0]["rollups"][0]["counts"],
+        serde_json::json!([{"grade": "uppnatt", "count": 9}, {"grade": "delvis", "count": 3}])
+    );
+    assert!(
+        last[0]["rollups"][0]["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("Av de 12 mål")
+    );
+}
+
+/// `template add` and `summary add` refuse bad figures naming the flag, and store nothing.
+#[test]
+#[rustfmt::skip]
+fn template_and_summary_refusals_name_the_flag() {
+    let env = ledger_with(CONTEXT);
+    let head = env.head();
+    for (args, expected) in [
+        (
+            &["template", "add", "--org", "ekero", "--name", "M", "--effective", "2021-01-01", "--column", "goal", "--section", "results"][..],
+            "malbok: --column #1: \"goal\" is not KIND=LABEL",
+        ),
+        (
+            &["template", "add", "--org", "ekero", "--name", "M", "--effective", "2021-01-01", "--column", "goal=Mål", "--column", "bogus=X", "--section", "results"],
+            "malbok: --column #2",
+        ),
+        (
+            &["template", "add", "--org", "ekero", "--name", "M", "--effective", "2021-01-01", "--column", "goal=Mål", "--section", "results,nonsense"],
+            "malbok: --section #2",
+        ),
+        (
+            &["template", "add", "--org", "nowhere", "--name", "M", "--effective", "2021-01-01", "--column", "goal=Mål", "--section", "results"],
+            "malbok: --organisation",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--text", "T", "--scale", "ekero.tregradig", "--count", "uppnatt=tolv"],
+            "malbok: --count #1: \"uppnatt=tolv\" is not CODE=COUNT",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--text", "T", "--scale", "ekero.tregradig", "--count", "uppnatt=1", "--count", "bra=2"],
+            "malbok: --count #2",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.sn", "--follow-up", "ekero.delar-2021", "--text", "T", "--rollup", "total=3; on_track=1"],
+            "malbok: --rollup #1",
+        ),
+        (
+            &["summary", "add", "--body", "ekero.kf", "--follow-up", "nowhere", "--text", "T"],
+            "malbok: --follow-up",
+        ),
+    ] {
+        let out = env.malbok().args(args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(env.head(), head, "nothing stored");
 }
 
 #[test]
@@ -1003,13 +1116,26 @@ fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
         &["target", "set", "--indicator", "ub.m1.i1", "--level", "Uppnått <= 2", "--effective", "2021-01-01", "--decision", "SN 2020-12-09 § 101"],
         &["follow-up", "add", "--org", "upplands-bro", "--name", "Delår 2021", "--kind", "interim", "--cut-off", "2021-08-31"],
         &["method", "add", "--org", "upplands-bro", "--scale", "upplands-bro.tregradig", "--name", "Index", "--effective", "2021-01-01", "--score", "uppnatt=1", "--score", "delvis=0.5", "--score", "ej_uppnatt=0", "--goal-grade", "uppnatt=0.75", "--goal-grade", "delvis=0.5", "--goal-grade", "ej_uppnatt=0", "--index-aggregation", "mean_of_goal_means", "--index-decimals", "2", "--index-rounding", "half_up", "--reason", "Som i årsredovisningen."],
+        &["template", "add", "--org", "upplands-bro", "--name", "Delårets måltabell", "--follow-up-kind", "interim", "--effective", "2021-01-01", "--title", "Uppföljning av socialnämndens mål", "--column", "goal=Nämndmål", "--column", "indicator=Indikator", "--column", "grade=Bedömning", "--column", "comment=Kommentar", "--section", "results,measurements,summary,published_summary,legend", "--reason", "Som i delårsrapporten."],
         &["import", "--from", "kolada", "--fetched", "2021-05-01T08:00:00Z", "fixtures/kolada/data_N31805_0139.v2.json"],
         &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--indicator", "ub.m1.i1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Andelen minskar."],
-        &["assess", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--goal", "ub.m1", "--scale", "upplands-bro.tregradig", "--grade", "delvis", "--analysis", "Delvis på väg."],
+        &["summary", "add", "--body", "upplands-bro.sn", "--follow-up", "upplands-bro.delar-2021", "--text", "Ett av socialnämndens mål är delvis uppnått.", "--scale", "upplands-bro.tregradig", "--count", "delvis=1", "--total", "1", "--reason", "Delårsrapporten 2021."],
     ];
     for args in script {
         env.run(args);
     }
+    // The survey indicator's target and the goal's assessment from spreadsheets, as Excel saves
+    // them (Windows-1252 and UTF-8 with BOM, CRLF).
+    let (targets, _, _) = encoding_rs::WINDOWS_1252.encode(
+        "indicator;effective;level;decision\r\nub.m1.i2;2021-01-01;Delvis: minst 60 | Uppnått: minst 80;SN 2020-12-09 § 101\r\n",
+    );
+    env.write("mal.csv", &targets);
+    env.run(&["import", "--from", "csv", "mal.csv"]);
+    env.write(
+        "bedomning.csv",
+        "\u{feff}goal;body;follow_up;scale;grade;analysis\r\nub.m1;upplands-bro.sn;upplands-bro.delar-2021;upplands-bro.tregradig;delvis;Delvis på väg.\r\n".as_bytes(),
+    );
+    env.run(&["import", "--from", "csv", "bedomning.csv"]);
     // The survey value from a spreadsheet, as Excel saves it.
     env.write(
         "enkat.csv",
@@ -1030,6 +1156,27 @@ fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
         "{report}"
     );
     assert!(report.contains("71,5"), "{report}");
+    assert!(
+        report.contains("Uppföljning av socialnämndens mål"),
+        "the template's title: {report}"
+    );
+    assert!(
+        report.contains("Ett av socialnämndens mål är delvis uppnått."),
+        "the published summary: {report}"
+    );
+    let status = env.run(&[
+        "status",
+        "--at",
+        "2021-08-31",
+        "--org",
+        "upplands-bro",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        status.contains("ub.m1.i2;Andel nöjda med handläggningen;Delvis >= 60 | Uppnått >= 80;2021-01-01;2021-08-31;71,5;;Delvis;Delvis uppnått;Delår 2021"),
+        "{status}"
+    );
     let sealed = env.run(&[&["seal"][..], &which, &["--report-format", "md"]].concat());
     let seal = sealed
         .strip_prefix("seal ")
@@ -1053,6 +1200,9 @@ fn a_year_of_one_municipality_through_commands_kolada_and_csv_alone() {
 
     let reproduced = env.run(&["reproduce", &seal, "--out", "published.md"]);
     assert!(reproduced.contains("byte-identical"), "{reproduced}");
+    let json: Value =
+        serde_json::from_str(&env.run(&["reproduce", &seal, "--format", "json"])).expect("json");
+    assert_eq!(json["reproduced"], true);
     let diff = env.run(&["diff", &seal]);
     assert!(
         diff.contains("71.5 → 72") || diff.contains("71,5 → 72"),

@@ -1,7 +1,7 @@
 //! `malbok body add`: `body.registered`.
 
-use super::{Payload, append, derive_id};
-use crate::cli::{CliError, Context, Format};
+use super::{DefineArgs, FormatArgs, append};
+use crate::cli::{CliError, Context};
 use std::io::Write;
 
 /// Register the political bodies of an organisation.
@@ -25,37 +25,23 @@ enum Command {
 /// It prints `appended <seq> <hash> at <time>` and `id: upplands-bro.sn`.
 #[derive(Debug, clap::Args)]
 struct Add {
-    /// The body's id; default: `<organisation>.<abbreviation>` (printed).
-    #[arg(long)]
-    id: Option<String>,
-    /// The organisation it belongs to.
-    #[arg(long, visible_alias = "org")]
-    organisation: String,
-    /// Its name, e.g. "Kommunfullmäktige".
-    #[arg(long)]
-    name: String,
+    /// --id (default `<organisation>.<abbreviation>`), --organisation, --name (e.g.
+    /// "Kommunfullmäktige").
+    #[command(flatten)]
+    def: DefineArgs,
     /// The abbreviation its decisions are cited with, e.g. KF in "KF 2020-10-19 § 147".
     #[arg(long)]
     abbreviation: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let session = super::open(ctx)?;
     let Command::Add(a) = args.command;
-    let id = match a.id {
-        Some(id) => id,
-        None => {
-            let short = a.abbreviation.as_deref().unwrap_or(&a.name);
-            derive_id(&session, &a.organisation, short)
-        }
-    };
-    let payload = Payload::default()
-        .put("id", id.as_str())
-        .put("organisation", a.organisation)
-        .put("name", a.name)
-        .opt("abbreviation", a.abbreviation);
+    let short = a.abbreviation.as_deref().unwrap_or(&a.def.name);
+    let id = a.def.id_from(&session, short);
+    let payload = a.def.payload(&id).opt("abbreviation", a.abbreviation);
     let kind = "body.registered";
-    append(session, ctx, kind, payload, Some(&id), a.format, out)
+    append(session, ctx, kind, payload, Some(&id), a.format.format, out)
 }

@@ -1,7 +1,7 @@
 //! `malbok follow-up add`: `follow_up.defined`.
 
-use super::{Payload, append, derive_id};
-use crate::cli::{CliError, Context, Format};
+use super::{DefineArgs, FormatArgs, append};
+use crate::cli::{CliError, Context};
 use std::io::Write;
 
 /// Define the occasions at which goals are followed up.
@@ -26,38 +26,28 @@ enum Command {
 /// It prints `appended 59 <hash> at <time>` and `id: ekero.delar-2021`.
 #[derive(Debug, clap::Args)]
 struct Add {
-    /// The follow-up's id; default: derived from --organisation and --name (printed).
-    #[arg(long)]
-    id: Option<String>,
-    /// The organisation.
-    #[arg(long, visible_alias = "org")]
-    organisation: String,
-    /// Its name, e.g. "Delår 2021", "Årsredovisning 2021".
-    #[arg(long)]
-    name: String,
+    /// --id, --organisation, --name (e.g. "Delår 2021", "Årsredovisning 2021").
+    #[command(flatten)]
+    def: DefineArgs,
     /// interim or annual.
     #[arg(long)]
     kind: String,
     /// The cut-off date, YYYY-MM-DD.
     #[arg(long)]
     cut_off: String,
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let session = super::open(ctx)?;
     let Command::Add(a) = args.command;
-    let id = match a.id {
-        Some(id) => id,
-        None => derive_id(&session, &a.organisation, &a.name),
-    };
-    let payload = Payload::default()
-        .put("id", id.as_str())
-        .put("organisation", a.organisation)
-        .put("name", a.name)
+    let id = a.def.id_from(&session, &a.def.name);
+    let payload = a
+        .def
+        .payload(&id)
         .put("kind", a.kind)
         .put("cut_off", a.cut_off);
     let kind = "follow_up.defined";
-    append(session, ctx, kind, payload, Some(&id), a.format, out)
+    append(session, ctx, kind, payload, Some(&id), a.format.format, out)
 }

@@ -1,7 +1,7 @@
 //! `malbok method add`: `method.defined`.
 
-use super::{BasisArgs, Payload, append, derive_id};
-use crate::cli::{CliError, Context, Format};
+use super::{BasisArgs, DefineArgs, FormatArgs, Payload, append};
+use crate::cli::{CliError, Context};
 use crate::import::InputError;
 use serde_json::Value;
 use std::io::Write;
@@ -28,18 +28,12 @@ enum Command {
 /// It prints `appended <seq> <hash> at <time>` and `id: upplands-bro.index-for-maluppfyllelse`.
 #[derive(Debug, clap::Args)]
 struct Add {
-    /// The method's id; default: derived from --organisation and --name (printed).
-    #[arg(long)]
-    id: Option<String>,
-    /// The organisation that uses it.
-    #[arg(long, visible_alias = "org")]
-    organisation: String,
+    /// --id, --organisation (that uses it), --name.
+    #[command(flatten)]
+    def: DefineArgs,
     /// The scale whose grades it scores.
     #[arg(long)]
     scale: String,
-    /// Its name.
-    #[arg(long)]
-    name: String,
     /// From when it applies, YYYY-MM-DD: a report uses the method in force at its cut-off.
     #[arg(long)]
     effective: String,
@@ -63,8 +57,8 @@ struct Add {
     definition: Option<String>,
     #[command(flatten)]
     basis: BasisArgs,
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 /// Reads `CODE=NUMBER` pairs into `{"grade": CODE, <key>: NUMBER}` objects.
@@ -95,15 +89,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         .opt("decimals", a.index_decimals)
         .opt("rounding", a.index_rounding);
     let session = super::open(ctx)?;
-    let id = match a.id {
-        Some(id) => id,
-        None => derive_id(&session, &a.organisation, &a.name),
-    };
-    let payload = Payload::default()
-        .put("id", id.as_str())
-        .put("organisation", a.organisation)
+    let id = a.def.id_from(&session, &a.def.name);
+    let payload = a
+        .def
+        .payload(&id)
         .put("scale", a.scale)
-        .put("name", a.name)
         .put("effective", a.effective)
         .put("scores", scores)
         .put("goal_grades", goal_grades)
@@ -116,7 +106,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
         "method.defined",
         payload,
         Some(&id),
-        a.format,
+        a.format.format,
         out,
     )
 }

@@ -1,5 +1,5 @@
 //! Commands for people: `organisation`, `body`, `plan`, `scale`, `method`, `goal`,
-//! `indicator`, `target`, `reading`, `assess`, `follow-up`.
+//! `indicator`, `target`, `reading`, `assess`, `follow-up`, `template`, `summary`.
 //!
 //! Each builds one event from flags named after its payload fields (`--follow-up` for
 //! `follow_up`) and appends it through the same checks as `import` (`new_event`, then
@@ -16,7 +16,9 @@ pub mod organisation;
 pub mod plan;
 pub mod reading;
 pub mod scale;
+pub mod summary;
 pub mod target;
+pub mod template;
 
 use super::{CliError, Context, Format};
 use crate::domain::{Direction, Id};
@@ -58,6 +60,73 @@ impl Payload {
             return self;
         }
         self.put(key, Value::Object(inner.0))
+    }
+}
+
+/// `--id`, `--organisation` and `--name` of a command that defines something of an
+/// organisation (a body, a method, a follow-up, a template).
+#[derive(Debug, clap::Args)]
+struct DefineArgs {
+    /// Its id; default: derived from --organisation and --name (printed).
+    #[arg(long)]
+    id: Option<String>,
+    /// The organisation it belongs to.
+    #[arg(long, visible_alias = "org")]
+    organisation: String,
+    /// Its name, verbatim.
+    #[arg(long)]
+    name: String,
+}
+
+impl DefineArgs {
+    /// The given `--id`, or one derived from `short` (the name or an abbreviation).
+    fn id_from(&self, session: &Session, short: &str) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => derive_id(session, &self.organisation, short),
+        }
+    }
+
+    /// `id`, `organisation` and `name`, in the catalogue's order.
+    fn payload(self, id: &str) -> Payload {
+        Payload::default()
+            .put("id", id)
+            .put("organisation", self.organisation)
+            .put("name", self.name)
+    }
+}
+
+/// `--format`: what a command for people prints about its append.
+#[derive(Debug, clap::Args)]
+struct FormatArgs {
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// Reads `CODE=N` pairs (goals per grade) into `{"grade": CODE, "count": N}` objects; `flag`
+/// names the refused one (`--count #2`).
+fn counts(flag: &str, texts: &[String]) -> Result<Vec<Value>, InputError> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| count(&format!("{flag} #{}", i + 1), text))
+        .collect()
+}
+
+/// One `CODE=N` pair (see `counts`).
+fn count(flag: &str, text: &str) -> Result<Value, InputError> {
+    let parsed = text
+        .split_once('=')
+        .and_then(|(code, n)| Some((code.trim(), n.trim().parse::<u64>().ok()?)))
+        .filter(|(code, _)| !code.is_empty());
+    match parsed {
+        Some((code, n)) => Ok(serde_json::json!({"grade": code, "count": n})),
+        None => Err(InputError::new(
+            flag,
+            None,
+            None,
+            format!("{text:?} is not CODE=COUNT with a whole number, e.g. uppnatt=12"),
+        )),
     }
 }
 
@@ -163,84 +232,12 @@ fn open(ctx: &Context) -> Result<Session, CliError> {
     })
 }
 
-/// Reads a target level as people write it: a name, then the threshold part, which starts at
-/// a colon ("På rätt väg: minst 70"), at a comparison sign ("Uppnått ≥ 90", "Uppnått 2023 >= 80")
-/// or at a comparison word ("Uppnått minst 90"); just a name ("Uppnått") names a level with no
-/// number. The threshold part is read with the indicator's `direction` (`parse_threshold`), and
-/// what cannot be read is refused naming `--level`, never stored as a name.
+/// Reads a target level as people write it (`crate::import::csv::level`); what cannot be read
+/// is refused naming `--level`, never stored as a name.
 fn level(text: &str, direction: Direction, contrary: bool) -> Result<Value, CliError> {
-    let refuse = |why: String| -> CliError {
+    crate::import::csv::level(text, direction, contrary).map_err(|why| {
         crate::projection::Error::from(InputError::new("--level", None, None, why)).into()
-    };
-    let (name, threshold) = split_level(text);
-    if name.is_empty() {
-        return Err(refuse(format!(
-            "`{text}` has no level name; write it as e.g. \"Uppnått ≥ 90\" or \"På rätt väg: \
-             minst 70\""
-        )));
-    }
-    let Some(threshold) = threshold else {
-        return Ok(serde_json::json!({ "name": name }));
-    };
-    let (comparison, value) = crate::domain::parse_threshold(threshold, direction, contrary)
-        .map_err(|why| {
-            refuse(format!(
-                "level `{text}`: {why}; a whole level reads e.g. \"Uppnått ≥ 90\" or \"På rätt \
-                 väg: minst 70\""
-            ))
-        })?;
-    Ok(serde_json::json!({
-        "name": name,
-        "comparison": comparison.as_str(),
-        "threshold": value.to_string(),
-    }))
-}
-
-/// A level's name and its threshold part, if any (see `level`).
-fn split_level(text: &str) -> (&str, Option<&str>) {
-    if let Some((name, rest)) = text.split_once(':') {
-        return (name.trim(), Some(rest.trim()));
-    }
-    if let Some(at) = text.find(['<', '>', '=', '≥', '≤']) {
-        return (text[..at].trim(), Some(text[at..].trim()));
-    }
-    // A comparison word standing alone after the name: "Uppnått minst 90".
-    const WORDS: &[&str] = &[
-        "minst",
-        "lägst",
-        "åtminstone",
-        "högst",
-        "maximalt",
-        "max",
-        "mer än",
-        "fler än",
-        "över",
-        "mindre än",
-        "färre än",
-        "under",
-        "exakt",
-    ];
-    let lower = text.to_lowercase();
-    // Lower-casing keeps byte offsets only for text whose case changes keep their length; the
-    // search is done only then, else the text is a name.
-    if lower.len() == text.len() {
-        let at = WORDS
-            .iter()
-            .filter_map(|w| {
-                lower.match_indices(w).find_map(|(i, _)| {
-                    let before = lower[..i].chars().next_back();
-                    let after = lower[i + w.len()..].chars().next();
-                    (before.is_some_and(char::is_whitespace)
-                        && after.is_some_and(|c| c.is_whitespace() || c.is_ascii_digit()))
-                    .then_some(i)
-                })
-            })
-            .min();
-        if let Some(at) = at {
-            return (text[..at].trim(), Some(text[at..].trim()));
-        }
-    }
-    (text.trim(), None)
+    })
 }
 
 /// The direction of an indicator as the ledger knows it now, for reading its target levels;
@@ -319,11 +316,16 @@ fn flag_of(field: &str) -> (String, Option<String>) {
         "source" => (flag(&format!("source_{}", first(below))), None),
         "bodies" => ("--body".into(), None),
         "index" if !below.is_empty() => (flag(&format!("index_{}", first(below))), None),
-        "levels" | "grades" | "scores" | "goal_grades" => {
+        "levels" | "grades" | "scores" | "goal_grades" | "counts" | "columns" | "sections"
+        | "rollups" => {
             let singular = match name {
                 "levels" => "--level",
                 "grades" => "--grade",
                 "scores" => "--score",
+                "counts" => "--count",
+                "columns" => "--column",
+                "sections" => "--section",
+                "rollups" => "--rollup",
                 _ => "--goal-grade",
             };
             // `[1].threshold`: the second --level, its threshold.
@@ -355,6 +357,7 @@ const COMMAND_OF_KIND: &[(&str, &str)] = &[
     ("scale.defined", "malbok scale add"),
     ("follow_up.defined", "malbok follow-up add"),
     ("method.defined", "malbok method add"),
+    ("template.defined", "malbok template add"),
     ("reading.corrected", "malbok reading correct"),
     ("reading.recorded", "malbok reading add"),
 ];

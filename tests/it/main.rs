@@ -23,3 +23,4 @@ mod reliability;
 mod report;
 mod shape;
 mod tamper;
+mod trend;

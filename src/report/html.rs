@@ -5,8 +5,9 @@
 //! exact decimals rounded to one decimal, never floats.
 
 use super::render::{
-    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, index_words,
-    legend_line, results_table, source_sentence, trend_rows, value_with_unit, verdicts,
+    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, forecast_rows,
+    index_words, legend_line, method_rows, method_terms, results_table, source_sentence,
+    trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
 use crate::domain::Section;
@@ -414,16 +415,7 @@ pub fn render(r: &Report) -> String {
             c.method_seq,
             m.effective
         );
-        let scores: Vec<String> = m
-            .scores
-            .iter()
-            .map(|s| format!("{} = {}", esc(s.grade.as_str()), num(&s.score.to_string())))
-            .collect();
-        let grades: Vec<String> = m
-            .goal_grades
-            .iter()
-            .map(|g| format!("{} från {}", esc(g.grade.as_str()), num(&g.min.to_string())))
-            .collect();
+        let (scores, grades) = method_terms(c, esc);
         let index = match &m.index {
             Some(rule) => {
                 let words = index_words(rule);
@@ -454,17 +446,15 @@ pub fn render(r: &Report) -> String {
             "<table class=\"metod\">\n<thead><tr><th>Mål</th><th class=\"tal\">Medelpoäng</th>\
              <th>Beräknat</th><th>Publicerat</th></tr></thead>\n<tbody>"
         );
-        for (goal, result) in r.goals.iter().zip(&c.goals) {
-            let published = goal.published.as_ref().map(|g| &g.code);
-            let differs = result.grade.as_ref() != published;
+        for (row, differs) in method_rows(r, lines) {
             let _ = writeln!(
                 out,
                 "<tr{}><td>{}</td><td class=\"tal\">{}</td><td>{}</td><td>{}</td></tr>",
                 if differs { " class=\"avvikelse\"" } else { "" },
-                esc(goal.id.as_str()),
-                esc(result.mean.as_deref().unwrap_or("–")),
-                esc(result.grade.as_ref().map_or("–", |g| g.as_str())),
-                esc(published.map_or("–", |g| g.as_str()))
+                row[0],
+                row[1],
+                row[2],
+                row[3]
             );
         }
         let _ = writeln!(out, "</tbody>\n</table>");
@@ -488,25 +478,15 @@ pub fn render(r: &Report) -> String {
              <th></th></tr></thead>\n<tbody>",
             esc(&f.interim.name)
         );
-        let show = |g: &Option<GradeView>| {
-            g.as_ref().map_or("–".to_string(), |g| match &g.symbol {
-                Some(s) => format!("{} {}", esc(s), esc(&g.label)),
-                None => esc(&g.label),
-            })
-        };
-        for row in &f.goals {
+        for (row, differs) in forecast_rows(f, lines) {
             let _ = writeln!(
                 out,
                 "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                if row.differs {
-                    " class=\"avvikelse\""
-                } else {
-                    ""
-                },
-                esc(row.goal.as_str()),
-                show(&row.forecast),
-                show(&row.outcome),
-                if row.differs {
+                if differs { " class=\"avvikelse\"" } else { "" },
+                row[0],
+                row[1],
+                row[2],
+                if differs {
                     "<span class=\"avviker\">avviker</span>"
                 } else {
                     ""

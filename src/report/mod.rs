@@ -100,6 +100,9 @@ pub struct Forecast {
 pub struct ForecastRow {
     pub goal: Id,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<GradeView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<GradeView>,
@@ -231,6 +234,8 @@ fn forecast(
                 matches!((&forecast, &g.published), (Some(f), Some(o)) if f.code != o.code);
             ForecastRow {
                 goal: g.id.clone(),
+                number: g.number.clone(),
+                text: g.text.clone(),
                 forecast,
                 outcome: g.published.clone(),
                 differs,
@@ -660,7 +665,18 @@ pub fn build(
         index: s.def.index.map(|i| i.to_string()),
         seq: s.prov.seq,
     });
-    let computed = method_in_force(state, org, cut_off).map(|m| compute(m, &goals));
+    let computed = method_in_force(state, org, cut_off).map(|m| {
+        let mut c = compute(m, &goals);
+        c.grades = state.scales.get(&m.def.scale).map_or_else(Vec::new, |sc| {
+            sc.def
+                .grades
+                .iter()
+                .chain(&sc.def.not_assessable)
+                .filter_map(|g| grade_on(state, &sc.def.id, &g.code))
+                .collect()
+        });
+        c
+    });
 
     let mut disagreements = Vec::new();
     if let Some(c) = &computed {

@@ -10,7 +10,7 @@ use super::render::{
     trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
-use crate::domain::Section;
+use crate::domain::{ColumnKind, Section};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -102,64 +102,38 @@ pub fn render(r: &Report) -> String {
         esc(&r.follow_up.name)
     );
 
-    if r.shows(Section::Results) && r.template.is_some() {
-        // The organisation's own columns, from the one walker the Markdown uses.
-        let table = results_table(r, lines);
+    if r.shows(Section::Results) {
+        // The organisation's columns (or the default ones), from the one walker the Markdown
+        // uses; as published, a goal's cell spans its indicators' rows.
+        let table = results_table(r, lines, |g| {
+            format!(
+                "<span class=\"symbol\" title=\"{}\">{}</span>",
+                esc(&g.label),
+                symbol(g)
+            )
+        });
         let _ = writeln!(
             out,
             "\n<h2>Resultat av periodens uppföljning</h2>\n<table class=\"resultat\">\n<thead><tr><th>{}</th></tr></thead>\n<tbody>",
             table.head.join("</th><th>")
         );
-        for (cells, _) in &table.rows {
-            let _ = writeln!(out, "<tr><td>{}</td></tr>", cells.join("</td><td>"));
-        }
-        let _ = writeln!(out, "</tbody>\n</table>");
-    } else if r.shows(Section::Results) {
-        // The table as published: the goal cell spans its indicators' rows.
-        let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
-        let _ = writeln!(
-            out,
-            "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
-         <th>Tidpunkter</th><th>Kommentar</th></tr></thead>\n<tbody>"
-        );
-        for goal in &r.goals {
-            let goal_text = match &goal.number {
-                Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
-                None => lines(&goal.text),
-            };
-            if goal.indicators.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
-                );
-            }
-            for (i, ind) in goal.indicators.iter().enumerate() {
-                let goal_cell = if i == 0 {
-                    format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
-                } else {
-                    String::new()
-                };
-                let grade = ind.grade.as_ref().map_or(String::new(), |g| {
-                    format!(
-                        "<span class=\"symbol\" title=\"{}\">{}</span> ",
-                        esc(&g.label),
-                        symbol(g)
-                    )
-                });
-                let _ = writeln!(
-                    out,
-                    "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
-                    lines(&ind.text),
-                    ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                    match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
-                        (Some(reason), None) =>
-                            format!("<em>Kan inte mätas:</em> {}", lines(reason)),
-                        (Some(reason), Some(c)) =>
-                            format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
-                        (None, c) => c.unwrap_or_default(),
+        for row in &table.rows {
+            let mut tr = String::from("<tr>");
+            for (cell, kind) in row.cells.iter().zip(&table.kinds) {
+                match (kind, row.span) {
+                    (ColumnKind::Goal, None) => continue,
+                    (ColumnKind::Goal, Some(n)) if n > 1 => {
+                        let _ = write!(tr, "<td rowspan=\"{n}\">{cell}</td>");
                     }
-                );
+                    (ColumnKind::Deadline, _) => {
+                        let _ = write!(tr, "<td class=\"datum\">{cell}</td>");
+                    }
+                    _ => {
+                        let _ = write!(tr, "<td>{cell}</td>");
+                    }
+                }
             }
+            let _ = writeln!(out, "{tr}</tr>");
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }

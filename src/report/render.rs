@@ -446,7 +446,11 @@ pub(super) fn legend_line(r: &Report, escape: fn(&str) -> String) -> String {
 /// The results table, walked once for every renderer: the template's columns, or the default
 /// Nämndmål · Indikator · Tidpunkter · Kommentar. Each row says whether it is a goal without
 /// indicators.
-pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTable {
+pub(super) fn results_table(
+    r: &Report,
+    escape: fn(&str) -> String,
+    symbol: fn(&super::GradeView) -> String,
+) -> ResultsTable {
     use crate::domain::{ColumnKind, TemplateColumn};
     use chrono::Datelike;
     let default = [
@@ -468,12 +472,17 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
         (year - n + 1)..=year
     };
     let mut head = Vec::new();
+    let mut kinds = Vec::new();
     for c in columns {
         match c.kind {
             ColumnKind::Outcomes => {
                 head.extend(years(c).map(|y| format!("{} {y}", escape(&c.label))));
+                kinds.extend(years(c).map(|_| c.kind));
             }
-            _ => head.push(escape(&c.label)),
+            _ => {
+                head.push(escape(&c.label));
+                kinds.push(c.kind);
+            }
         }
     }
     let grade_column = columns.iter().any(|c| c.kind == ColumnKind::Grade);
@@ -488,7 +497,11 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
             if let Some(at) = columns.iter().position(|c| c.kind == ColumnKind::Goal) {
                 cells[at.min(head.len() - 1)] = goal_text.clone();
             }
-            rows.push((cells, true));
+            rows.push(ResultsRow {
+                cells,
+                goal_only: true,
+                span: Some(1),
+            });
         }
         for (i, ind) in goal.indicators.iter().enumerate() {
             let mut cells = Vec::new();
@@ -504,7 +517,7 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
                             .grade
                             .as_ref()
                             .filter(|_| !grade_column)
-                            .map(|g| escape(g.symbol.as_deref().unwrap_or(&g.label)) + " ")
+                            .map(|g| symbol(g) + " ")
                             .unwrap_or_default();
                         cells.push(format!("{symbol}{}", escape(&ind.text)));
                     }
@@ -548,16 +561,31 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
                     }
                 }
             }
-            rows.push((cells, false));
+            rows.push(ResultsRow {
+                cells,
+                goal_only: false,
+                span: (i == 0).then_some(goal.indicators.len()),
+            });
         }
     }
-    ResultsTable { head, rows }
+    ResultsTable { head, kinds, rows }
 }
 
-/// The results table's headings and rows (cells, and whether the row is a goal alone).
+/// The results table's headings, the kind of each column, and its rows.
 pub(super) struct ResultsTable {
     pub head: Vec<String>,
-    pub rows: Vec<(Vec<String>, bool)>,
+    pub kinds: Vec<crate::domain::ColumnKind>,
+    pub rows: Vec<ResultsRow>,
+}
+
+/// One row of the results table.
+pub(super) struct ResultsRow {
+    pub cells: Vec<String>,
+    /// A goal without indicators.
+    pub goal_only: bool,
+    /// On a goal's first row, how many rows the goal spans; `None` on the rows after it,
+    /// whose goal cell is empty.
+    pub span: Option<usize>,
 }
 
 /// A trend in words.
@@ -725,10 +753,13 @@ fn markdown(r: &Report) -> String {
 
     if r.shows(Section::Results) {
         let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
-        let table = results_table(r, md);
+        let table = results_table(r, md, |g| md(g.symbol.as_deref().unwrap_or(&g.label)));
         let _ = writeln!(out, "| {} |", table.head.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
-        for (cells, goal_only) in &table.rows {
+        for super::render::ResultsRow {
+            cells, goal_only, ..
+        } in &table.rows
+        {
             if *goal_only {
                 let first = cells.first().map_or("", |c| c.as_str());
                 let _ = writeln!(out, "| {first} |{}", " |".repeat(cells.len() - 1));

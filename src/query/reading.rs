@@ -180,26 +180,6 @@ impl<'a> Reader<'a> {
         levels: Option<&[Level]>,
         judged: Option<Trend>,
     ) -> Option<TrendView> {
-        let mut view = self.compare(ind, direction, levels, judged)?;
-        view.drawn =
-            self.scale
-                .and_then(|sc| sc.def.trend.as_ref())
-                .map(|d| match view.direction {
-                    TrendDirection::Improved => d.improved.clone(),
-                    TrendDirection::Unchanged => d.unchanged.clone(),
-                    TrendDirection::Worse => d.worse.clone(),
-                    TrendDirection::NotComputable => d.not_computable.clone(),
-                });
-        Some(view)
-    }
-
-    fn compare(
-        &self,
-        ind: &Indicator,
-        direction: Direction,
-        levels: Option<&[Level]>,
-        judged: Option<Trend>,
-    ) -> Option<TrendView> {
         let readings = self.readings(ind);
         let latest = readings.iter().max_by_key(|r| (r.period.to, r.prov.seq));
         if latest.is_none() && judged.is_none() {
@@ -216,7 +196,7 @@ impl<'a> Reader<'a> {
             }),
             previous: None,
             judged,
-            drawn: None,
+            drawn: self.drawn(TrendDirection::NotComputable),
         };
         let Some(latest) = latest else {
             return Some(not_computable);
@@ -275,7 +255,18 @@ impl<'a> Reader<'a> {
                 period_to: before_to,
             }),
             judged,
-            drawn: None,
+            drawn: self.drawn(direction),
+        })
+    }
+
+    /// How the organisation's scale draws `direction` (an arrow, a colour name), when it says.
+    fn drawn(&self, direction: TrendDirection) -> Option<String> {
+        let d = self.scale?.def.trend.as_ref()?;
+        Some(match direction {
+            TrendDirection::Improved => d.improved.clone(),
+            TrendDirection::Unchanged => d.unchanged.clone(),
+            TrendDirection::Worse => d.worse.clone(),
+            TrendDirection::NotComputable => d.not_computable.clone(),
         })
     }
 }

@@ -115,7 +115,13 @@ pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
             .iter()
             .filter_map(|i| match def.input {
                 Some(GradeInput::Computed) => i.computed_grade.as_ref(),
-                Some(GradeInput::Judged) | None => i.grade.as_ref(),
+                // An indicator the body left ungraded because it could not be measured counts
+                // as the grade the scale names for "kan inte mätas", as status and the
+                // attainment table count it.
+                Some(GradeInput::Judged) | None => i.grade.as_ref().or(i
+                    .computed_grade
+                    .as_ref()
+                    .filter(|_| i.not_measurable.is_some())),
             })
             .filter(|g| g.scale == def.scale)
             .filter_map(|g| score(&g.code))

@@ -440,3 +440,20 @@ fn the_method_and_forecast_tables_show_texts_and_the_scales_labels_in_every_form
         "{csv}"
     );
 }
+
+#[test]
+fn a_method_of_judged_grades_counts_an_ungraded_not_measurable_indicator_as_the_scale_says() {
+    let env = TestEnv::new();
+    env.init();
+    let judged = FOLDING.replace(r#""input":"computed""#, r#""input":"judged""#);
+    let file = env.write("nm.jsonl", judged.as_bytes());
+    env.run(&["import", file.to_str().expect("utf-8 path")]);
+    let md = report(&env, "nm", "md");
+    // No judged grade, and the reading could not be measured: "gul", as status says.
+    assert!(md.contains("| 1. Ett mål | 1/2 | ◐ Gul | – |"), "{md}");
+    let status = env.run(&["status", "--at", "2021-08-31", "--org", "nm"]);
+    assert!(
+        status.contains("    computed: not measurable, grade ◐ Gul\n"),
+        "{status}"
+    );
+}

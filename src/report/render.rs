@@ -1067,6 +1067,7 @@ fn csv(r: &Report) -> Vec<u8> {
         "målets_grad_text",
         "beräknad_grad_text",
         "grad_text",
+        "beräknad_indikatorgrad",
     ];
     // A `källa` column only when a reading shown comes from a source the report must name
     // (Kolada), so reports without one keep their columns.
@@ -1112,6 +1113,7 @@ fn csv(r: &Report) -> Vec<u8> {
                 &published_text,
                 &computed_text,
                 &ind.grade.as_ref().map_or(String::new(), text),
+                &ind.computed_grade.as_ref().map_or(String::new(), text),
             ];
             let source = ind.readings.last().and_then(|p| p.source.as_deref());
             let mut record = record.to_vec();

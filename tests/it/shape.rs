@@ -431,12 +431,18 @@ fn the_method_and_forecast_tables_show_texts_and_the_scales_labels_in_every_form
     let csv = run("csv");
     let header = csv.lines().next().expect("header");
     assert!(
-        header.ends_with(",målets_grad_text,beräknad_grad_text,grad_text"),
+        header.ends_with(",målets_grad_text,beräknad_grad_text,grad_text,beräknad_indikatorgrad"),
         "{header}"
     );
     assert!(
         csv.lines()
             .any(|l| l.starts_with("ekero.sn.2019.m07,") && l.contains(",● Uppnått,")),
+        "{csv}"
+    );
+    // The indicator's computed attainment: 87 % against "minst 90 %".
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("ekero.sn.2019.m07,") && l.ends_with(",○ Ej uppnått")),
         "{csv}"
     );
 }

@@ -246,6 +246,8 @@ pub struct AssessmentView {
 pub fn status(state: &State, at: NaiveDate, filter: &StatusFilter) -> StatusView {
     let at = Date(at);
     let mut goals = Vec::new();
+    // One reader per organisation: finding its scale and template scans every one.
+    let mut readers: BTreeMap<&Id, Reader<'_>> = BTreeMap::new();
     for goal in state.goals.values() {
         if goal.retired.as_ref().is_some_and(|r| r.effective <= at) {
             continue;
@@ -277,7 +279,9 @@ pub fn status(state: &State, at: NaiveDate, filter: &StatusFilter) -> StatusView
         }
         // Read as the organisation's reports read it: its scale, and templates for any kind
         // of follow-up.
-        let reader = Reader::new(state, organisation, at, None);
+        let reader = *readers
+            .entry(organisation)
+            .or_insert_with(|| Reader::new(state, organisation, at, None));
         let indicators = goal
             .indicators
             .iter()

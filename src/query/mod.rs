@@ -2,8 +2,10 @@
 //! renderer. "As known at ledger position S" is the caller's: replay events with `seq <= S`.
 
 mod history;
+mod reading;
 mod status;
 
 pub use crate::domain::subjects;
 pub use history::*;
+pub use reading::*;
 pub use status::*;

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::reading::{Reader, TrendBasis, TrendDirection, TrendView};
 use crate::domain::{
     Basis, Comparison, Date, Dec, Direction, Grade, Id, Indicator, Level, Outcome, Prov,
     ReadingSource, State, Trend, Unit, in_force,
@@ -195,12 +196,13 @@ pub struct IndicatorStatus {
     /// The latest reading for a period ending on or before the date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reading: Option<ReadingView>,
-    /// The reading before that, for comparison.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_reading: Option<ReadingView>,
-    /// Attainment and trend computed from the reading and the target.
+    /// Attainment computed from the reading and the target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<Computed>,
+    /// The reading compared with the comparable one a year earlier, read through the
+    /// direction (direction `not_computable` when nothing is comparable); as reports show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendView>,
     /// Latest assessment per body.
     pub assessments: Vec<AssessmentView>,
     /// The reason, when this comes from an interpretation rather than a cited fact.
@@ -283,9 +285,13 @@ pub struct Computed {
     /// The most ambitious level met, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reached: Option<String>,
-    /// Trend from the previous reading and the indicator's direction.
+    /// The organisation's scale the grade is on.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trend: Option<Trend>,
+    pub scale: Option<Id>,
+    /// The grade reading and target give on that scale, as reports compute it; for a reading
+    /// that could not be measured, the grade the scale says "kan inte mätas" counts as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
 }
 
 /// One level compared with the reading.
@@ -338,6 +344,8 @@ pub struct AssessmentView {
 pub fn status(state: &State, at: NaiveDate, filter: &StatusFilter) -> StatusView {
     let at = Date(at);
     let mut goals = Vec::new();
+    // One reader per organisation: finding its scale and template scans every one.
+    let mut readers: BTreeMap<&Id, Reader<'_>> = BTreeMap::new();
     for goal in state.goals.values() {
         if goal.retired.as_ref().is_some_and(|r| r.effective <= at) {
             continue;
@@ -367,11 +375,16 @@ pub fn status(state: &State, at: NaiveDate, filter: &StatusFilter) -> StatusView
         {
             continue;
         }
+        // Read as the organisation's reports read it: its scale, and templates for any kind
+        // of follow-up.
+        let reader = *readers
+            .entry(organisation)
+            .or_insert_with(|| Reader::new(state, organisation, at, None));
         let indicators = goal
             .indicators
             .iter()
             .filter_map(|id| state.indicators.get(id))
-            .filter_map(|ind| indicator_status(state, ind, at))
+            .filter_map(|ind| indicator_status(&reader, ind))
             .collect();
         goals.push(GoalStatus {
             id: goal.id.clone(),
@@ -434,7 +447,8 @@ fn is_or_refines(state: &State, id: &Id, wanted: &str) -> bool {
     false
 }
 
-fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<IndicatorStatus> {
+fn indicator_status(reader: &Reader<'_>, ind: &Indicator) -> Option<IndicatorStatus> {
+    let (state, at) = (reader.state, reader.at);
     if ind.retired.as_ref().is_some_and(|r| r.effective <= at) {
         return None;
     }
@@ -459,22 +473,17 @@ fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<Indicato
             prov: v.prov.clone(),
             interpretation: reason(&v.prov),
         });
-    // Readings for periods that ended by `at`, latest period first.
-    let mut readings: Vec<(u64, &crate::domain::Reading)> = ind
-        .readings
-        .iter()
-        .filter_map(|s| state.readings.get(s).map(|r| (*s, r)))
-        .filter(|(_, r)| r.period.to <= at)
-        .collect();
-    readings.sort_by_key(|(s, r)| std::cmp::Reverse((r.period.to, r.period.from, *s)));
-    let reading = readings.first().map(|(s, r)| reading_view(*s, r));
-    let previous_reading = readings.get(1).map(|(s, r)| reading_view(*s, r));
+    // The latest reading by `at`, chosen as reports choose it.
+    let reading = reader.latest(ind).map(|r| reading_view(r.prov.seq, r));
+    let levels = target.as_ref().map(|t| t.levels.as_slice());
+    let grade = reader.attainment(ind, levels).cloned();
     let computed = computed(
-        version.direction,
         target.as_ref(),
         reading.as_ref(),
-        previous_reading.as_ref(),
+        reader.scale.map(|s| &s.def.id),
+        grade,
     );
+    let trend = reader.trend(ind, version.direction, levels, None);
     Some(IndicatorStatus {
         id: ind.id.clone(),
         text: version.text.clone(),
@@ -486,8 +495,8 @@ fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<Indicato
         version: version.prov.clone(),
         target,
         reading,
-        previous_reading,
         computed,
+        trend,
         assessments: latest_assessments(state, &ind.assessments, at),
         interpretation: reason(&version.prov),
     })
@@ -601,18 +610,18 @@ fn reading_view(seq: u64, r: &crate::domain::Reading) -> ReadingView {
 }
 
 fn computed(
-    direction: Direction,
     target: Option<&TargetView>,
     reading: Option<&ReadingView>,
-    previous: Option<&ReadingView>,
+    scale: Option<&Id>,
+    grade: Option<Grade>,
 ) -> Option<Computed> {
-    let value = reading?.value?;
+    let value = reading.and_then(|r| r.value);
     let levels: Vec<LevelResult> = target
         .map(|t| t.levels.as_slice())
         .unwrap_or_default()
         .iter()
         .filter_map(|l| {
-            let (comparison, threshold) = (l.comparison?, l.threshold?);
+            let (value, comparison, threshold) = (value?, l.comparison?, l.threshold?);
             Some(LevelResult {
                 name: l.name.clone(),
                 comparison,
@@ -621,24 +630,15 @@ fn computed(
             })
         })
         .collect();
-    let reached = levels.iter().rev().find(|l| l.met).map(|l| l.name.clone());
-    let trend = previous.and_then(|p| p.value).and_then(|prev| {
-        let up = value > prev;
-        let down = value < prev;
-        match direction {
-            Direction::Reach => None,
-            _ if !up && !down => Some(Trend::Unchanged),
-            Direction::Increase => Some(if up { Trend::Improved } else { Trend::Worse }),
-            Direction::Decrease => Some(if down { Trend::Improved } else { Trend::Worse }),
-        }
-    });
-    if levels.is_empty() && trend.is_none() {
+    if levels.is_empty() && grade.is_none() {
         return None;
     }
+    let reached = levels.iter().rev().find(|l| l.met).map(|l| l.name.clone());
     Some(Computed {
         levels,
         reached,
-        trend,
+        scale: grade.as_ref().and(scale.cloned()),
+        grade,
     })
 }
 
@@ -850,6 +850,37 @@ fn write_activity(out: &mut String, a: &ActivityView) {
     }
 }
 
+/// "trend improved: 75 (to 2021-08-31) against last year's outcome 21 (to 2020-12-31)".
+fn write_trend(out: &mut String, t: &TrendView) {
+    let drawn = t
+        .drawn
+        .as_ref()
+        .map(|d| format!("{d} "))
+        .unwrap_or_default();
+    let _ = write!(out, "    trend {drawn}{}", t.direction);
+    match (&t.current, &t.previous, t.basis) {
+        (Some(now), Some(before), Some(basis)) => {
+            let basis = match basis {
+                TrendBasis::SamePeriodLastYear => "the same period a year earlier",
+                TrendBasis::LastYearOutcome => "last year's outcome",
+            };
+            let _ = write!(
+                out,
+                ": {} (to {}) against {basis} {} (to {})",
+                now.value, now.period_to, before.value, before.period_to
+            );
+        }
+        (None, _, _) if t.direction == TrendDirection::NotComputable => {
+            let _ = write!(out, ": the latest reading has no value");
+        }
+        (Some(_), None, _) => {
+            let _ = write!(out, ": nothing comparable a year earlier");
+        }
+        _ => {}
+    }
+    let _ = writeln!(out);
+}
+
 /// Renders a status view as plain text for people.
 pub fn render_status_text(view: &StatusView) -> String {
     let mut out = String::new();
@@ -963,13 +994,21 @@ pub fn render_status_text(view: &StatusView) -> String {
                     let _ = writeln!(out, "    no reading");
                 }
             }
-            if let Some(r) = &i.previous_reading {
-                write_reading(&mut out, "previous", r);
-            }
             if let Some(c) = &i.computed {
-                let reached = c.reached.as_deref().unwrap_or("no level");
-                let trend = c.trend.map(|t| format!(", trend {t}")).unwrap_or_default();
-                let _ = writeln!(out, "    computed: {reached} reached{trend}");
+                let reached = match (&c.reached, c.levels.is_empty()) {
+                    (Some(level), _) => format!("{level} reached"),
+                    (None, false) => "no level reached".to_string(),
+                    (None, true) => "not measurable".to_string(),
+                };
+                let grade = c
+                    .grade
+                    .as_ref()
+                    .map(|g| format!(", grade {}", grade_text(g)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "    computed: {reached}{grade}");
+            }
+            if let Some(t) = &i.trend {
+                write_trend(&mut out, t);
             }
             for a in &i.assessments {
                 write_assessment(&mut out, "    ", a);

@@ -5,12 +5,12 @@
 //! exact decimals rounded to one decimal, never floats.
 
 use super::render::{
-    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, goal_links,
-    index_words, interpretation_lines, interpreted_counts, legend_line, published_code,
-    results_table, source_sentence, trend_rows, value_with_unit, verdicts,
+    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, forecast_rows,
+    goal_links, index_words, interpretation_lines, interpreted_counts, legend_line, method_rows,
+    method_terms, results_table, source_sentence, trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
-use crate::domain::Section;
+use crate::domain::{ColumnKind, Section};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -102,64 +102,38 @@ pub fn render(r: &Report) -> String {
         esc(&r.follow_up.name)
     );
 
-    if r.shows(Section::Results) && r.template.is_some() {
-        // The organisation's own columns, from the one walker the Markdown uses.
-        let table = results_table(r, lines);
+    if r.shows(Section::Results) {
+        // The organisation's columns (or the default ones), from the one walker the Markdown
+        // uses; as published, a goal's cell spans its indicators' rows.
+        let table = results_table(r, lines, |g| {
+            format!(
+                "<span class=\"symbol\" title=\"{}\">{}</span>",
+                esc(&g.label),
+                symbol(g)
+            )
+        });
         let _ = writeln!(
             out,
             "\n<h2>Resultat av periodens uppföljning</h2>\n<table class=\"resultat\">\n<thead><tr><th>{}</th></tr></thead>\n<tbody>",
             table.head.join("</th><th>")
         );
-        for (cells, _) in &table.rows {
-            let _ = writeln!(out, "<tr><td>{}</td></tr>", cells.join("</td><td>"));
-        }
-        let _ = writeln!(out, "</tbody>\n</table>");
-    } else if r.shows(Section::Results) {
-        // The table as published: the goal cell spans its indicators' rows.
-        let _ = writeln!(out, "\n<h2>Resultat av periodens uppföljning</h2>");
-        let _ = writeln!(
-            out,
-            "<table class=\"resultat\">\n<thead><tr><th>Nämndmål</th><th>Indikator</th>\
-         <th>Tidpunkter</th><th>Kommentar</th></tr></thead>\n<tbody>"
-        );
-        for goal in &r.goals {
-            let goal_text = match &goal.number {
-                Some(n) => format!("{}. {}", esc(n), lines(&goal.text)),
-                None => lines(&goal.text),
-            };
-            if goal.indicators.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{goal_text}</td><td></td><td></td><td></td></tr>"
-                );
-            }
-            for (i, ind) in goal.indicators.iter().enumerate() {
-                let goal_cell = if i == 0 {
-                    format!("<td rowspan=\"{}\">{goal_text}</td>", goal.indicators.len())
-                } else {
-                    String::new()
-                };
-                let grade = ind.grade.as_ref().map_or(String::new(), |g| {
-                    format!(
-                        "<span class=\"symbol\" title=\"{}\">{}</span> ",
-                        esc(&g.label),
-                        symbol(g)
-                    )
-                });
-                let _ = writeln!(
-                    out,
-                    "<tr>{goal_cell}<td>{grade}{}</td><td class=\"datum\">{}</td><td>{}</td></tr>",
-                    lines(&ind.text),
-                    ind.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                    match (&ind.not_measurable, ind.comment.as_deref().map(lines)) {
-                        (Some(reason), None) =>
-                            format!("<em>Kan inte mätas:</em> {}", lines(reason)),
-                        (Some(reason), Some(c)) =>
-                            format!("<em>Kan inte mätas:</em> {}<br>{c}", lines(reason)),
-                        (None, c) => c.unwrap_or_default(),
+        for row in &table.rows {
+            let mut tr = String::from("<tr>");
+            for (cell, kind) in row.cells.iter().zip(&table.kinds) {
+                match (kind, row.span) {
+                    (ColumnKind::Goal, None) => continue,
+                    (ColumnKind::Goal, Some(n)) if n > 1 => {
+                        let _ = write!(tr, "<td rowspan=\"{n}\">{cell}</td>");
                     }
-                );
+                    (ColumnKind::Deadline, _) => {
+                        let _ = write!(tr, "<td class=\"datum\">{cell}</td>");
+                    }
+                    _ => {
+                        let _ = write!(tr, "<td>{cell}</td>");
+                    }
+                }
             }
+            let _ = writeln!(out, "{tr}</tr>");
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }
@@ -426,16 +400,7 @@ pub fn render(r: &Report) -> String {
             c.method_seq,
             m.effective
         );
-        let scores: Vec<String> = m
-            .scores
-            .iter()
-            .map(|s| format!("{} = {}", esc(s.grade.as_str()), num(&s.score.to_string())))
-            .collect();
-        let grades: Vec<String> = m
-            .goal_grades
-            .iter()
-            .map(|g| format!("{} från {}", esc(g.grade.as_str()), num(&g.min.to_string())))
-            .collect();
+        let (scores, grades) = method_terms(c, esc);
         let index = match &m.index {
             Some(rule) => {
                 let words = index_words(rule);
@@ -466,17 +431,15 @@ pub fn render(r: &Report) -> String {
             "<table class=\"metod\">\n<thead><tr><th>Mål</th><th class=\"tal\">Medelpoäng</th>\
              <th>Beräknat</th><th>Publicerat</th></tr></thead>\n<tbody>"
         );
-        for (goal, result) in r.goals.iter().zip(&c.goals) {
-            let published = goal.published.as_ref().map(|g| &g.code);
-            let differs = result.grade.as_ref() != published;
+        for (row, differs) in method_rows(r, lines) {
             let _ = writeln!(
                 out,
                 "<tr{}><td>{}</td><td class=\"tal\">{}</td><td>{}</td><td>{}</td></tr>",
                 if differs { " class=\"avvikelse\"" } else { "" },
-                esc(goal.id.as_str()),
-                esc(result.mean.as_deref().unwrap_or("–")),
-                esc(result.grade.as_ref().map_or("–", |g| g.as_str())),
-                esc(&published_code(goal))
+                row[0],
+                row[1],
+                row[2],
+                row[3]
             );
         }
         let _ = writeln!(out, "</tbody>\n</table>");
@@ -500,25 +463,15 @@ pub fn render(r: &Report) -> String {
              <th></th></tr></thead>\n<tbody>",
             esc(&f.interim.name)
         );
-        let show = |g: &Option<GradeView>| {
-            g.as_ref().map_or("–".to_string(), |g| match &g.symbol {
-                Some(s) => format!("{} {}", esc(s), esc(&g.label)),
-                None => esc(&g.label),
-            })
-        };
-        for row in &f.goals {
+        for (row, differs) in forecast_rows(f, lines) {
             let _ = writeln!(
                 out,
                 "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                if row.differs {
-                    " class=\"avvikelse\""
-                } else {
-                    ""
-                },
-                esc(row.goal.as_str()),
-                show(&row.forecast),
-                show(&row.outcome),
-                if row.differs {
+                if differs { " class=\"avvikelse\"" } else { "" },
+                row[0],
+                row[1],
+                row[2],
+                if differs {
                     "<span class=\"avviker\">avviker</span>"
                 } else {
                     ""

@@ -27,6 +27,9 @@ pub struct Computed {
     pub counts: Vec<(Id, u64)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<IndexResult>,
+    /// The grades of the method's scale, best first, so that every code above reads as the
+    /// scale's symbol and label.
+    pub grades: Vec<super::GradeView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -94,7 +97,7 @@ pub fn round(x: &Q, decimals: u32, rule: Rounding) -> String {
     format!("{sign}{int}.{frac}")
 }
 
-/// Applies `method` to the goals of a report.
+/// Applies `method` to the goals of a report (the caller names the scale's grades).
 pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
     let def = &method.def;
     let score = |code: &Id| {
@@ -112,7 +115,13 @@ pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
             .iter()
             .filter_map(|i| match def.input {
                 Some(GradeInput::Computed) => i.computed_grade.as_ref(),
-                Some(GradeInput::Judged) | None => i.grade.as_ref(),
+                // An indicator the body left ungraded because it could not be measured counts
+                // as the grade the scale names for "kan inte mätas", as status and the
+                // attainment table count it.
+                Some(GradeInput::Judged) | None => i.grade.as_ref().or(i
+                    .computed_grade
+                    .as_ref()
+                    .filter(|_| i.not_measurable.is_some())),
             })
             .filter(|g| g.scale == def.scale)
             .filter_map(|g| score(&g.code))
@@ -165,6 +174,7 @@ pub fn compute(method: &Method, goals: &[GoalRow]) -> Computed {
         goals: results,
         counts,
         index,
+        grades: Vec::new(),
     }
 }
 

@@ -7,9 +7,9 @@ pub mod html;
 pub mod method;
 pub mod render;
 
-use crate::domain::{
-    Assessment, Date, FollowUpKind, Goal, Id, IndicatorVersion, Method, State, in_force,
-};
+use crate::domain::{Assessment, Date, FollowUpKind, Goal, Id, IndicatorVersion, State, in_force};
+use crate::query::method_in_force;
+pub use crate::query::{TrendBasis, TrendDirection, TrendPoint, TrendView};
 use method::{Computed, compute};
 use serde::Serialize;
 
@@ -146,6 +146,9 @@ pub struct Forecast {
 pub struct ForecastRow {
     pub goal: Id,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<GradeView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<GradeView>,
@@ -277,6 +280,8 @@ fn forecast(
                 matches!((&forecast, &g.published), (Some(f), Some(o)) if f.code != o.code);
             ForecastRow {
                 goal: g.id.clone(),
+                number: g.number.clone(),
+                text: g.text.clone(),
                 forecast,
                 outcome: g.published.clone(),
                 differs,
@@ -407,227 +412,6 @@ pub struct IndicatorRow {
     /// attainment; absent when the indicator has no reading and no judged trend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<TrendView>,
-}
-
-/// How a report reads its indicators: the organisation's scale (for computed attainment and
-/// how trend is drawn) and the template's trend rule.
-#[derive(Clone, Copy)]
-struct ReadingRules<'a> {
-    scale: Option<&'a crate::domain::Scale>,
-    trend_rule: Option<crate::domain::TrendBasis>,
-}
-
-/// Computed attainment on `scale`: the most ambitious level the reading meets, named as a
-/// grade of the scale (its label or its code, case aside); below every level with a threshold,
-/// the scale's lowest grade; a reading that could not be measured counts as the grade the
-/// scale folds "kan inte mätas" into, or its separate not-assessable state. Nothing when there
-/// is no reading, no level with a threshold, or a met level that names no grade of the scale.
-fn attainment(
-    scale: &crate::domain::Scale,
-    levels: Option<&[crate::domain::Level]>,
-    value: Option<crate::domain::Dec>,
-) -> Option<GradeView> {
-    let view = |g: &crate::domain::Grade| GradeView {
-        scale: scale.def.id.clone(),
-        code: g.code.clone(),
-        label: g.label.clone(),
-        symbol: g.symbol.clone(),
-        plural: g.plural.clone().unwrap_or_else(|| g.label.to_lowercase()),
-    };
-    let Some(value) = value else {
-        return match &scale.def.not_assessable_folded_into {
-            Some(code) => scale.grade(code).map(view),
-            None => scale.def.not_assessable.as_ref().map(view),
-        };
-    };
-    let levels: Vec<(&crate::domain::Level, bool)> = levels?
-        .iter()
-        .filter_map(|l| Some((l, l.comparison?.holds(value, l.threshold?))))
-        .collect();
-    if levels.is_empty() {
-        return None;
-    }
-    match levels.iter().rev().find(|(_, met)| *met) {
-        Some((level, _)) => scale
-            .def
-            .grades
-            .iter()
-            .find(|g| {
-                g.label.to_lowercase() == level.name.to_lowercase()
-                    || g.code.as_str() == level.name.to_lowercase()
-            })
-            .map(view),
-        None => scale.def.grades.last().map(view),
-    }
-}
-
-/// Which way an indicator moved, read through its direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TrendDirection {
-    Improved,
-    Unchanged,
-    Worse,
-    /// Nothing comparable a year earlier, the latest reading not measurable, or a direction
-    /// ("reach") without a threshold to read it by.
-    NotComputable,
-}
-
-/// What the latest reading was compared with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TrendBasis {
-    /// The same period a year earlier.
-    SamePeriodLastYear,
-    /// The outcome of the whole previous year (an interim reading against last year's result,
-    /// as Enköping's page compares: "Föregående års resultat var 21 procent").
-    LastYearOutcome,
-}
-
-/// Trend of one indicator: the computed direction, what it compared, and the body's judged
-/// trend when one was recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TrendView {
-    pub direction: TrendDirection,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub basis: Option<TrendBasis>,
-    /// The latest reading.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<TrendPoint>,
-    /// The comparable reading a year earlier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous: Option<TrendPoint>,
-    /// The trend the body recorded as its judgement.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub judged: Option<crate::domain::Trend>,
-    /// How the organisation's scale draws this trend (an arrow, a colour name), when it says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drawn: Option<String>,
-}
-
-/// A reading's value (exact) and the last day of its period.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TrendPoint {
-    pub value: String,
-    pub period_to: Date,
-}
-
-/// The date a year before `d` (29 February becomes 28 February).
-fn year_before(d: Date) -> Option<Date> {
-    use chrono::Datelike;
-    let n = d.0;
-    n.with_year(n.year() - 1)
-        .or_else(|| n.pred_opt().and_then(|p| p.with_year(n.year() - 1)))
-        .map(Date)
-}
-
-/// The trend of an indicator at `cut_off`: its latest reading against the same period a year
-/// earlier, else against the previous year's outcome; never against simply the reading
-/// before, which may be an interim one.
-fn trend(
-    state: &State,
-    ind: &crate::domain::Indicator,
-    direction: crate::domain::Direction,
-    level: Option<(crate::domain::Comparison, crate::domain::Dec)>,
-    cut_off: Date,
-    judged: Option<crate::domain::Trend>,
-    rule: Option<crate::domain::TrendBasis>,
-) -> Option<TrendView> {
-    use crate::domain::{Comparison, Direction};
-    let readings: Vec<&crate::domain::Reading> = ind
-        .readings
-        .iter()
-        .filter_map(|seq| state.readings.get(seq))
-        .filter(|r| r.period.to <= cut_off)
-        .collect();
-    let latest = readings.iter().max_by_key(|r| (r.period.to, r.prov.seq));
-    if latest.is_none() && judged.is_none() {
-        return None;
-    }
-    let not_computable = TrendView {
-        direction: TrendDirection::NotComputable,
-        basis: None,
-        current: latest.and_then(|r| {
-            Some(TrendPoint {
-                value: r.value()?.to_string(),
-                period_to: r.period.to,
-            })
-        }),
-        previous: None,
-        judged,
-        drawn: None,
-    };
-    let Some(latest) = latest else {
-        return Some(not_computable);
-    };
-    let Some(now) = latest.value() else {
-        return Some(not_computable);
-    };
-    let latest_of = |from: Date, to: Date| {
-        readings
-            .iter()
-            .filter(|r| r.period.from == from && r.period.to == to)
-            .max_by_key(|r| r.prov.seq)
-            .and_then(|r| Some((r.value()?, r.period.to)))
-    };
-    let same = year_before(latest.period.from)
-        .zip(year_before(latest.period.to))
-        .and_then(|(from, to)| latest_of(from, to))
-        .map(|p| (p, TrendBasis::SamePeriodLastYear));
-    let outcome = || {
-        use chrono::Datelike;
-        let year = latest.period.to.0.year() - 1;
-        let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1)?;
-        let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31)?;
-        latest_of(Date(from), Date(to)).map(|p| (p, TrendBasis::LastYearOutcome))
-    };
-    // The template says which comparison its document makes; without one, the same period,
-    // else last year's outcome.
-    let found = match rule {
-        Some(crate::domain::TrendBasis::SamePeriod) => same,
-        Some(crate::domain::TrendBasis::LastYearOutcome) => outcome(),
-        None => same.or_else(outcome),
-    };
-    let Some(((before, before_to), basis)) = found else {
-        return Some(not_computable);
-    };
-    // Higher is better, lower is better; for a level to reach, its comparison says which
-    // ("minst 90" is higher, "högst 5" lower, "= 1" closer).
-    let higher = Some(now.0.cmp(&before.0));
-    let lower = Some(before.0.cmp(&now.0));
-    let better = match (direction, level) {
-        (Direction::Increase, _) => higher,
-        (Direction::Decrease, _) => lower,
-        (Direction::Reach, Some((Comparison::AtLeast | Comparison::MoreThan, _))) => higher,
-        (Direction::Reach, Some((Comparison::AtMost | Comparison::LessThan, _))) => lower,
-        // Checked: two extreme decimals have a difference beyond the type.
-        (Direction::Reach, Some((Comparison::Equal, t))) => before
-            .0
-            .checked_sub(t.0)
-            .zip(now.0.checked_sub(t.0))
-            .map(|(b, n)| b.abs().cmp(&n.abs())),
-        (Direction::Reach, None) => None,
-    };
-    let direction = match better {
-        Some(std::cmp::Ordering::Greater) => TrendDirection::Improved,
-        Some(std::cmp::Ordering::Equal) => TrendDirection::Unchanged,
-        Some(std::cmp::Ordering::Less) => TrendDirection::Worse,
-        None => TrendDirection::NotComputable,
-    };
-    Some(TrendView {
-        direction,
-        basis: Some(basis),
-        current: Some(TrendPoint {
-            value: now.to_string(),
-            period_to: latest.period.to,
-        }),
-        previous: Some(TrendPoint {
-            value: before.to_string(),
-            period_to: before_to,
-        }),
-        judged,
-        drawn: None,
-    })
 }
 
 /// One reading of an indicator as known at the report's ledger position.
@@ -818,16 +602,6 @@ fn grade_on(state: &State, scale: &Id, code: &Id) -> Option<GradeView> {
     })
 }
 
-/// The method of `org` in force at `cut_off`: the latest effective date, then the latest
-/// appended.
-fn method_in_force<'a>(state: &'a State, org: &Id, cut_off: Date) -> Option<&'a Method> {
-    state
-        .methods
-        .values()
-        .filter(|m| &m.def.organisation == org && m.def.effective <= cut_off)
-        .max_by_key(|m| (m.def.effective, m.prov.seq))
-}
-
 /// Counts goals per grade, in the order of the scale of the first graded goal.
 fn count(state: &State, goals: &[&GoalRow]) -> Vec<GradeCount> {
     let mut counts: Vec<GradeCount> = Vec::new();
@@ -884,16 +658,9 @@ pub fn build(
     let live =
         |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
 
-    // The organisation's scale, onto which computed attainment is mapped: the scale of the
-    // method in force, else the organisation's own scale (the first by id).
-    let scale = method_in_force(state, org, cut_off)
-        .and_then(|m| state.scales.get(&m.def.scale))
-        .or_else(|| {
-            state
-                .scales
-                .values()
-                .find(|s| s.def.organisation.as_ref() == Some(org))
-        });
+    // How the organisation reads its indicators at the cut-off: the scale computed attainment
+    // is mapped onto and trend is drawn by, and what trend compares with; shared with `status`.
+    let reader = crate::query::Reader::new(state, org, cut_off, Some(f.def.kind));
     let template = state
         .templates
         .values()
@@ -907,7 +674,6 @@ pub fn build(
             seq: t.prov.seq,
             def: t.def.clone(),
         });
-    let trend_rule = template.as_ref().and_then(|t| t.def.trend_basis);
     let mut goals = Vec::new();
     for plan in state.plans.values().filter(|p| &p.organisation == org) {
         for goal_id in &plan.goals {
@@ -921,13 +687,7 @@ pub fn build(
                 continue;
             }
             goals.push(goal_row(
-                state,
-                goal,
-                version,
-                follow_up,
-                body,
-                cut_off,
-                ReadingRules { scale, trend_rule },
+                state, goal, version, follow_up, body, cut_off, reader,
             ));
         }
     }
@@ -976,7 +736,18 @@ pub fn build(
         index: s.def.index.map(|i| i.to_string()),
         seq: s.prov.seq,
     });
-    let computed = method_in_force(state, org, cut_off).map(|m| compute(m, &goals));
+    let computed = method_in_force(state, org, cut_off).map(|m| {
+        let mut c = compute(m, &goals);
+        c.grades = state.scales.get(&m.def.scale).map_or_else(Vec::new, |sc| {
+            sc.def
+                .grades
+                .iter()
+                .chain(&sc.def.not_assessable)
+                .filter_map(|g| grade_on(state, &sc.def.id, &g.code))
+                .collect()
+        });
+        c
+    });
 
     let mut disagreements = Vec::new();
     if let Some(c) = &computed {
@@ -1015,7 +786,7 @@ pub fn build(
             }
         });
 
-    let legend = match (&template, scale) {
+    let legend = match (&template, reader.scale) {
         (Some(t), Some(sc)) if t.def.sections.contains(&crate::domain::Section::Legend) => sc
             .def
             .grades
@@ -1328,9 +1099,8 @@ fn goal_row(
     follow_up: &Id,
     body: Option<&Id>,
     cut_off: Date,
-    how: ReadingRules<'_>,
+    reader: crate::query::Reader<'_>,
 ) -> GoalRow {
-    let ReadingRules { scale, trend_rule } = how;
     let live =
         |retired: Option<&crate::domain::Retirement>| retired.is_none_or(|r| r.effective > cut_off);
     // Without --body, the body that adopted the goal's plan speaks for it.
@@ -1416,40 +1186,11 @@ fn goal_row(
                     crate::domain::Outcome::NotMeasurable { reason } => Some(reason.clone()),
                     crate::domain::Outcome::Value { .. } => None,
                 });
-            let level = target.and_then(|t| {
-                t.levels
-                    .iter()
-                    .rev()
-                    .find_map(|l| Some((l.comparison?, l.threshold?)))
-            });
-            let trend = trend(
-                state,
-                i,
-                v.direction,
-                level,
-                cut_off,
-                a.and_then(|a| a.def.trend),
-                trend_rule,
-            )
-            .map(|mut t| {
-                t.drawn = scale
-                    .and_then(|sc| sc.def.trend.as_ref())
-                    .map(|d| match t.direction {
-                        TrendDirection::Improved => d.improved.clone(),
-                        TrendDirection::Unchanged => d.unchanged.clone(),
-                        TrendDirection::Worse => d.worse.clone(),
-                        TrendDirection::NotComputable => d.not_computable.clone(),
-                    });
-                t
-            });
-            let computed_grade = scale.and_then(|sc| {
-                let latest = i
-                    .readings
-                    .iter()
-                    .filter_map(|seq| state.readings.get(seq))
-                    .filter(|r| r.period.to <= cut_off)
-                    .max_by_key(|r| (r.period.to, r.prov.seq))?;
-                attainment(sc, target.map(|t| t.levels.as_slice()), latest.value())
+            let levels = target.map(|t| t.levels.as_slice());
+            let trend = reader.trend(i, v.direction, levels, a.and_then(|a| a.def.trend));
+            let computed_grade = reader.attainment(i, levels).and_then(|g| {
+                let scale = reader.scale?;
+                grade_on(state, &scale.def.id, &g.code)
             });
             Some(IndicatorRow {
                 id: i.id.clone(),

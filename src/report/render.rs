@@ -293,16 +293,6 @@ pub(super) fn tolkning(i: Option<&super::Interpreted>) -> &'static str {
     if i.is_some() { " (tolkning)" } else { "" }
 }
 
-/// A goal's grade in a "Publicerat" column: an interpreted grade is shown as "tolkning", never
-/// as published.
-pub(super) fn published_code(goal: &super::GoalRow) -> String {
-    match (&goal.published, &goal.interpretation) {
-        (None, _) => "–".to_string(),
-        (Some(g), Some(_)) => format!("tolkning ({})", g.code),
-        (Some(g), None) => g.code.to_string(),
-    }
-}
-
 /// "Av dessa bedömningar är 2 tolkningar (se Tolkningar)." after the counts, when any counted
 /// grade is one.
 pub(super) fn interpreted_counts(r: &Report) -> Option<String> {
@@ -445,6 +435,119 @@ pub(super) fn attainment_rows(r: &Report, escape: fn(&str) -> String) -> Vec<([S
         .collect()
 }
 
+/// A goal as shown: "7. Text", or its text alone.
+fn goal_cell(number: Option<&str>, text: &str, escape: fn(&str) -> String) -> String {
+    match number {
+        Some(n) => format!("{}. {}", escape(n), escape(text)),
+        None => escape(text),
+    }
+}
+
+/// A grade code of the method's scale as the scale's symbol and label (the code only when the
+/// scale does not know it).
+fn method_grade(
+    c: &super::method::Computed,
+    code: &crate::domain::Id,
+    escape: fn(&str) -> String,
+) -> String {
+    c.grades
+        .iter()
+        .find(|g| &g.code == code)
+        .map_or_else(|| escape(code.as_str()), |g| grade_cell(g, escape))
+}
+
+/// The method's rules in words, walked once for every renderer: the score of each grade
+/// ("● Uppnått = 1") and the goal grade from each mean ("● Uppnått från 0,75").
+pub(super) fn method_terms(
+    c: &super::method::Computed,
+    escape: fn(&str) -> String,
+) -> (Vec<String>, Vec<String>) {
+    let m = &c.method;
+    let scores = m
+        .scores
+        .iter()
+        .map(|s| {
+            format!(
+                "{} = {}",
+                method_grade(c, &s.grade, escape),
+                escape(&decimal_comma(&s.score.to_string()))
+            )
+        })
+        .collect();
+    let grades = m
+        .goal_grades
+        .iter()
+        .map(|g| {
+            format!(
+                "{} från {}",
+                method_grade(c, &g.grade, escape),
+                escape(&decimal_comma(&g.min.to_string()))
+            )
+        })
+        .collect();
+    (scores, grades)
+}
+
+/// The method table, walked once for every renderer: goal, mean score, computed grade, the
+/// body's grade, and whether the two differ.
+pub(super) fn method_rows(r: &Report, escape: fn(&str) -> String) -> Vec<([String; 4], bool)> {
+    let Some(c) = &r.computed else {
+        return Vec::new();
+    };
+    r.goals
+        .iter()
+        .zip(&c.goals)
+        .map(|(goal, result)| {
+            let published = goal.published.as_ref();
+            let differs = result.grade.as_ref() != published.map(|g| &g.code);
+            (
+                [
+                    goal_cell(goal.number.as_deref(), &goal.text, escape),
+                    escape(result.mean.as_deref().unwrap_or("–")),
+                    result
+                        .grade
+                        .as_ref()
+                        .map_or_else(|| "–".to_string(), |g| method_grade(c, g, escape)),
+                    // An interpreted grade is never shown as published.
+                    published.map_or_else(
+                        || "–".to_string(),
+                        |g| match &goal.interpretation {
+                            Some(_) => format!("tolkning ({})", grade_cell(g, escape)),
+                            None => grade_cell(g, escape),
+                        },
+                    ),
+                ],
+                differs,
+            )
+        })
+        .collect()
+}
+
+/// The forecast table, walked once for every renderer: goal, interim forecast, the year's
+/// outcome, and whether they differ.
+pub(super) fn forecast_rows(
+    f: &super::Forecast,
+    escape: fn(&str) -> String,
+) -> Vec<([String; 3], bool)> {
+    let show = |g: &Option<super::GradeView>| {
+        g.as_ref()
+            .map_or_else(|| "–".to_string(), |g| grade_cell(g, escape))
+    };
+    f.goals
+        .iter()
+        .map(|row| {
+            (
+                [
+                    goal_cell(row.number.as_deref(), &row.text, escape),
+                    show(&row.forecast),
+                    show(&row.outcome),
+                ],
+                row.differs,
+            )
+        })
+        .collect()
+}
+
 /// "Teckenförklaring: ● Uppnått, ◆ Delvis uppnått, ○ Ej uppnått."
 pub(super) fn legend_line(r: &Report, escape: fn(&str) -> String) -> String {
     let grades: Vec<String> = r.legend.iter().map(|g| grade_cell(g, escape)).collect();
@@ -454,7 +557,11 @@ pub(super) fn legend_line(r: &Report, escape: fn(&str) -> String) -> String {
 /// The results table, walked once for every renderer: the template's columns, or the default
 /// Nämndmål · Indikator · Tidpunkter · Kommentar. Each row says whether it is a goal without
 /// indicators.
-pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTable {
+pub(super) fn results_table(
+    r: &Report,
+    escape: fn(&str) -> String,
+    symbol: fn(&super::GradeView) -> String,
+) -> ResultsTable {
     use crate::domain::{ColumnKind, TemplateColumn};
     use chrono::Datelike;
     let default = [
@@ -476,12 +583,17 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
         (year - n + 1)..=year
     };
     let mut head = Vec::new();
+    let mut kinds = Vec::new();
     for c in columns {
         match c.kind {
             ColumnKind::Outcomes => {
                 head.extend(years(c).map(|y| format!("{} {y}", escape(&c.label))));
+                kinds.extend(years(c).map(|_| c.kind));
             }
-            _ => head.push(escape(&c.label)),
+            _ => {
+                head.push(escape(&c.label));
+                kinds.push(c.kind);
+            }
         }
     }
     let grade_column = columns.iter().any(|c| c.kind == ColumnKind::Grade);
@@ -496,7 +608,11 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
             if let Some(at) = columns.iter().position(|c| c.kind == ColumnKind::Goal) {
                 cells[at.min(head.len() - 1)] = goal_text.clone();
             }
-            rows.push((cells, true));
+            rows.push(ResultsRow {
+                cells,
+                goal_only: true,
+                span: Some(1),
+            });
         }
         for (i, ind) in goal.indicators.iter().enumerate() {
             let mut cells = Vec::new();
@@ -512,11 +628,7 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
                             .grade
                             .as_ref()
                             .filter(|_| !grade_column)
-                            .map(|g| {
-                                escape(g.symbol.as_deref().unwrap_or(&g.label))
-                                    + tolkning(ind.interpretation.as_ref())
-                                    + " "
-                            })
+                            .map(|g| symbol(g) + tolkning(ind.interpretation.as_ref()) + " ")
                             .unwrap_or_default();
                         cells.push(format!("{symbol}{}", escape(&ind.text)));
                     }
@@ -561,16 +673,31 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
                     }
                 }
             }
-            rows.push((cells, false));
+            rows.push(ResultsRow {
+                cells,
+                goal_only: false,
+                span: (i == 0).then_some(goal.indicators.len()),
+            });
         }
     }
-    ResultsTable { head, rows }
+    ResultsTable { head, kinds, rows }
 }
 
-/// The results table's headings and rows (cells, and whether the row is a goal alone).
+/// The results table's headings, the kind of each column, and its rows.
 pub(super) struct ResultsTable {
     pub head: Vec<String>,
-    pub rows: Vec<(Vec<String>, bool)>,
+    pub kinds: Vec<crate::domain::ColumnKind>,
+    pub rows: Vec<ResultsRow>,
+}
+
+/// One row of the results table.
+pub(super) struct ResultsRow {
+    pub cells: Vec<String>,
+    /// A goal without indicators.
+    pub goal_only: bool,
+    /// On a goal's first row, how many rows the goal spans; `None` on the rows after it,
+    /// whose goal cell is empty.
+    pub span: Option<usize>,
 }
 
 /// A trend in words.
@@ -738,10 +865,13 @@ fn markdown(r: &Report) -> String {
 
     if r.shows(Section::Results) {
         let _ = writeln!(out, "## Resultat av periodens uppföljning\n");
-        let table = results_table(r, md);
+        let table = results_table(r, md, |g| md(g.symbol.as_deref().unwrap_or(&g.label)));
         let _ = writeln!(out, "| {} |", table.head.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
-        for (cells, goal_only) in &table.rows {
+        for super::render::ResultsRow {
+            cells, goal_only, ..
+        } in &table.rows
+        {
             if *goal_only {
                 let first = cells.first().map_or("", |c| c.as_str());
                 let _ = writeln!(out, "| {first} |{}", " |".repeat(cells.len() - 1));
@@ -956,16 +1086,7 @@ fn markdown(r: &Report) -> String {
             c.method_seq,
             m.effective
         );
-        let scores: Vec<String> = m
-            .scores
-            .iter()
-            .map(|s| format!("{} = {}", s.grade, decimal_comma(&s.score.to_string())))
-            .collect();
-        let grades: Vec<String> = m
-            .goal_grades
-            .iter()
-            .map(|g| format!("{} från {}", g.grade, decimal_comma(&g.min.to_string())))
-            .collect();
+        let (scores, grades) = method_terms(c, md);
         let _ = writeln!(out, "- Poäng per indikator: {}.", scores.join(", "));
         let _ = writeln!(
             out,
@@ -991,15 +1112,8 @@ fn markdown(r: &Report) -> String {
         }
         let _ = writeln!(out, "\n| Mål | Medelpoäng | Beräknat | Publicerat |");
         let _ = writeln!(out, "|---|---|---|---|");
-        for (goal, result) in r.goals.iter().zip(&c.goals) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                goal.id,
-                result.mean.as_deref().unwrap_or("–"),
-                result.grade.as_ref().map_or("–", |g| g.as_str()),
-                published_code(goal)
-            );
+        for (row, _) in method_rows(r, md) {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
         }
     }
 
@@ -1020,21 +1134,9 @@ fn markdown(r: &Report) -> String {
             md(&f.interim.name)
         );
         let _ = writeln!(out, "|---|---|---|---|");
-        let show = |g: &Option<super::GradeView>| {
-            g.as_ref().map_or("–".to_string(), |g| match &g.symbol {
-                Some(s) => format!("{s} {}", md(&g.label)),
-                None => md(&g.label),
-            })
-        };
-        for row in &f.goals {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                row.goal,
-                show(&row.forecast),
-                show(&row.outcome),
-                if row.differs { "avviker" } else { "" }
-            );
+        for (row, differs) in forecast_rows(f, md) {
+            let mark = if differs { "avviker" } else { "" };
+            let _ = writeln!(out, "| {} | {mark} |", row.join(" | "));
         }
     }
 
@@ -1098,6 +1200,10 @@ fn csv(r: &Report) -> Vec<u8> {
         "kommentar",
         "trend",
         "målets_bedömning",
+        "målets_grad_text",
+        "beräknad_grad_text",
+        "grad_text",
+        "beräknad_indikatorgrad",
     ];
     // A `källa` column only when a reading shown comes from a source the report must name
     // (Kolada), so reports without one keep their columns.
@@ -1113,17 +1219,22 @@ fn csv(r: &Report) -> Vec<u8> {
         header.push("tolkning");
     }
     let _ = w.write_record(&header);
+    // The codes stay for machines; each has its scale's symbol and label beside it.
+    let text = |g: &super::GradeView| grade_cell(g, |t| t.to_string());
     for (i, goal) in r.goals.iter().enumerate() {
-        let computed = r
+        let result = r
             .computed
             .as_ref()
-            .and_then(|c| c.goals.get(i))
-            .and_then(|g| g.grade.as_ref())
-            .map_or(String::new(), |g| g.to_string());
+            .and_then(|c| Some((c, c.goals.get(i)?.grade.as_ref()?)));
+        let computed = result.map_or(String::new(), |(_, g)| g.to_string());
+        let computed_text = result.map_or(String::new(), |(c, g)| {
+            method_grade(c, g, |t| t.to_string())
+        });
         let published = goal
             .published
             .as_ref()
             .map_or(String::new(), |g| g.code.to_string());
+        let published_text = goal.published.as_ref().map_or(String::new(), text);
         for ind in &goal.indicators {
             let record = [
                 goal.id.as_str(),
@@ -1141,6 +1252,10 @@ fn csv(r: &Report) -> Vec<u8> {
                 ind.comment.as_deref().unwrap_or(""),
                 ind.trend.as_ref().map_or("", |t| trend_word(t.direction)),
                 goal.analysis.as_deref().unwrap_or(""),
+                &published_text,
+                &computed_text,
+                &ind.grade.as_ref().map_or(String::new(), text),
+                &ind.computed_grade.as_ref().map_or(String::new(), text),
             ];
             let source = ind.readings.last().and_then(|p| p.source.as_deref());
             let mut record = record.to_vec();

@@ -399,13 +399,19 @@ fn a_revised_target_applies_from_its_effective_date() {
         "{end_2022}"
     );
     assert!(
-        end_2022.contains("    computed: Målvärde reached, trend improved\n"),
+        end_2022.contains("    computed: Målvärde reached\n"),
+        "{end_2022}"
+    );
+    // Trend compares with a year earlier, never simply the reading before (here an interim
+    // one, January to August 2021): nothing is comparable.
+    assert!(
+        end_2022.contains("    trend cannot be computed: nothing comparable a year earlier\n"),
         "{end_2022}"
     );
     let mid_2023 = env.run(&["status", "--at", "2023-06-30"]);
     assert!(mid_2023.contains(target_70), "{mid_2023}");
     assert!(
-        mid_2023.contains("    computed: no level reached, trend improved\n"),
+        mid_2023.contains("    computed: no level reached\n"),
         "{mid_2023}"
     );
     // The day before and the day it takes effect.
@@ -846,9 +852,10 @@ fn enkoping_matches_seed_000(env: &TestEnv) {
         let ind = indicator(&view, id);
         assert_eq!(ind["unit"], "percent", "{id}");
         assert_eq!(ind["reading"]["value"], latest, "{id}");
-        assert_eq!(ind["previous_reading"]["value"], previous, "{id}");
+        assert_eq!(ind["trend"]["previous"]["value"], previous, "{id}");
+        assert_eq!(ind["trend"]["basis"], "last_year_outcome", "{id}");
         assert_eq!(
-            ind["computed"]["trend"], "improved",
+            ind["trend"]["direction"], "improved",
             "{id}: positiv utveckling"
         );
         let levels: Vec<&str> = ind["target"]["levels"]

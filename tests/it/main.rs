@@ -25,3 +25,4 @@ mod reliability;
 mod report;
 mod shape;
 mod tamper;
+mod trend;

@@ -302,11 +302,11 @@ fn an_annual_report_shows_each_interim_forecast_beside_the_outcome() {
         "{md}"
     );
     assert!(
-        md.contains("| ekero.sn.2019.m07 | ◆ Delvis uppnått | ● Uppnått | avviker |"),
+        md.contains("| Säkerställa valfrihet, hög kvalitet och ett värdigt bemötande. | ◆ Delvis uppnått | ● Uppnått | avviker |"),
         "{md}"
     );
     assert!(
-        md.contains("| ekero.sn.2019.m10 | ◆ Delvis uppnått | ◆ Delvis uppnått |  |"),
+        md.contains("| Investera i och utveckla användandet av välfärdsteknik. | ◆ Delvis uppnått | ◆ Delvis uppnått |  |"),
         "{md}"
     );
     // An interim report has no such section.

@@ -45,7 +45,7 @@ fn the_goals_own_verdict_is_shown_in_every_format() {
     );
     let csv = report(&env, "enkoping", "csv");
     assert!(
-        csv.contains(",Måluppfyllelse är delvis på rätt väg\n"),
+        csv.contains(",Måluppfyllelse är delvis på rätt väg,"),
         "{csv}"
     );
     let json: Value = serde_json::from_str(&report(&env, "enkoping", "json")).expect("json");
@@ -181,7 +181,7 @@ fn not_measurable_counts_as_the_grade_the_scale_names_and_a_method_scores_comput
         "{md}"
     );
     // The method scores the computed grade (input "computed"): the goal is "gul" (mean 1/2).
-    assert!(md.contains("| nm.m1 | 1/2 | gul | – |"), "{md}");
+    assert!(md.contains("| 1. Ett mål | 1/2 | ◐ Gul | – |"), "{md}");
     // Corrected to 75: the most ambitious level met, "Grön", named as the scale's grade.
     env.run(&[
         "append",
@@ -195,7 +195,7 @@ fn not_measurable_counts_as_the_grade_the_scale_names_and_a_method_scores_comput
         md.contains("| Andel nöjda | 75 % | 70 % | ● Grön | – |"),
         "{md}"
     );
-    assert!(md.contains("| nm.m1 | 1 | gron | – |"), "{md}");
+    assert!(md.contains("| 1. Ett mål | 1 | ● Grön | – |"), "{md}");
 }
 
 #[test]
@@ -372,4 +372,94 @@ fn a_target_against_the_indicators_direction_needs_confirming() {
         "--payload",
         &payload(r#","contrary":true"#),
     ]);
+}
+
+#[test]
+fn the_method_and_forecast_tables_show_texts_and_the_scales_labels_in_every_format() {
+    let env = with("ekero");
+    let annual = r#"{"kind":"follow_up.defined","payload":{"id":"ekero.ar-2021","organisation":"ekero","name":"Årsredovisning 2021","kind":"annual","cut_off":"2021-12-31"}}
+{"kind":"assessment.recorded","payload":{"body":"ekero.sn","goal":"ekero.sn.2019.m07","follow_up":"ekero.ar-2021","scale":"ekero.tregradig","grade":"uppnatt"}}
+"#;
+    let file = env.write("annual.jsonl", annual.as_bytes());
+    env.run(&["import", file.to_str().expect("utf-8 path")]);
+    let goal = "Säkerställa valfrihet, hög kvalitet och ett värdigt bemötande.";
+    let run = |format: &str| {
+        env.run(&[
+            "report",
+            "--follow-up",
+            "Årsredovisning 2021",
+            "--body",
+            "ekero.sn",
+            "--format",
+            format,
+        ])
+    };
+    let md = run("md");
+    assert!(
+        md.contains(
+            "- Poäng per indikator: ● Uppnått = 1, ◆ Delvis uppnått = 0,5, ○ Ej uppnått = 0.\n"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "| {goal} | ◆ Delvis uppnått | ● Uppnått | avviker |"
+        )),
+        "{md}"
+    );
+    assert!(!md.contains("| ekero.sn.2019."), "{md}");
+    let html = run("html");
+    assert!(
+        html.contains(
+            "<li>Poäng per indikator: ● Uppnått = 1, ◆ Delvis uppnått = 0,5, ○ Ej uppnått = 0.</li>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<tr class=\"avvikelse\"><td>{goal}</td><td>◆ Delvis uppnått</td><td>● Uppnått</td>"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("<td>ekero.sn.2019."), "{html}");
+    let json: Value = serde_json::from_str(&run("json")).expect("json");
+    let row = &json["forecast"]["goals"][6];
+    assert_eq!(row["goal"], "ekero.sn.2019.m07", "{row}");
+    assert_eq!(row["text"], goal, "{row}");
+    assert_eq!(json["computed"]["grades"][0]["label"], "Uppnått");
+    // csv keeps the codes for machines and gives the scale's symbol and label beside them.
+    let csv = run("csv");
+    let header = csv.lines().next().expect("header");
+    assert!(
+        header.ends_with(",målets_grad_text,beräknad_grad_text,grad_text,beräknad_indikatorgrad"),
+        "{header}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("ekero.sn.2019.m07,") && l.contains(",● Uppnått,")),
+        "{csv}"
+    );
+    // The indicator's computed attainment: 87 % against "minst 90 %".
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("ekero.sn.2019.m07,") && l.ends_with(",○ Ej uppnått")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_method_of_judged_grades_counts_an_ungraded_not_measurable_indicator_as_the_scale_says() {
+    let env = TestEnv::new();
+    env.init();
+    let judged = FOLDING.replace(r#""input":"computed""#, r#""input":"judged""#);
+    let file = env.write("nm.jsonl", judged.as_bytes());
+    env.run(&["import", file.to_str().expect("utf-8 path")]);
+    let md = report(&env, "nm", "md");
+    // No judged grade, and the reading could not be measured: "gul", as status says.
+    assert!(md.contains("| 1. Ett mål | 1/2 | ◐ Gul | – |"), "{md}");
+    let status = env.run(&["status", "--at", "2021-08-31", "--org", "nm"]);
+    assert!(
+        status.contains("    computed: not measurable, grade ◐ Gul\n"),
+        "{status}"
+    );
 }

@@ -1,6 +1,6 @@
 //! `malbok readings`: every reading in effect, for a spreadsheet (`--format csv`) or a machine.
 
-use super::state::{KnownAt, replay};
+use super::state::{KnownAt, scoped};
 use super::{CliError, Context};
 use crate::domain::{Outcome, State};
 use crate::import::csv::{COLUMNS, safe_text};
@@ -93,7 +93,13 @@ fn rows(state: &State, args: &Args) -> Vec<Row> {
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
     let ledger = super::state::open(&ctx.ledger)?;
-    let state = replay(&ledger, KnownAt::Now)?;
+    // Only the organisation named (by itself or through the indicator) is folded.
+    let scope = [
+        ("--org", args.org.as_deref()),
+        ("--indicator", args.indicator.as_deref()),
+        ("--org", None),
+    ];
+    let (state, _) = scoped(&ledger, KnownAt::Now, scope, true)?;
     let rows = rows(&state, &args);
     match args.format {
         TableFormat::Csv => {

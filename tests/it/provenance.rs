@@ -288,7 +288,7 @@ fn no_report_shows_an_interpreted_grade_or_summary_under_publicerat() {
     let md = report("md");
     // The method's table: the interpreted grade is a "tolkning", not a published code.
     assert!(
-        md.contains("| ekero.sn.2019.m01 | 1 | uppnatt | tolkning (delvis) |"),
+        md.contains("tillbaka. | 1 | ● Uppnått | tolkning (◆ Delvis uppnått) |"),
         "{md}"
     );
     // The published figures are still the published summary's, never the interpreted one's.
@@ -328,12 +328,18 @@ fn no_report_shows_an_interpreted_grade_or_summary_under_publicerat() {
         "{md}"
     );
     // No line under a "Publicerat" heading names the interpreted grade as published.
-    for line in md.lines().filter(|l| l.contains("ekero.sn.2019.m01 |")) {
-        assert!(!line.ends_with("| delvis |"), "{line}");
+    for line in md
+        .lines()
+        .filter(|l| l.contains("markera en tydlig förväntan"))
+    {
+        assert!(!line.ends_with("| ◆ Delvis uppnått |"), "{line}");
     }
 
     let html = report("html");
-    assert!(html.contains("<td>tolkning (delvis)</td>"), "{html}");
+    assert!(
+        html.contains("<td>tolkning (◆ Delvis uppnått)</td>"),
+        "{html}"
+    );
     assert!(html.contains("<h2>Tolkningar</h2>"), "{html}");
     assert!(html.contains("<h2>Löften och aktiviteter</h2>"), "{html}");
 

@@ -23,7 +23,19 @@ fn main() -> ExitCode {
         }
         default_hook(info);
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap quotes the arguments it refuses: neutralise escapes in them like ours.
+            let text = printable(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
     let result = cli::context(&cli)
         .map_err(cli::CliError::from)
         .and_then(|ctx| {
@@ -38,8 +50,23 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("malbok: {e}");
+            eprintln!("malbok: {}", printable(&e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// A message for a terminal: messages quote input (field names, kinds, arguments), and a
+/// terminal escape sequence in them (`\x1b[2J`, `\x1b]8;;…`) must be shown, not obeyed. Every
+/// control character but the newline is written as its Rust escape (`\u{1b}`).
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -10,6 +10,7 @@ mod crash;
 mod csv_in;
 mod derived;
 mod domain;
+mod escaping;
 mod fuzz;
 mod r#gen;
 mod golden;

@@ -1,5 +1,6 @@
 use clap::Parser;
-use malbok::cli::{self, Cli};
+use malbok::cli::{self, Cli, CliError};
+use malbok::ledger::LedgerError;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -51,6 +52,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("malbok: {}", printable(&e.to_string()));
+            if let Some(hint) = way_out(&e) {
+                eprintln!("malbok: {hint}");
+            }
             ExitCode::from(e.exit_code() as u8)
         }
     }
@@ -69,4 +73,31 @@ fn printable(text: &str) -> String {
         }
     }
     out
+}
+
+/// The way out of a failure that means the ledger's storage is damaged (a stored block that does
+/// not decode, a file of sled's missing or cut short): the message above names the damage, this
+/// line what to do. Other failures (in use, full disk, permissions) say their own way out.
+fn way_out(e: &CliError) -> Option<&'static str> {
+    use std::io::ErrorKind;
+    let damaged = match e {
+        CliError::Ledger(LedgerError::Damaged { .. }) => true,
+        CliError::Ledger(LedgerError::Storage { source, .. }) => matches!(
+            source.kind(),
+            ErrorKind::NotFound
+                | ErrorKind::UnexpectedEof
+                | ErrorKind::InvalidData
+                | ErrorKind::Other
+        ),
+        // A directory that holds `malbok.head` was a malbok ledger: files of it that are no
+        // longer sled's are damage, not a foreign directory.
+        CliError::Ledger(LedgerError::NotALedger { path, why }) => {
+            !why.contains("salvage") && std::path::Path::new(path).join("malbok.head").exists()
+        }
+        _ => false,
+    };
+    damaged.then_some(
+        "the ledger's storage looks damaged: `malbok verify` shows where; get the intact events \
+         out with `malbok salvage --out FILE`, or `malbok restore` an export into a new directory",
+    )
 }

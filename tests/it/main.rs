@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod csv_in;
+mod damage;
 mod derived;
 mod domain;
 mod escaping;

@@ -37,8 +37,17 @@ fn main() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
+    // Held to the end of the process: the private copy of a ledger on read-only media.
+    let mut private_copy = None;
+    let reads_only = cli.command.reads_only();
     let result = cli::context(&cli)
         .map_err(cli::CliError::from)
+        .and_then(|mut ctx| {
+            if reads_only {
+                private_copy = read_only_copy(&mut ctx)?;
+            }
+            Ok(ctx)
+        })
         .and_then(|ctx| {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -96,8 +105,81 @@ fn way_out(e: &CliError) -> Option<&'static str> {
         }
         _ => false,
     };
+    if let CliError::Ledger(LedgerError::Storage { source, .. }) = e
+        && (matches!(
+            source.kind(),
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+        ) || source.raw_os_error() == Some(30))
+    {
+        return Some(
+            "the ledger is on read-only media or not writable by you: read commands read a \
+             private copy; to append, copy the ledger directory to writable storage",
+        );
+    }
     damaged.then_some(
         "the ledger's storage looks damaged: `malbok verify` shows where; get the intact events \
          out with `malbok salvage --out FILE`, or `malbok restore` an export into a new directory",
     )
+}
+
+/// sled writes to every database it opens (its lock, its log, its snapshots), so a ledger on
+/// read-only media (a read-only mount, a write-protected directory or files) cannot be opened in
+/// place. A command that only reads then copies the ledger directory to a private temporary
+/// directory and reads that, saying so on stderr; nothing is ever written to the ledger itself.
+/// The copy costs the ledger's size in temporary space and the time to copy it.
+fn read_only_copy(ctx: &mut cli::Context) -> Result<Option<tempfile::TempDir>, CliError> {
+    use std::io::ErrorKind;
+    let ledger = ctx.ledger.clone();
+    // A missing directory or one without sled's file is for the command to refuse in words.
+    if !ledger.join("db").is_file() {
+        return Ok(None);
+    }
+    let refused = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+        ) || e.raw_os_error() == Some(30)
+    };
+    // Opening for writing writes nothing; an unnamed temporary file leaves nothing behind.
+    let db = std::fs::OpenOptions::new()
+        .write(true)
+        .open(ledger.join("db"));
+    let dir = tempfile::tempfile_in(&ledger);
+    let read_only = matches!(&db, Err(e) if refused(e)) || matches!(&dir, Err(e) if refused(e));
+    drop((db, dir));
+    if !read_only {
+        return Ok(None);
+    }
+    let copy_dir = tempfile::Builder::new()
+        .prefix("malbok-read-only-")
+        .tempdir()
+        .map_err(CliError::Output)?;
+    let copy = copy_dir.path().join("ledger");
+    copy_tree(&ledger, &copy).map_err(CliError::Output)?;
+    eprintln!(
+        "malbok: {} is read-only and sled writes to what it opens: reading a private copy in {} \
+         (nothing is written to the ledger)",
+        ledger.display(),
+        copy.display()
+    );
+    ctx.ledger = copy;
+    Ok(Some(copy_dir))
+}
+
+/// Copies a directory tree, making every copy writable (the originals may be write-protected).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(to)?;
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700))?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
 }

@@ -712,3 +712,30 @@ fn the_committed_corpus_is_in_place() {
         assert!(Path::new(&dir).is_dir(), "{} is missing", dir.display());
     }
 }
+
+/// The harness finds what it is for: a planted panic on an input the mutator must make from the
+/// corpus (a paragraph number with a leading zero), within the short run's executions.
+#[test]
+#[should_panic(expected = "panicked on")]
+fn the_harness_finds_a_planted_panic() {
+    let seeds = vec!["KF 2020-10-19 § 147".as_bytes().to_vec()];
+    fuzz("planted-panic", seeds, 1 << 10, 64, |bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        if text.contains("§ 0") {
+            panic!("planted");
+        }
+    });
+}
+
+/// The harness finds a memory blow-up: an allocation far above the bound for a small input.
+#[test]
+#[should_panic(expected = "at its peak")]
+fn the_harness_finds_a_planted_memory_blow_up() {
+    let seeds = vec![b"[1,2,3]".to_vec()];
+    fuzz("planted-memory", seeds, 1 << 10, 64, |bytes| {
+        if bytes.starts_with(b"[[") {
+            let big = vec![1u8; 16 << 20];
+            assert_eq!(big.len(), 16 << 20);
+        }
+    });
+}

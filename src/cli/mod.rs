@@ -133,6 +133,29 @@ pub enum Command {
     VerifyProof(verify_proof::Args),
 }
 
+impl Command {
+    /// Commands that only read the ledger: on read-only media they read a private copy (see
+    /// `main`), since sled writes to any database it opens.
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Command::Log(_)
+                | Command::Head(_)
+                | Command::Verify(_)
+                | Command::Export(_)
+                | Command::Salvage(_)
+                | Command::Status(_)
+                | Command::History(_)
+                | Command::Report(_)
+                | Command::Reproduce(_)
+                | Command::Diff(_)
+                | Command::Readings(_)
+                | Command::Checkpoint(_)
+                | Command::Prove(_)
+        )
+    }
+}
+
 /// Text for people, or JSON for machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {

@@ -1271,6 +1271,12 @@ fn csv(r: &Report) -> Vec<u8> {
             if interpreted {
                 record.push(&reasons);
             }
+            // Goal and indicator texts, comments and analyses are typed by people: a leading
+            // `=`, `+`, `-` or `@` must not become a formula in the spreadsheet that opens this.
+            let record: Vec<String> = record
+                .iter()
+                .map(|c| crate::import::csv::safe_text(c))
+                .collect();
             let _ = w.write_record(&record);
         }
     }

@@ -552,3 +552,209 @@ fn storage_that_lost_committed_events_is_named_not_passed() {
         "status answered from lost storage"
     );
 }
+
+/// The files of a directory tree with their bytes, to show that nothing changed.
+fn tree_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p.strip_prefix(dir).expect("under").display().to_string();
+                out.insert(name, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+/// Defect 5 (read-only media): `head`, `verify`, `export`, `status` and `report` on a ledger
+/// that cannot be written give the same answers as on the writable ledger, by reading a private
+/// copy (said on stderr); the ledger is left byte-identical, and an append is refused with exit 3
+/// and the way out. As root the ledger is bind-mounted read-only; otherwise it is made
+/// write-protected with `chmod -R a-w`; skipped with the reason where neither takes effect.
+#[test]
+fn read_commands_work_on_read_only_media() {
+    let env = TestEnv::new();
+    env.init();
+    let fixture = common::root().join("fixtures/ekero/events.jsonl");
+    env.run(&["import", fixture.to_str().expect("path")]);
+    let commands: &[&[&str]] = &[
+        &["head"],
+        &["verify"],
+        &["export"],
+        &["status", "--at", "2021-08-31", "--org", "ekero"],
+        &[
+            "report",
+            "--follow-up",
+            "Delår 2021",
+            "--org",
+            "ekero",
+            "--body",
+            "ekero.sn",
+            "--format",
+            "md",
+        ],
+    ];
+    let expected: Vec<String> = commands.iter().map(|args| env.run(args)).collect();
+
+    let mnt = env.path("ro");
+    std::fs::create_dir(&mnt).expect("mkdir");
+    let bind = std::process::Command::new("mount")
+        .arg("--bind")
+        .arg(env.dir.path().join("malbok.db"))
+        .arg(&mnt)
+        .output();
+    let (ledger, _guard, how) = match bind {
+        Ok(out) if out.status.success() => {
+            let guard = Mounted(mnt.clone());
+            let ro = std::process::Command::new("mount")
+                .args(["-o", "remount,ro,bind"])
+                .arg(&mnt)
+                .status()
+                .expect("remount");
+            assert!(ro.success(), "remount read-only");
+            (mnt.clone(), Some(guard), "a read-only bind mount")
+        }
+        _ => {
+            let _ = std::process::Command::new("chmod")
+                .args(["-R", "a-w"])
+                .arg(env.ledger())
+                .status();
+            (env.ledger(), None, "chmod -R a-w")
+        }
+    };
+    if std::fs::write(ledger.join("probe"), b"x").is_ok() {
+        let _ = std::fs::remove_file(ledger.join("probe"));
+        let _ = std::process::Command::new("chmod")
+            .args(["-R", "u+w"])
+            .arg(env.ledger())
+            .status();
+        println!("skipped: {how} left the ledger writable (root without mount rights?)");
+        return;
+    }
+    println!("read-only media made by {how}");
+    let before = tree_bytes(&ledger);
+    let ledger_arg = ledger.to_str().expect("path").to_string();
+    for (args, want) in commands.iter().zip(&expected) {
+        let out = env
+            .malbok()
+            .arg("--ledger")
+            .arg(&ledger_arg)
+            .args(*args)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(&String::from_utf8_lossy(&out.stdout), want, "{args:?}");
+        assert!(
+            stderr.contains("read-only") && stderr.contains("private copy"),
+            "{stderr}"
+        );
+    }
+    let out = env
+        .malbok()
+        .arg("--ledger")
+        .arg(&ledger_arg)
+        .args(common::org_append("skrivskyddad"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("read-only media"), "{stderr}");
+    assert_eq!(tree_bytes(&ledger), before, "the read-only ledger changed");
+    let _ = std::process::Command::new("chmod")
+        .args(["-R", "u+w"])
+        .arg(env.ledger())
+        .status();
+}
+
+/// Defect 6 (`init` on a full disk): on tmpfs mounts of 4, 8 and 12 KiB, `init` either fails
+/// with exit 3 and "no space left" leaving no half-made directory (and a later `init` at the same
+/// path works once there is room), or succeeds with a ledger that verifies to the head it printed
+/// once there is room. Needs root to mount; skipped with the reason elsewhere.
+#[test]
+fn init_on_a_full_disk_leaves_nothing_behind() {
+    let env = TestEnv::new();
+    let limit = std::time::Duration::from_secs(60);
+    let mut failed = 0;
+    for size in ["4k", "8k", "12k"] {
+        let mnt = env.path(&format!("tiny-{size}"));
+        std::fs::create_dir(&mnt).expect("mkdir");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}")])
+            .arg("tmpfs")
+            .arg(&mnt)
+            .output();
+        match mounted {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                println!(
+                    "skipped: cannot mount a tmpfs: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+                return;
+            }
+            Err(e) => {
+                println!("skipped: cannot run mount: {e}");
+                return;
+            }
+        }
+        let _guard = Mounted(mnt.clone());
+        let ledger = mnt.join("new.db");
+        let init = || {
+            let mut cmd = env.process();
+            cmd.arg("--ledger").arg(&ledger).arg("init");
+            bounded(cmd, limit).expect("init on a full disk hung")
+        };
+        let out = init();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        println!(
+            "init on a {size} tmpfs: exit {:?} {}",
+            out.status.code(),
+            stderr.trim()
+        );
+        let grow = || {
+            let grown = std::process::Command::new("mount")
+                .args(["-o", "remount,size=64m"])
+                .arg(&mnt)
+                .status()
+                .expect("remount");
+            assert!(grown.success());
+        };
+        if out.status.success() {
+            let head = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            grow();
+            let mut cmd = env.process();
+            cmd.arg("--ledger")
+                .arg(&ledger)
+                .args(["verify", "--head", &head]);
+            let verify = bounded(cmd, limit).expect("verify hung");
+            assert!(
+                verify.status.success(),
+                "init on {size} said {head} but: {}",
+                String::from_utf8_lossy(&verify.stderr)
+            );
+            continue;
+        }
+        failed += 1;
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains("no space left"), "{stderr}");
+        assert!(
+            !ledger.exists() || std::fs::read_dir(&ledger).expect("dir").next().is_none(),
+            "init left a half-made ledger: {:?}",
+            tree_bytes(&ledger).keys().collect::<Vec<_>>()
+        );
+        grow();
+        let again = init();
+        assert!(
+            again.status.success(),
+            "init after space was freed: {}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+    }
+    println!("{failed} of 3 inits failed for want of space, each leaving nothing behind");
+}

@@ -251,7 +251,7 @@ fn a_crash_loop_over_every_write_path_loses_nothing_acknowledged() {
                     env.write("loop.jsonl", lines.as_bytes());
                     (
                         vec!["import".into(), "loop.jsonl".into()],
-                        vec![("MALBOK_IMPORT_PART", "64")],
+                        vec![("MALBOK_IMPORT_PART", "64"), ("MALBOK_DERIVED_BATCH", "16")],
                     )
                 }
                 Op::ReadingAdd => {

@@ -77,6 +77,14 @@ DEFS = {
         "properties": {"grade": {"$ref": "#/$defs/id"}, "count": {"$ref": "#/$defs/count"}}},
         "description": "Goals per grade as the document states them; each grade once."},
     "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "A BLAKE3 hash, 64 lowercase hex digits."},
+    "provenance": {"type": "object", "additionalProperties": False,
+                   "properties": {"document": {"$ref": "#/$defs/text"}, "section": {"$ref": "#/$defs/text"},
+                                  "page": {"$ref": "#/$defs/text"}, "quote": {"$ref": "#/$defs/text"},
+                                  "interpretation": {"$ref": "#/$defs/text"}},
+                   "anyOf": [{"required": ["document"]}, {"required": ["interpretation"]}],
+                   "description": "Where the event's facts come from (document, section, page, the exact quote), "
+                                  "or an interpretation with the reasoning; optional on every kind."},
+    "goals": {"type": "array", "uniqueItems": True, "items": {"$ref": "#/$defs/id"}},
 }
 
 R = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
@@ -85,6 +93,8 @@ NEEDS_BASIS = {"anyOf": [{"required": ["decision"]}, {"required": ["reason"]}]}
 
 
 def obj(required, props, description, extra=None):
+    # Every kind may carry a provenance (read once for all kinds by DomainEvent::parse).
+    props = {**props, "provenance": R("provenance")}
     s = {"type": "object", "additionalProperties": False, "required": required, "properties": props,
          "description": description}
     s.update(extra or {})
@@ -244,6 +254,30 @@ KINDS = {
                           "tree_root": {"type": "string", "pattern": "^[0-9a-f]{64}$",
                                         "description": "An RFC 6962 SHA-256 tree root, 64 lowercase hex digits."}},
                          "A report was published: the ledger head it was made from and the hash of its bytes."),
+    "promise.made": obj(["promise", "org", "text", "made"],
+                        {"promise": R("id"), "org": R("id"), "text": R("text"), "made": R("date"),
+                         "goals": R("goals"), "source": R("text")},
+                        "A promise (vallöfte, a point of a political platform), tied to goals where the "
+                        "document says so."),
+    "promise.status_recorded": obj(["promise", "as_of", "status"],
+                                   {"promise": R("id"), "as_of": R("date"), "status": R("text"),
+                                    "grade": {"type": "object", "additionalProperties": False,
+                                              "required": ["scale", "code"],
+                                              "properties": {"scale": R("id"), "code": R("id")}},
+                                    "body": R("id")},
+                                   "How far a promise has come as of a date, in the document's words."),
+    "activity.reported": obj(["activity", "org", "goals", "title", "reported"],
+                             {"activity": R("id"), "org": R("id"), "goals": {**R("goals"), "minItems": 1},
+                              "title": R("text"), "reported": R("date"), "period": R("period"),
+                              "body": R("id"),
+                              "facts": {"type": "array", "items": {
+                                  "type": "object", "additionalProperties": False, "required": ["name", "value"],
+                                  "properties": {"name": R("text"), "value": R("text")}}},
+                              "summary": R("text"),
+                              "decision": {"type": "object", "additionalProperties": False, "required": ["text"],
+                                           "properties": {"text": R("text"), "ref": R("decision")}}},
+                             "A report on an activity tied to goals: its facts (capacity, staffing, ...), "
+                             "summary and the decision taken on it."),
 }
 
 

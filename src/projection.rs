@@ -130,6 +130,8 @@ const SPACES: &[&str] = &[
     "follow_up",
     "method",
     "template",
+    "promise",
+    "activity",
 ];
 
 fn encode_info(info: &IdInfo) -> Vec<u8> {

@@ -43,12 +43,13 @@ pub fn find_seal(ledger: &Ledger, seal: u64) -> Result<Seal, CliError> {
     let payload = serde_json::Value::Object(event.payload.clone());
     match DomainEvent::parse(&event.kind, &payload) {
         Ok(DomainEvent::ReportSealed(def)) => Ok(Seal {
-            def,
             prov: Prov {
                 seq: event.seq.0,
                 time: event.time.to_string(),
                 actor: event.actor,
+                provenance: def.provenance.clone(),
             },
+            def,
         }),
         _ => Err(not_a_seal().into()),
     }

@@ -6,6 +6,7 @@
 
 use super::event::*;
 use super::json::fe;
+use super::promise::*;
 use super::state::{Outcome, State};
 use super::types::*;
 use super::{FieldError, Meta};
@@ -178,7 +179,70 @@ impl State {
                 }
                 Ok(())
             }
+            DomainEvent::PromiseMade(p) => {
+                self.new_id(&p.promise, "payload.promise")?;
+                self.organisation(&p.org, "payload.org")?;
+                self.goals_of(&p.goals, &p.org)
+            }
+            DomainEvent::PromiseStatusRecorded(p) => self.check_promise_status(p),
+            DomainEvent::ActivityReported(p) => {
+                self.new_id(&p.activity, "payload.activity")?;
+                self.organisation(&p.org, "payload.org")?;
+                self.goals_of(&p.goals, &p.org)?;
+                if let Some(body) = &p.body {
+                    self.body_of(body, &p.org, "payload.body")?;
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Goals a promise or an activity is tied to: each defined, and of the same organisation.
+    fn goals_of(&self, goals: &[Id], org: &Id) -> Check {
+        for (i, g) in goals.iter().enumerate() {
+            let field = format!("payload.goals[{i}]");
+            if !self.goals.contains_key(g) {
+                return Err(self.unknown("goal", g, &field, "goal.defined"));
+            }
+            if let Some(home) = self.goal_organisation(g)
+                && home != org
+            {
+                return Err(fe(
+                    &field,
+                    format!("goal `{g}` belongs to organisation `{home}`, not `{org}`"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_promise_status(&self, p: &PromiseStatusRecorded) -> Check {
+        let Some(promise) = self.promises.get(&p.promise) else {
+            return Err(self.unknown("promise", &p.promise, "payload.promise", "promise.made"));
+        };
+        let org = &promise.def.org;
+        if p.as_of < promise.def.made {
+            return Err(fe(
+                "payload.as_of",
+                format!(
+                    "{} is before the promise was made ({}); check the date",
+                    p.as_of, promise.def.made
+                ),
+            ));
+        }
+        if let Some(grade) = &p.grade {
+            let scale = self.scale_for(&grade.scale, org, "payload.grade.scale")?;
+            if scale.grade(&grade.code).is_none() {
+                return Err(fe(
+                    "payload.grade.code",
+                    format!("`{}` is not a grade on scale `{}`", grade.code, grade.scale),
+                ));
+            }
+        }
+        if let Some(body) = &p.body {
+            self.body_of(body, org, "payload.body")?;
+        }
+        Ok(())
     }
 
     /// A scale that `org` may use: its own or a shared one, never another organisation's.

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use super::FieldError;
 use super::json::{FromJson, Obj, fe};
+use super::promise::*;
+use super::provenance::{Provenance, split};
 use super::types::*;
 
 /// `organisation.registered`: a municipality or region the ledger keeps goals for.
@@ -18,6 +20,10 @@ pub struct OrganisationRegistered {
     /// Its Kolada/SCB id, e.g. `0125`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kolada_id: Option<KoladaId>,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `body.registered`: a political body of an organisation (kommunfullmäktige, a nämnd).
@@ -32,6 +38,10 @@ pub struct BodyRegistered {
     /// The abbreviation used in decision references, e.g. `SN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `plan.adopted`: a programme of goals adopted by a body for a period.
@@ -50,6 +60,10 @@ pub struct PlanAdopted {
     /// The adopting decision, or a reason when the reference is unknown (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `plan.revised`: a decision that changes a plan's title or period, or revises it as a whole.
@@ -71,6 +85,10 @@ pub struct PlanRevised {
     /// The revising decision or a reason (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `goal.defined`: a goal of a plan.
@@ -105,6 +123,10 @@ pub struct GoalDefined {
     /// The deciding decision or a reason (optional).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `goal.revised`: a new version of a goal from a date; only the given fields change.
@@ -135,6 +157,10 @@ pub struct GoalRevised {
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `goal.retired`, `indicator.retired` and `target.retired`: the subject no longer applies
@@ -150,6 +176,10 @@ pub struct Retired {
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// Where an indicator's values come from.
@@ -206,6 +236,10 @@ pub struct IndicatorDefined {
     /// The deciding decision or a reason (optional).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `indicator.revised`: a new version of an indicator from a date; only given fields change.
@@ -239,6 +273,10 @@ pub struct IndicatorRevised {
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// One level of a target, e.g. "På rätt väg" or "Uppnått 2023".
@@ -278,6 +316,10 @@ pub struct TargetSet {
     /// The deciding decision or a reason (optional).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `target.revised`: a new version of a target in force from `effective`.
@@ -302,6 +344,10 @@ pub struct TargetRevised {
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// Where a reading comes from, with enough provenance to fetch it again.
@@ -343,6 +389,10 @@ pub struct ReadingRecorded {
     /// A comment, verbatim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `reading.corrected`: a new value for an earlier reading; the original stays in the ledger.
@@ -363,6 +413,10 @@ pub struct ReadingCorrected {
     /// The decision or reason (required).
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `reading.not_measurable`: the indicator could not be measured for a period, and why.
@@ -377,6 +431,10 @@ pub struct ReadingNotMeasurable {
     /// A comment, verbatim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// One grade of a scale.
@@ -420,6 +478,10 @@ pub struct ScaleDefined {
     /// How the scale draws trend (arrows, colours or words); reports use words without it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<TrendSymbols>,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// How a scale draws each trend, e.g. "↑", "→", "↓", "–".
@@ -462,6 +524,10 @@ pub struct FollowUpDefined {
     pub kind: FollowUpKind,
     /// The cut-off date (valid time of its assessments).
     pub cut_off: Date,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `assessment.recorded`: a body's grade and analysis of a goal or an indicator at a follow-up.
@@ -492,6 +558,10 @@ pub struct AssessmentRecorded {
     /// A decision or reason; required when it revises an earlier assessment.
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 impl FromJson for OrganisationRegistered {
@@ -501,6 +571,7 @@ impl FromJson for OrganisationRegistered {
             id: o.req("id")?,
             name: o.req("name")?,
             kolada_id: o.opt("kolada_id")?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -515,6 +586,7 @@ impl FromJson for BodyRegistered {
             organisation: o.req("organisation")?,
             name: o.req("name")?,
             abbreviation: o.opt("abbreviation")?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -531,6 +603,7 @@ impl FromJson for PlanAdopted {
             title: o.req("title")?,
             period: o.req("period")?,
             basis: o.required_basis()?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -547,6 +620,7 @@ impl FromJson for PlanRevised {
             period: o.opt("period")?,
             note: o.opt("note")?,
             basis: o.required_basis()?,
+            provenance: None,
         };
         o.finish()?;
         if p.title.is_none() && p.period.is_none() && p.note.is_none() {
@@ -591,6 +665,7 @@ impl FromJson for GoalDefined {
             source_plan: o.opt("source_plan")?,
             effective: o.opt("effective")?,
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         check_bodies(&p.bodies, &o.path("bodies"))?;
@@ -614,6 +689,7 @@ impl FromJson for GoalRevised {
             parent: o.opt("parent")?,
             bodies: o.opt("bodies")?,
             basis: o.required_basis()?,
+            provenance: None,
         };
         o.finish()?;
         if let Some(bodies) = &p.bodies {
@@ -644,6 +720,7 @@ fn read_retired(v: &Value, path: &str, field: &'static str) -> Result<Retired, F
         subject: o.req(field)?,
         effective: o.req("effective")?,
         basis: o.required_basis()?,
+        provenance: None,
     };
     o.finish()?;
     Ok(p)
@@ -701,6 +778,7 @@ impl FromJson for IndicatorDefined {
             baseline: o.opt("baseline")?,
             effective: o.opt("effective")?,
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         if p.unit == Unit::Other && p.unit_label.is_none() {
@@ -727,6 +805,7 @@ impl FromJson for IndicatorRevised {
             source: o.opt("source")?,
             baseline: o.opt("baseline")?,
             basis: o.required_basis()?,
+            provenance: None,
         };
         o.finish()?;
         if p.text.is_none()
@@ -806,6 +885,7 @@ impl FromJson for TargetSet {
             effective: o.req("effective")?,
             contrary: o.opt("contrary")?.unwrap_or(false),
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         check_levels(&p.levels, &o.path("levels"))?;
@@ -835,6 +915,7 @@ impl FromJson for TargetRevised {
             deadline: o.opt("deadline")?,
             contrary: o.opt("contrary")?.unwrap_or(false),
             basis: o.required_basis()?,
+            provenance: None,
         };
         o.finish()?;
         if let Some(levels) = &p.levels {
@@ -901,6 +982,7 @@ impl FromJson for ReadingRecorded {
             value: o.req("value")?,
             source: o.req("source")?,
             comment: o.opt("comment")?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -917,6 +999,7 @@ impl FromJson for ReadingCorrected {
             source: o.opt("source")?,
             comment: o.opt("comment")?,
             basis: o.required_basis()?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -931,6 +1014,7 @@ impl FromJson for ReadingNotMeasurable {
             period: o.req("period")?,
             reason: o.req("reason")?,
             comment: o.opt("comment")?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -963,6 +1047,7 @@ impl FromJson for ScaleDefined {
             not_assessable: o.opt("not_assessable")?,
             on_track_from: o.opt("on_track_from")?,
             trend: o.opt("trend")?,
+            provenance: None,
         };
         o.finish()?;
         if p.grades.len() < 2 {
@@ -1026,6 +1111,7 @@ impl FromJson for FollowUpDefined {
             name: o.req("name")?,
             kind: o.req("kind")?,
             cut_off: o.req("cut_off")?,
+            provenance: None,
         };
         o.finish()?;
         Ok(p)
@@ -1045,6 +1131,7 @@ impl FromJson for AssessmentRecorded {
             analysis: o.opt("analysis")?,
             trend: o.opt("trend")?,
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         match (&p.goal, &p.indicator) {
@@ -1117,6 +1204,10 @@ pub struct MethodDefined {
     /// The decision or reason behind the method.
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// A grade's score in a method.
@@ -1241,6 +1332,10 @@ pub struct SummaryRecorded {
     /// The decision that adopted it, or a reason.
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// One column of a template's results table.
@@ -1287,6 +1382,10 @@ pub struct TemplateDefined {
     /// The decision or reason behind it.
     #[serde(flatten)]
     pub basis: Basis,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// `report.sealed`: a report was published: which report, the ledger head it was made from and
@@ -1312,6 +1411,10 @@ pub struct ReportSealed {
     /// The SHA-256 tree root of the first `tree_size` events, 64 hex digits (events/PROOFS.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_root: Option<String>,
+    /// Where the event's facts come from, or that they are an interpretation (optional on
+    /// every kind; read once by [`DomainEvent::parse`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 impl FromJson for GradeScore {
@@ -1377,6 +1480,7 @@ impl FromJson for MethodDefined {
             index: o.opt("index")?,
             definition: o.opt("definition")?,
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         if p.scores.is_empty() {
@@ -1496,6 +1600,7 @@ impl FromJson for SummaryRecorded {
             index: o.opt("index")?,
             rollups: o.list("rollups")?,
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         check_counts(&p.counts, p.total, &o.path("counts"))?;
@@ -1547,6 +1652,7 @@ impl FromJson for TemplateDefined {
             sections: o.req("sections")?,
             trend_basis: o.opt("trend_basis")?,
             basis: o.basis()?,
+            provenance: None,
         };
         o.finish()?;
         if p.columns.is_empty() {
@@ -1585,6 +1691,7 @@ impl FromJson for ReportSealed {
             report_hash: o.req("report_hash")?,
             tree_size: o.opt("tree_size")?,
             tree_root: o.opt("tree_root")?,
+            provenance: None,
         };
         o.finish()?;
         if !["md", "json", "csv", "html"].contains(&p.format.as_str()) {
@@ -1646,14 +1753,35 @@ macro_rules! events {
             }
 
             /// Parses a payload of the given kind; errors name the field (`payload.levels[1].threshold`).
+            /// The member `provenance`, optional on every kind, is read here once for all.
             pub fn parse(kind: &str, payload: &Value) -> Result<DomainEvent, FieldError> {
-                match kind {
-                    $($kind => events!(@read $payload, payload $(, $field)?).map(DomainEvent::$variant),)+
-                    other => Err(fe(
+                if !KINDS.contains(&kind) {
+                    return Err(fe(
                         "kind",
-                        format!("`{other}` is not a known kind; use one of: {}", KINDS.join(", ")),
-                    )),
+                        format!("`{kind}` is not a known kind; use one of: {}", KINDS.join(", ")),
+                    ));
                 }
+                let (rest, provenance) = split(payload)?;
+                let payload: &Value = &rest;
+                match kind {
+                    $($kind => events!(@read $payload, payload $(, $field)?).map(|mut p| {
+                        p.provenance = provenance;
+                        DomainEvent::$variant(p)
+                    }),)+
+                    other => Err(fe("kind", format!("`{other}` is not a known kind"))),
+                }
+            }
+
+            /// Where the event's facts come from, when it says so.
+            pub fn provenance(&self) -> Option<&Provenance> {
+                match self {
+                    $(DomainEvent::$variant(p) => p.provenance.as_ref(),)+
+                }
+            }
+
+            /// The reason, when the event is an interpretation rather than a cited fact.
+            pub fn interpretation(&self) -> Option<&str> {
+                self.provenance().and_then(Provenance::interpretation)
             }
 
             /// The payload as JSON, in the form `parse` reads (absent optional fields omitted).
@@ -1729,6 +1857,12 @@ events! {
     ReportSealed(ReportSealed) = "report.sealed",
     /// `template.defined`
     TemplateDefined(TemplateDefined) = "template.defined",
+    /// `promise.made`
+    PromiseMade(PromiseMade) = "promise.made",
+    /// `promise.status_recorded`
+    PromiseStatusRecorded(PromiseStatusRecorded) = "promise.status_recorded",
+    /// `activity.reported`
+    ActivityReported(ActivityReported) = "activity.reported",
 }
 
 /// The ids an event touches, its own subject first: what `log --subject ID` filters on and
@@ -1772,6 +1906,22 @@ pub fn subjects(ev: &DomainEvent) -> Vec<&str> {
         DomainEvent::TemplateDefined(p) => vec![p.id.as_str(), p.organisation.as_str()],
         DomainEvent::ReportSealed(p) => {
             let mut v = vec![p.follow_up.as_str()];
+            v.extend(p.body.as_ref().map(Id::as_str));
+            v
+        }
+        DomainEvent::PromiseMade(p) => {
+            let mut v = vec![p.promise.as_str(), p.org.as_str()];
+            v.extend(p.goals.iter().map(Id::as_str));
+            v
+        }
+        DomainEvent::PromiseStatusRecorded(p) => {
+            let mut v = vec![p.promise.as_str()];
+            v.extend(p.body.as_ref().map(Id::as_str));
+            v
+        }
+        DomainEvent::ActivityReported(p) => {
+            let mut v = vec![p.activity.as_str(), p.org.as_str()];
+            v.extend(p.goals.iter().map(Id::as_str));
             v.extend(p.body.as_ref().map(Id::as_str));
             v
         }

@@ -13,6 +13,8 @@ mod event;
 mod id;
 mod json;
 mod partition;
+mod promise;
+mod provenance;
 mod state;
 mod types;
 
@@ -22,6 +24,8 @@ mod tests;
 pub use event::*;
 pub use id::derive_id;
 pub use partition::{HomeRef, defines, home_ref, references};
+pub use promise::*;
+pub use provenance::Provenance;
 pub use state::*;
 pub use types::*;
 

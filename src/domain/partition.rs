@@ -46,6 +46,9 @@ pub fn home_ref(ev: &DomainEvent) -> HomeRef<'_> {
         E::SummaryRecorded(p) => Via(&p.body),
         E::ReportSealed(p) => Via(&p.follow_up),
         E::TemplateDefined(p) => Org(&p.organisation),
+        E::PromiseMade(p) => Org(&p.org),
+        E::PromiseStatusRecorded(p) => Via(&p.promise),
+        E::ActivityReported(p) => Org(&p.org),
     }
 }
 
@@ -63,6 +66,8 @@ pub fn defines(ev: &DomainEvent) -> Option<(&Id, &'static str)> {
         E::FollowUpDefined(p) => Some((&p.id, "follow_up")),
         E::MethodDefined(p) => Some((&p.id, "method")),
         E::TemplateDefined(p) => Some((&p.id, "template")),
+        E::PromiseMade(p) => Some((&p.promise, "promise")),
+        E::ActivityReported(p) => Some((&p.activity, "activity")),
         E::PlanRevised(_)
         | E::GoalRevised(_)
         | E::GoalRetired(_)
@@ -75,7 +80,8 @@ pub fn defines(ev: &DomainEvent) -> Option<(&Id, &'static str)> {
         | E::ReadingNotMeasurable(_)
         | E::AssessmentRecorded(_)
         | E::SummaryRecorded(_)
-        | E::ReportSealed(_) => None,
+        | E::ReportSealed(_)
+        | E::PromiseStatusRecorded(_) => None,
     }
 }
 
@@ -123,6 +129,20 @@ pub fn references(ev: &DomainEvent) -> Vec<&Id> {
             ids.extend(&p.body);
         }
         E::TemplateDefined(p) => ids.push(&p.organisation),
+        E::PromiseMade(p) => {
+            ids.push(&p.org);
+            ids.extend(&p.goals);
+        }
+        E::PromiseStatusRecorded(p) => {
+            ids.push(&p.promise);
+            ids.extend(p.grade.as_ref().map(|g| &g.scale));
+            ids.extend(&p.body);
+        }
+        E::ActivityReported(p) => {
+            ids.push(&p.org);
+            ids.extend(&p.goals);
+            ids.extend(&p.body);
+        }
     }
     ids
 }

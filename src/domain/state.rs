@@ -14,6 +14,8 @@ use serde_json::Value;
 
 use super::Meta;
 use super::event::*;
+use super::promise::*;
+use super::provenance::Provenance;
 use super::types::*;
 
 /// Where a fact comes from: the event's ledger position, ledger time and actor.
@@ -25,6 +27,18 @@ pub struct Prov {
     pub time: String,
     /// Who appended the event.
     pub actor: String,
+    /// What the event cites as its source, or the reasoning when it is an interpretation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+impl Prov {
+    /// The reason, when the fact is an interpretation rather than a cited one.
+    pub fn interpretation(&self) -> Option<&str> {
+        self.provenance
+            .as_ref()
+            .and_then(Provenance::interpretation)
+    }
 }
 
 impl From<&Meta> for Prov {
@@ -33,6 +47,7 @@ impl From<&Meta> for Prov {
             seq: m.seq,
             time: m.time.clone(),
             actor: m.actor.clone(),
+            provenance: None,
         }
     }
 }
@@ -363,6 +378,52 @@ pub struct Assessment {
     pub prov: Prov,
 }
 
+/// A promise with its statuses.
+#[derive(Clone, Debug, Serialize)]
+pub struct Promise {
+    /// The making payload.
+    pub def: PromiseMade,
+    /// Provenance.
+    pub prov: Prov,
+    /// Its statuses in ledger order.
+    pub statuses: Vec<PromiseStatus>,
+}
+
+/// One recorded status of a promise.
+#[derive(Clone, Debug, Serialize)]
+pub struct PromiseStatus {
+    /// The recording payload.
+    pub def: PromiseStatusRecorded,
+    /// Provenance.
+    pub prov: Prov,
+}
+
+impl Promise {
+    /// The latest status as of `at`: the latest `as_of` not after `at`; between statuses of
+    /// the same date, the one appended last.
+    pub fn status_at(&self, at: Date) -> Option<&PromiseStatus> {
+        let mut best: Option<&PromiseStatus> = None;
+        for s in &self.statuses {
+            if s.def.as_of > at {
+                continue;
+            }
+            if best.is_none_or(|b| s.def.as_of >= b.def.as_of) {
+                best = Some(s);
+            }
+        }
+        best
+    }
+}
+
+/// A reported activity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Activity {
+    /// The reporting payload.
+    pub def: ActivityReported,
+    /// Provenance.
+    pub prov: Prov,
+}
+
 /// Valid time an event speaks about, for history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -435,6 +496,10 @@ pub struct State {
     pub templates: BTreeMap<Id, Template>,
     /// Report seals by ledger position (a seal's id is its position).
     pub seals: BTreeMap<u64, Seal>,
+    /// Promises by id.
+    pub promises: BTreeMap<Id, Promise>,
+    /// Activities by id.
+    pub activities: BTreeMap<Id, Activity>,
     /// Every applied event's journal entry by ledger position.
     pub journal: BTreeMap<u64, JournalEntry>,
     /// Ledger positions of the events that touched each id, oldest first.
@@ -561,6 +626,12 @@ impl State {
         if let Some(x) = self.templates.get(id) {
             return Some(("template", x.prov.seq));
         }
+        if let Some(x) = self.promises.get(id) {
+            return Some(("promise", x.prov.seq));
+        }
+        if let Some(x) = self.activities.get(id) {
+            return Some(("activity", x.prov.seq));
+        }
         self.foreign.get(id).map(|f| (f.space, f.seq))
     }
 
@@ -581,7 +652,8 @@ impl State {
     /// Folds one event into the state. Pure and total: an event that passed [`State::check`]
     /// always applies; a reference that does not resolve is skipped rather than panicking.
     pub fn apply(&mut self, meta: &Meta, ev: &DomainEvent) {
-        let prov = Prov::from(meta);
+        let mut prov = Prov::from(meta);
+        prov.provenance = ev.provenance().cloned();
         let journal = !self.lean;
         self.kinds.insert(meta.seq, ev.kind());
         let mut entry = JournalEntry {
@@ -1011,6 +1083,42 @@ impl State {
                 self.seals.insert(
                     meta.seq,
                     Seal {
+                        def: p.clone(),
+                        prov,
+                    },
+                );
+            }
+            DomainEvent::PromiseMade(p) => {
+                entry.valid = Some(Valid::Date(p.made));
+                entry.changes = created(journal, ev, &["promise"]);
+                self.promises.insert(
+                    p.promise.clone(),
+                    Promise {
+                        def: p.clone(),
+                        prov,
+                        statuses: Vec::new(),
+                    },
+                );
+            }
+            DomainEvent::PromiseStatusRecorded(p) => {
+                entry.valid = Some(Valid::Date(p.as_of));
+                entry.changes = created(journal, ev, &["promise"]);
+                if let Some(promise) = self.promises.get_mut(&p.promise) {
+                    promise.statuses.push(PromiseStatus {
+                        def: p.clone(),
+                        prov,
+                    });
+                }
+            }
+            DomainEvent::ActivityReported(p) => {
+                entry.valid = Some(match p.period {
+                    Some(period) => Valid::Period(period),
+                    None => Valid::Date(p.reported),
+                });
+                entry.changes = created(journal, ev, &["activity"]);
+                self.activities.insert(
+                    p.activity.clone(),
+                    Activity {
                         def: p.clone(),
                         prov,
                     },

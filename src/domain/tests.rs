@@ -779,6 +779,18 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         "template.defined",
         include_str!("../../events/examples/template.defined.json"),
     ),
+    (
+        "promise.made",
+        include_str!("../../events/examples/promise.made.json"),
+    ),
+    (
+        "promise.status_recorded",
+        include_str!("../../events/examples/promise.status_recorded.json"),
+    ),
+    (
+        "activity.reported",
+        include_str!("../../events/examples/activity.reported.json"),
+    ),
 ];
 
 mod determinism {

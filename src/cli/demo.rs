@@ -160,7 +160,10 @@ fn show(ledger: &Ledger, org: &str, what: &Show, out: &mut dyn Write) -> Result<
             out.write_all(&report)?;
         }
         Show::History { ids } => {
-            for id in *ids {
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
                 let view = crate::query::history_of(&state, id, crate::query::Scope::Tree)
                     .ok_or_else(|| {
                         let reason = format!("the seed fixtures hold no {id:?}");

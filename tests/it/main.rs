@@ -21,5 +21,6 @@ mod props;
 mod readme;
 mod reliability;
 mod report;
+mod seeds;
 mod shape;
 mod tamper;

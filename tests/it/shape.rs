@@ -66,7 +66,7 @@ fn trend_compares_with_last_years_outcome_through_the_direction() {
     );
     // Not measurable this period: a distinct "kan inte beräknas", never a direction.
     assert!(
-        md.contains("| Indikatorer som bygger på enkäter inom LSS-området och äldreomsorgen | – | – | kan inte beräknas |  |"),
+        md.contains("| Indicators based on surveys in LSS and elderly care (not named on the page) | – | – | kan inte beräknas |  |"),
         "{md}"
     );
     let json: Value = serde_json::from_str(&report(&env, "enkoping", "json")).expect("json");

@@ -1,13 +1,20 @@
 //! `malbok log`: the stored events, filtered.
 
 use super::{CliError, Context, Format};
+use crate::domain::{DomainEvent, subjects};
 use crate::ledger::{Event, Ledger, Seq, export};
 use std::io::Write;
 
 /// List stored events, oldest first. Text for people; with --format json one export line per
 /// event ({"event":{..},"hash":".."}), the exact stored bytes.
 ///
+/// With --interpretations, only the events whose provenance is an interpretation (what the
+/// ledger adds to the documents): position, kind, subject and the reason; with --format json
+/// one object per line ({"seq","kind","subject","interpretation"}).
+///
 /// Example: malbok log --from 10 --kind reading.corrected --actor anna
+///
+/// Example: malbok log --interpretations
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// First position to show.
@@ -25,6 +32,9 @@ pub struct Args {
     /// Only events that touch this id (a goal, indicator, target, body, ...).
     #[arg(long)]
     subject: Option<String>,
+    /// Only events that are interpretations (provenance with "interpretation"), with the reason.
+    #[arg(long)]
+    interpretations: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -39,6 +49,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let mut show = |event: Event| -> Result<(), CliError> {
         if !keep(&event) {
             return Ok(());
+        }
+        if args.interpretations {
+            return show_interpretation(&event, args.format, out);
         }
         match args.format {
             Format::Json => out.write_all(&export::line_of(&event))?,
@@ -75,6 +88,40 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
                 show(event)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// One line for an interpretation: nothing for an event that cites its facts or cites none.
+fn show_interpretation(event: &Event, format: Format, out: &mut dyn Write) -> Result<(), CliError> {
+    let payload = serde_json::Value::Object(event.payload.clone());
+    // A stored event passed the parser when it was appended; one that no longer parses (a
+    // kind from a later version) is not an interpretation this version can name.
+    let Ok(parsed) = DomainEvent::parse(&event.kind, &payload) else {
+        return Ok(());
+    };
+    let Some(reason) = parsed.interpretation() else {
+        return Ok(());
+    };
+    let subject = subjects(&parsed).first().copied().unwrap_or("-");
+    match format {
+        Format::Json => {
+            let line = serde_json::json!({
+                "seq": event.seq.0,
+                "kind": event.kind,
+                "subject": subject,
+                "interpretation": reason,
+            });
+            writeln!(out, "{line}")?;
+        }
+        Format::Text => writeln!(
+            out,
+            "{:>6}  {}  {}  {}",
+            event.seq.0,
+            event.kind,
+            subject,
+            reason.replace('\n', " ")
+        )?,
     }
     Ok(())
 }

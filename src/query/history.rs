@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::domain::{Change, Id, State, Valid};
+use crate::domain::{Change, Id, Provenance, State, Valid};
 
 /// The history of one id.
 #[derive(Clone, Debug, Serialize)]
@@ -54,8 +54,14 @@ pub struct HistoryEntry {
     /// Reason given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Field changes, old → new.
+    /// Field changes, old → new (the provenance is given apart, below).
     pub changes: Vec<Change>,
+    /// Where the event's facts come from, as it cites them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+    /// The reason, when the event is an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
 }
 
 /// `id` and the ids under it: a plan's goals, a goal's sub-goals and indicators, an
@@ -79,6 +85,21 @@ fn under(state: &State, id: &Id) -> BTreeSet<Id> {
                     .values()
                     .filter(|g| g.versions.iter().any(|v| v.parent.as_ref() == Some(&at)))
                     .map(|g| g.id.clone()),
+            );
+            // Promises and activities tied to the goal, with their statuses.
+            todo.extend(
+                state
+                    .promises
+                    .values()
+                    .filter(|p| p.def.goals.contains(&at))
+                    .map(|p| p.def.promise.clone()),
+            );
+            todo.extend(
+                state
+                    .activities
+                    .values()
+                    .filter(|a| a.def.goals.contains(&at))
+                    .map(|a| a.def.activity.clone()),
             );
         }
         if let Some(ind) = state.indicators.get(&at) {
@@ -120,7 +141,14 @@ pub fn history_of(state: &State, id: &str, scope: Scope) -> Option<HistoryView> 
             valid: e.valid.clone(),
             decision: e.basis.decision.as_ref().map(|d| d.to_string()),
             reason: e.basis.reason.clone(),
-            changes: e.changes.clone(),
+            changes: e
+                .changes
+                .iter()
+                .filter(|c| !c.field.starts_with("provenance."))
+                .cloned()
+                .collect(),
+            provenance: e.prov.provenance.clone(),
+            interpretation: e.prov.interpretation().map(str::to_string),
         })
         .collect();
     Some(HistoryView {
@@ -162,6 +190,25 @@ pub fn render_history_text(view: &HistoryView) -> String {
         }
         if let Some(r) = &e.reason {
             let _ = writeln!(out, "  reason: {r}");
+        }
+        if let Some(reason) = &e.interpretation {
+            let _ = writeln!(out, "  (interpretation) {reason}");
+        }
+        if let Some(p) = &e.provenance {
+            let cited: Vec<String> = [
+                p.document.clone(),
+                p.section.clone(),
+                p.page.as_ref().map(|n| format!("p. {n}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !cited.is_empty() {
+                let _ = writeln!(out, "  source: {}", cited.join(", "));
+            }
+            if let Some(q) = &p.quote {
+                let _ = writeln!(out, "  quote: \"{q}\"");
+            }
         }
         for c in &e.changes {
             let _ = writeln!(out, "  {}: {} -> {}", c.field, shown(&c.old), shown(&c.new));

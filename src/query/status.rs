@@ -79,6 +79,88 @@ pub struct GoalStatus {
     pub assessments: Vec<AssessmentView>,
     /// Indicators in force, in the order they were defined.
     pub indicators: Vec<IndicatorStatus>,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
+    /// Promises tied to the goal, made on or before the date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub promises: Vec<PromiseView>,
+    /// Activities tied to the goal, reported on or before the date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<ActivityView>,
+}
+
+/// A promise with its latest status at the date.
+#[derive(Clone, Debug, Serialize)]
+pub struct PromiseView {
+    /// Id.
+    pub id: Id,
+    /// The promise, verbatim.
+    pub text: String,
+    /// When it was made.
+    pub made: Date,
+    /// Where it was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The latest status as of the date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<PromiseStatusView>,
+    /// The event that made it.
+    pub prov: Prov,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
+}
+
+/// A promise's status as of a date.
+#[derive(Clone, Debug, Serialize)]
+pub struct PromiseStatusView {
+    /// The date it speaks about.
+    pub as_of: Date,
+    /// The status, verbatim.
+    pub status: String,
+    /// The grade given, with label and symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
+    /// The body that states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Id>,
+    /// The event.
+    pub prov: Prov,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
+}
+
+/// A reported activity.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivityView {
+    /// Id.
+    pub id: Id,
+    /// Title.
+    pub title: String,
+    /// When it was reported.
+    pub reported: Date,
+    /// The period it covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::domain::Period>,
+    /// The body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Id>,
+    /// Its facts in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<crate::domain::Fact>,
+    /// Summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The decision taken on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::domain::ActivityDecision>,
+    /// The event.
+    pub prov: Prov,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
 }
 
 /// One indicator at the date.
@@ -117,6 +199,9 @@ pub struct IndicatorStatus {
     pub computed: Option<Computed>,
     /// Latest assessment per body.
     pub assessments: Vec<AssessmentView>,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
 }
 
 /// A target version in force.
@@ -138,6 +223,9 @@ pub struct TargetView {
     pub basis: Basis,
     /// The event that produced this version.
     pub prov: Prov,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
 }
 
 /// A reading as it stands, corrections applied.
@@ -164,6 +252,9 @@ pub struct ReadingView {
     /// Set when corrected: which correction is in effect and what was recorded first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrected: Option<CorrectionMark>,
+    /// The reason, when the value in effect comes from an interpretation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
 }
 
 /// Marks a corrected reading.
@@ -233,6 +324,9 @@ pub struct AssessmentView {
     pub basis: Basis,
     /// The event.
     pub prov: Prov,
+    /// The reason, when this comes from an interpretation rather than a cited fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<String>,
 }
 
 /// The status at valid date `at` of the goals selected by `filter`. "As known at ledger
@@ -288,6 +382,9 @@ pub fn status(state: &State, at: NaiveDate, filter: &StatusFilter) -> StatusView
             version: version.prov.clone(),
             assessments: latest_assessments(state, &goal.assessments, at),
             indicators,
+            interpretation: reason(&version.prov),
+            promises: promises_of(state, &goal.id, at),
+            activities: activities_of(state, &goal.id, at),
         });
     }
     StatusView {
@@ -339,6 +436,7 @@ fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<Indicato
             deadline: v.deadline,
             basis: v.basis.clone(),
             prov: v.prov.clone(),
+            interpretation: reason(&v.prov),
         });
     // Readings for periods that ended by `at`, latest period first.
     let mut readings: Vec<(u64, &crate::domain::Reading)> = ind
@@ -370,7 +468,65 @@ fn indicator_status(state: &State, ind: &Indicator, at: Date) -> Option<Indicato
         previous_reading,
         computed,
         assessments: latest_assessments(state, &ind.assessments, at),
+        interpretation: reason(&version.prov),
     })
+}
+
+/// The reason of an interpretation, for the views.
+fn reason(prov: &Prov) -> Option<String> {
+    prov.interpretation().map(str::to_string)
+}
+
+/// The promises tied to `goal`, made on or before `at`, with their latest status.
+pub fn promises_of(state: &State, goal: &Id, at: Date) -> Vec<PromiseView> {
+    state
+        .promises
+        .values()
+        .filter(|p| p.def.made <= at && p.def.goals.contains(goal))
+        .map(|p| PromiseView {
+            id: p.def.promise.clone(),
+            text: p.def.text.clone(),
+            made: p.def.made,
+            source: p.def.source.clone(),
+            status: p.status_at(at).map(|s| PromiseStatusView {
+                as_of: s.def.as_of,
+                status: s.def.status.clone(),
+                grade: s.def.grade.as_ref().and_then(|g| {
+                    state
+                        .scales
+                        .get(&g.scale)
+                        .and_then(|sc| sc.grade(&g.code))
+                        .cloned()
+                }),
+                body: s.def.body.clone(),
+                prov: s.prov.clone(),
+                interpretation: reason(&s.prov),
+            }),
+            prov: p.prov.clone(),
+            interpretation: reason(&p.prov),
+        })
+        .collect()
+}
+
+/// The activities tied to `goal`, reported on or before `at`.
+pub fn activities_of(state: &State, goal: &Id, at: Date) -> Vec<ActivityView> {
+    state
+        .activities
+        .values()
+        .filter(|a| a.def.reported <= at && a.def.goals.contains(goal))
+        .map(|a| ActivityView {
+            id: a.def.activity.clone(),
+            title: a.def.title.clone(),
+            reported: a.def.reported,
+            period: a.def.period,
+            body: a.def.body.clone(),
+            facts: a.def.facts.clone(),
+            summary: a.def.summary.clone(),
+            decision: a.def.decision.clone(),
+            prov: a.prov.clone(),
+            interpretation: reason(&a.prov),
+        })
+        .collect()
 }
 
 fn reading_view(seq: u64, r: &crate::domain::Reading) -> ReadingView {
@@ -388,6 +544,7 @@ fn reading_view(seq: u64, r: &crate::domain::Reading) -> ReadingView {
             comment: r.comment.clone(),
             prov: r.prov.clone(),
             corrected: None,
+            interpretation: reason(&r.prov),
         },
         Some(c) => ReadingView {
             seq,
@@ -403,6 +560,7 @@ fn reading_view(seq: u64, r: &crate::domain::Reading) -> ReadingView {
                 original_value,
                 corrections: r.corrections.len(),
             }),
+            interpretation: reason(&c.prov),
         },
     }
 }
@@ -484,6 +642,7 @@ fn latest_assessments(state: &State, seqs: &[u64], at: Date) -> Vec<AssessmentVi
             trend: a.def.trend,
             basis: a.def.basis.clone(),
             prov: a.prov.clone(),
+            interpretation: reason(&a.prov),
         };
         latest.insert(&a.def.body, (key.0, key.1, view));
     }
@@ -543,7 +702,7 @@ fn write_assessment(out: &mut String, indent: &str, a: &AssessmentView) {
     if let Some(t) = a.trend {
         let _ = write!(out, ", trend {t}");
     }
-    let _ = writeln!(out, "  [seq {}]", a.prov.seq);
+    let _ = writeln!(out, "{}  [seq {}]", marked(&a.interpretation), a.prov.seq);
     if let Some(text) = &a.analysis {
         for line in text.lines() {
             let _ = writeln!(out, "{indent}  | {line}");
@@ -565,7 +724,95 @@ fn write_reading(out: &mut String, label: &str, r: &ReadingView) {
             .unwrap_or_else(|| "not measurable".into());
         let _ = write!(out, "; corrected by seq {}, originally {was}", c.by.seq);
     }
-    let _ = writeln!(out, "]");
+    let _ = writeln!(out, "]{}", marked(&r.interpretation));
+}
+
+/// " (interpretation)" after a value that comes from one, so it is never read as published.
+fn marked(interpretation: &Option<String>) -> &'static str {
+    if interpretation.is_some() {
+        " (interpretation)"
+    } else {
+        ""
+    }
+}
+
+fn write_promise(out: &mut String, p: &PromiseView) {
+    let source = p
+        .source
+        .as_deref()
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  Promise {}: {} (made {}{source}){}  [seq {}]",
+        p.id,
+        p.text,
+        p.made,
+        marked(&p.interpretation),
+        p.prov.seq
+    );
+    match &p.status {
+        Some(s) => {
+            let grade = s
+                .grade
+                .as_ref()
+                .map(|g| format!(" [{}]", grade_text(g)))
+                .unwrap_or_default();
+            let body = s
+                .body
+                .as_ref()
+                .map(|b| format!(" by {b}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    status {}{body}: {}{grade}{}  [seq {}]",
+                s.as_of,
+                s.status,
+                marked(&s.interpretation),
+                s.prov.seq
+            );
+        }
+        None => {
+            let _ = writeln!(out, "    no status recorded");
+        }
+    }
+}
+
+fn write_activity(out: &mut String, a: &ActivityView) {
+    let period = a
+        .period
+        .map(|p| format!(", period {p}"))
+        .unwrap_or_default();
+    let body = a
+        .body
+        .as_ref()
+        .map(|b| format!(", {b}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  Activity {}: {} (reported {}{period}{body}){}  [seq {}]",
+        a.id,
+        a.title,
+        a.reported,
+        marked(&a.interpretation),
+        a.prov.seq
+    );
+    for f in &a.facts {
+        let _ = writeln!(out, "    {}: {}", f.name, f.value);
+    }
+    if let Some(summary) = &a.summary {
+        for line in summary.lines() {
+            let _ = writeln!(out, "    | {line}");
+        }
+    }
+    if let Some(d) = &a.decision {
+        let reference = d
+            .reference
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "    decision: {}{reference}", d.text);
+    }
 }
 
 /// Renders a status view as plain text for people.
@@ -590,7 +837,13 @@ pub fn render_status_text(view: &StatusView) -> String {
             .as_deref()
             .map(|n| format!("{n}. "))
             .unwrap_or_default();
-        let _ = writeln!(out, "Goal {}: {number}{}", g.id, g.text);
+        let _ = writeln!(
+            out,
+            "Goal {}: {number}{}{}",
+            g.id,
+            g.text,
+            marked(&g.interpretation)
+        );
         let _ = writeln!(
             out,
             "  plan {}, responsible: {}",
@@ -604,8 +857,20 @@ pub fn render_status_text(view: &StatusView) -> String {
         for a in &g.assessments {
             write_assessment(&mut out, "  ", a);
         }
+        for p in &g.promises {
+            write_promise(&mut out, p);
+        }
+        for a in &g.activities {
+            write_activity(&mut out, a);
+        }
         for i in &g.indicators {
-            let _ = writeln!(out, "  Indicator {}: {}", i.id, i.text);
+            let _ = writeln!(
+                out,
+                "  Indicator {}: {}{}",
+                i.id,
+                i.text,
+                marked(&i.interpretation)
+            );
             if let Some(b) = &i.baseline {
                 let period = b
                     .period
@@ -645,10 +910,11 @@ pub fn render_status_text(view: &StatusView) -> String {
                         .unwrap_or_default();
                     let _ = writeln!(
                         out,
-                        "    target {} from {}{deadline}: {}  [seq {}]",
+                        "    target {} from {}{deadline}: {}{}  [seq {}]",
                         t.id,
                         t.effective,
                         levels.join("; "),
+                        marked(&t.interpretation),
                         t.prov.seq
                     );
                 }

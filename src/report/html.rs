@@ -5,8 +5,9 @@
 //! exact decimals rounded to one decimal, never floats.
 
 use super::render::{
-    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, index_words,
-    legend_line, results_table, source_sentence, trend_rows, value_with_unit, verdicts,
+    attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, goal_links,
+    index_words, interpretation_lines, interpreted_counts, legend_line, published_code,
+    results_table, source_sentence, trend_rows, value_with_unit, verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
 use crate::domain::Section;
@@ -308,6 +309,9 @@ pub fn render(r: &Report) -> String {
         for sentence in &r.rollups {
             let _ = write!(summary, " {}", esc(sentence));
         }
+        if let Some(note) = interpreted_counts(r) {
+            let _ = write!(summary, " {}", esc(&note));
+        }
         let _ = writeln!(out, "<p>{summary}</p>");
         if let Some(c) = &r.computed
             && let Some(index) = &c.index
@@ -464,7 +468,7 @@ pub fn render(r: &Report) -> String {
                 esc(goal.id.as_str()),
                 esc(result.mean.as_deref().unwrap_or("–")),
                 esc(result.grade.as_ref().map_or("–", |g| g.as_str())),
-                esc(published.map_or("–", |g| g.as_str()))
+                esc(&published_code(goal))
             );
         }
         let _ = writeln!(out, "</tbody>\n</table>");
@@ -536,6 +540,34 @@ pub fn render(r: &Report) -> String {
         if !since.changes.is_empty() {
             let _ = writeln!(out, "</ul>");
         }
+    }
+
+    let links = goal_links(r, esc);
+    if !links.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<h2>Löften och aktiviteter</h2>\n<ul class=\"lankat\">"
+        );
+        for (goal, lines) in &links {
+            let _ = writeln!(out, "<li><strong>{goal}</strong>\n<ul>");
+            for line in lines {
+                let _ = writeln!(out, "<li>{line}</li>");
+            }
+            let _ = writeln!(out, "</ul></li>");
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let notes = interpretation_lines(r, esc);
+    if !notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<h2>Tolkningar</h2>\n<p>Det som följer står inte i dokumenten; huvudboken härleder \
+             det, och det visas som tolkning, aldrig som publicerat:</p>\n<ul class=\"tolkningar\">"
+        );
+        for n in &notes {
+            let _ = writeln!(out, "<li>{n}</li>");
+        }
+        let _ = writeln!(out, "</ul>");
     }
 
     let _ = writeln!(
@@ -736,6 +768,7 @@ mod tests {
             text: "x".into(),
             unit: crate::domain::Unit::Count,
             grade: None,
+            interpretation: None,
             deadline: None,
             comment: None,
             readings: vec![

@@ -61,7 +61,45 @@ pub struct Report {
     /// When this report was sealed before: what changed after that seal's head.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_seal: Option<SinceSeal>,
+    /// The interpretations the report shows ("Tolkningar"): grades and summaries the ledger
+    /// infers, never shown as published, with their reasons, in ledger order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interpretations: Vec<InterpretationNote>,
     pub source: Source,
+}
+
+/// A grade that comes from an interpretation: its event and the reason.
+#[derive(Clone, Debug, Serialize)]
+pub struct Interpreted {
+    /// The ledger position of the interpreting event.
+    pub seq: u64,
+    /// Why the ledger infers it.
+    pub reason: String,
+}
+
+impl Interpreted {
+    fn of(a: &Assessment) -> Option<Interpreted> {
+        Some(Interpreted {
+            seq: a.prov.seq,
+            reason: a.prov.interpretation()?.to_string(),
+        })
+    }
+}
+
+/// An interpretation a report shows, with its reason: what the ledger adds to the documents.
+#[derive(Clone, Debug, Serialize)]
+pub struct InterpretationNote {
+    /// The event's ledger position.
+    pub seq: u64,
+    /// Its kind.
+    pub kind: &'static str,
+    /// What it is about (a goal, an indicator, the follow-up).
+    pub subject: Id,
+    /// Why the ledger infers it.
+    pub reason: String,
+    /// The inferred text, when it is a summary (shown as "tolkning", never as published).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// The template a report was laid out by.
@@ -304,6 +342,15 @@ pub struct GoalRow {
     /// on one council goal), the latest per body.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_assessments: Vec<BodyAssessment>,
+    /// The reason, when the body's grade above is an interpretation ("tolkning"), not published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<Interpreted>,
+    /// Promises tied to the goal, made by the cut-off, with their status then.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub promises: Vec<crate::query::PromiseView>,
+    /// Activities tied to the goal, reported by the cut-off.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<crate::query::ActivityView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -325,6 +372,9 @@ pub struct IndicatorRow {
     /// The body's grade of the indicator at this follow-up.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<GradeView>,
+    /// The reason, when the grade is an interpretation ("tolkning"), not published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<Interpreted>,
     /// "Tidpunkter": the deadline of the target in force at the cut-off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Date>,
@@ -895,11 +945,15 @@ pub fn build(
             counts: count(state, &rows),
         });
     }
-    let summary = state
+    let latest_summary = state
         .summaries
         .values()
         .filter(|s| &s.def.follow_up == follow_up && body.is_none_or(|b| &s.def.body == b))
         .max_by_key(|s| s.prov.seq);
+    // An interpreted summary is not what the body published: it is listed among the
+    // interpretations and never compared or shown as published.
+    let summary = latest_summary.filter(|s| s.prov.interpretation().is_none());
+    let interpretations = interpretations(&goals, follow_up, latest_summary);
     let published_summary = summary.map(|s| PublishedSummary {
         text: s.def.text.clone(),
         index: s.def.index.map(|i| i.to_string()),
@@ -979,8 +1033,61 @@ pub fn build(
         template,
         legend,
         since_seal,
+        interpretations,
         source,
     })
+}
+
+/// The interpretations behind a report's goals and summary, in ledger order.
+fn interpretations(
+    goals: &[GoalRow],
+    follow_up: &Id,
+    summary: Option<&crate::domain::Summary>,
+) -> Vec<InterpretationNote> {
+    let note = |seq, kind, subject: &Id, reason: &str| InterpretationNote {
+        seq,
+        kind,
+        subject: subject.clone(),
+        reason: reason.to_string(),
+        text: None,
+    };
+    let mut notes = Vec::new();
+    for g in goals {
+        if let Some(i) = &g.interpretation {
+            notes.push(note(i.seq, "assessment.recorded", &g.id, &i.reason));
+        }
+        for ind in &g.indicators {
+            if let Some(i) = &ind.interpretation {
+                notes.push(note(i.seq, "assessment.recorded", &ind.id, &i.reason));
+            }
+        }
+        for p in &g.promises {
+            if let Some(reason) = &p.interpretation {
+                notes.push(note(p.prov.seq, "promise.made", &p.id, reason));
+            }
+            if let Some(st) = &p.status
+                && let Some(reason) = &st.interpretation
+            {
+                notes.push(note(st.prov.seq, "promise.status_recorded", &p.id, reason));
+            }
+        }
+        for a in &g.activities {
+            if let Some(reason) = &a.interpretation {
+                notes.push(note(a.prov.seq, "activity.reported", &a.id, reason));
+            }
+        }
+    }
+    if let Some(s) = summary
+        && let Some(reason) = s.prov.interpretation()
+    {
+        notes.push(InterpretationNote {
+            text: Some(s.def.text.clone()),
+            ..note(s.prov.seq, "summary.recorded", follow_up, reason)
+        });
+    }
+    notes.sort_by_key(|n| n.seq);
+    notes.dedup_by_key(|n| n.seq);
+    notes
 }
 
 /// Two exact values agree when they are the same number ("0.87" and "0.870" do).
@@ -1321,6 +1428,7 @@ fn goal_row(
                 text: v.text.clone(),
                 unit: v.unit,
                 grade: a.and_then(|a| grade_view(state, a)),
+                interpretation: a.and_then(Interpreted::of),
                 deadline: target.and_then(|t| t.deadline),
                 comment: a.and_then(|a| a.def.analysis.clone()),
                 readings: readings.into_iter().map(|(_, _, p)| p).collect(),
@@ -1346,5 +1454,8 @@ fn goal_row(
         analysis: assessment.and_then(|a| a.def.analysis.clone()),
         indicators,
         other_assessments,
+        interpretation: assessment.and_then(Interpreted::of),
+        promises: crate::query::promises_of(state, &goal.id, cut_off),
+        activities: crate::query::activities_of(state, &goal.id, cut_off),
     }
 }

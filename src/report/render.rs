@@ -229,9 +229,12 @@ pub(super) fn verdicts(r: &Report, escape: fn(&str) -> String) -> Vec<Verdict> {
                     Some(n) => format!("{}. {text}", escape(n)),
                     None => text,
                 },
-                grade: g.published.as_ref().map(|v| match &v.symbol {
-                    Some(sym) => format!("{} {}", escape(sym), escape(&v.label)),
-                    None => escape(&v.label),
+                grade: g.published.as_ref().map(|v| {
+                    let grade = match &v.symbol {
+                        Some(sym) => format!("{} {}", escape(sym), escape(&v.label)),
+                        None => escape(&v.label),
+                    };
+                    format!("{grade}{}", tolkning(g.interpretation.as_ref()))
                 }),
                 analysis: escape(analysis),
             })
@@ -282,6 +285,117 @@ pub(super) fn source_sentence(goals: u64, title: &str, counts: &[GradeCount]) ->
             counts_sentence(counts, "")
         ),
     }
+}
+
+/// " (tolkning)" after a grade that comes from an interpretation: it is never shown as
+/// published; the reason is listed under "Tolkningar".
+pub(super) fn tolkning(i: Option<&super::Interpreted>) -> &'static str {
+    if i.is_some() { " (tolkning)" } else { "" }
+}
+
+/// A goal's grade in a "Publicerat" column: an interpreted grade is shown as "tolkning", never
+/// as published.
+pub(super) fn published_code(goal: &super::GoalRow) -> String {
+    match (&goal.published, &goal.interpretation) {
+        (None, _) => "–".to_string(),
+        (Some(g), Some(_)) => format!("tolkning ({})", g.code),
+        (Some(g), None) => g.code.to_string(),
+    }
+}
+
+/// "Av dessa bedömningar är 2 tolkningar (se Tolkningar)." after the counts, when any counted
+/// grade is one.
+pub(super) fn interpreted_counts(r: &Report) -> Option<String> {
+    let n = r
+        .goals
+        .iter()
+        .filter(|g| g.published.is_some() && g.interpretation.is_some())
+        .count() as u64;
+    (n > 0).then(|| {
+        format!(
+            "Av dessa bedömningar är {} (se Tolkningar).",
+            if n == 1 {
+                "en tolkning".to_string()
+            } else {
+                format!("{n} tolkningar")
+            }
+        )
+    })
+}
+
+/// The list "Tolkningar": each interpretation's position, kind, subject, reason (and an
+/// interpreted summary's text), escaped.
+pub(super) fn interpretation_lines(r: &Report, escape: fn(&str) -> String) -> Vec<String> {
+    r.interpretations
+        .iter()
+        .map(|n| {
+            let text = n
+                .text
+                .as_deref()
+                .map_or(String::new(), |t| format!(" ”{}”", escape(t)));
+            format!(
+                "position {}, {} {}:{text} tolkning – {}",
+                n.seq,
+                escape(n.kind),
+                escape(n.subject.as_str()),
+                escape(&n.reason)
+            )
+        })
+        .collect()
+}
+
+/// The promises and activities tied to each goal ("Löften och aktiviteter"), walked once for
+/// every renderer: the goal, then one line per promise (its status at the cut-off) and per
+/// activity (title, facts, decision), interpretations marked "(tolkning)".
+pub(super) fn goal_links(r: &Report, escape: fn(&str) -> String) -> Vec<(String, Vec<String>)> {
+    let mark = |i: &Option<String>| if i.is_some() { " (tolkning)" } else { "" };
+    r.goals
+        .iter()
+        .filter(|g| !g.promises.is_empty() || !g.activities.is_empty())
+        .map(|g| {
+            let goal = match &g.number {
+                Some(n) => format!("{}. {}", escape(n), escape(&g.text)),
+                None => escape(&g.text),
+            };
+            let mut lines = Vec::new();
+            for p in &g.promises {
+                let status = match &p.status {
+                    Some(st) => format!(
+                        " Status {}: {}{}",
+                        st.as_of,
+                        escape(&st.status),
+                        mark(&st.interpretation)
+                    ),
+                    None => " Ingen status registrerad.".to_string(),
+                };
+                lines.push(format!(
+                    "Löfte: {}{}.{status}",
+                    escape(p.text.trim_end_matches('.')),
+                    mark(&p.interpretation)
+                ));
+            }
+            for a in &g.activities {
+                let mut line = format!(
+                    "Aktivitet: {} ({}){}.",
+                    escape(&a.title),
+                    a.reported,
+                    mark(&a.interpretation)
+                );
+                for f in &a.facts {
+                    line.push_str(&format!(" {}: {}.", escape(&f.name), escape(&f.value)));
+                }
+                if let Some(d) = &a.decision {
+                    let reference = d
+                        .reference
+                        .as_ref()
+                        .map_or(String::new(), |r| format!(" ({})", escape(&r.to_string())));
+                    line.push_str(&format!(" Beslut: {}{reference}.", escape(&d.text)));
+                }
+                lines.push(line);
+            }
+            (goal, lines)
+        })
+        .collect()
 }
 
 /// A grade as shown: symbol and label.
@@ -398,15 +512,19 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
                             .grade
                             .as_ref()
                             .filter(|_| !grade_column)
-                            .map(|g| escape(g.symbol.as_deref().unwrap_or(&g.label)) + " ")
+                            .map(|g| {
+                                escape(g.symbol.as_deref().unwrap_or(&g.label))
+                                    + tolkning(ind.interpretation.as_ref())
+                                    + " "
+                            })
                             .unwrap_or_default();
                         cells.push(format!("{symbol}{}", escape(&ind.text)));
                     }
-                    ColumnKind::Grade => cells.push(
-                        ind.grade
-                            .as_ref()
-                            .map_or(String::new(), |g| grade_cell(g, escape)),
-                    ),
+                    ColumnKind::Grade => {
+                        cells.push(ind.grade.as_ref().map_or(String::new(), |g| {
+                            grade_cell(g, escape) + tolkning(ind.interpretation.as_ref())
+                        }))
+                    }
                     ColumnKind::Deadline => {
                         cells.push(ind.deadline.map(|d| d.to_string()).unwrap_or_default());
                     }
@@ -754,6 +872,9 @@ fn markdown(r: &Report) -> String {
         for sentence in &r.rollups {
             let _ = write!(out, " {}", md(sentence));
         }
+        if let Some(note) = interpreted_counts(r) {
+            let _ = write!(out, " {note}");
+        }
         let _ = writeln!(out);
         if let Some(c) = &r.computed
             && let Some(index) = &c.index
@@ -876,7 +997,7 @@ fn markdown(r: &Report) -> String {
                 goal.id,
                 result.mean.as_deref().unwrap_or("–"),
                 result.grade.as_ref().map_or("–", |g| g.as_str()),
-                goal.published.as_ref().map_or("–", |g| g.code.as_str())
+                published_code(goal)
             );
         }
     }
@@ -932,6 +1053,27 @@ fn markdown(r: &Report) -> String {
         }
     }
 
+    let links = goal_links(r, md);
+    if !links.is_empty() {
+        let _ = writeln!(out, "\n## Löften och aktiviteter\n");
+        for (goal, lines) in &links {
+            let _ = writeln!(out, "- **{goal}**");
+            for line in lines {
+                let _ = writeln!(out, "  - {line}");
+            }
+        }
+    }
+    let notes = interpretation_lines(r, md);
+    if !notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Tolkningar\n\nDet som följer står inte i dokumenten; huvudboken härleder det, och det visas som tolkning, aldrig som publicerat:\n"
+        );
+        for n in &notes {
+            let _ = writeln!(out, "- {n}");
+        }
+    }
+
     let _ = writeln!(
         out,
         "\n---\n\nFramtagen ur huvudbok {} per position {} (hash {}).",
@@ -962,6 +1104,12 @@ fn csv(r: &Report) -> Vec<u8> {
     let mut header = header.to_vec();
     if named {
         header.push("källa");
+    }
+    // A `tolkning` column only when the report shows an interpretation, so other reports keep
+    // their columns: the reasons of the goal's and the indicator's interpreted grades.
+    let interpreted = !r.interpretations.is_empty();
+    if interpreted {
+        header.push("tolkning");
     }
     let _ = w.write_record(&header);
     for (i, goal) in r.goals.iter().enumerate() {
@@ -997,6 +1145,15 @@ fn csv(r: &Report) -> Vec<u8> {
             let mut record = record.to_vec();
             if named {
                 record.push(source.unwrap_or(""));
+            }
+            let reasons: Vec<&str> = [&goal.interpretation, &ind.interpretation]
+                .into_iter()
+                .flatten()
+                .map(|i| i.reason.as_str())
+                .collect();
+            let reasons = reasons.join(" / ");
+            if interpreted {
+                record.push(&reasons);
             }
             let _ = w.write_record(&record);
         }

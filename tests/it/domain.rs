@@ -89,7 +89,11 @@ fn history_block(text: &str, seq: u64) -> String {
 /// A history text without the lines that show an event's provenance.
 fn without_provenance(text: &str) -> String {
     text.split_inclusive('\n')
-        .filter(|line| !line.starts_with("  provenance."))
+        .filter(|line| {
+            !["  (interpretation) ", "  source: ", "  quote: "]
+                .iter()
+                .any(|p| line.starts_with(p))
+        })
         .collect()
 }
 

@@ -168,7 +168,6 @@ fn published_cells(md: &str) -> Vec<(String, String)> {
 }
 
 #[test]
-#[ignore = "waits for s11dom's report change: goal grades that are interpretations still show under Publicerat"]
 fn no_report_shows_an_interpretation_under_publicerat() {
     let env = imported();
     for (org, follow_up) in [

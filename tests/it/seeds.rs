@@ -308,3 +308,34 @@ fn every_inference_in_the_fixtures_is_marked_with_its_reason() {
     });
     assert_eq!(placeholders.len(), 2);
 }
+
+#[test]
+fn log_interpretations_lists_every_inference_of_the_fixtures_and_nothing_else() {
+    let env = imported();
+    // The fixtures' marked lines, in ledger order (the genesis is seq 1; ekero, gotene,
+    // enkoping imported in that order).
+    let mut expected = Vec::new();
+    let mut seq = 1;
+    for org in ORGS {
+        for (kind, p) in fixture(org) {
+            seq += 1;
+            if let Some(reason) = p["provenance"]["interpretation"].as_str() {
+                expected.push((seq, kind, reason.to_string()));
+            }
+        }
+    }
+    let listed: Vec<(u64, String, String)> = env
+        .run(&["log", "--interpretations", "--format", "json"])
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a JSON line");
+            (
+                v["seq"].as_u64().expect("seq"),
+                v["kind"].as_str().expect("kind").to_string(),
+                v["interpretation"].as_str().expect("reason").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, expected);
+    assert!(listed.len() > 200, "{}", listed.len());
+}

@@ -35,6 +35,10 @@ pub struct StatusView {
     pub goal_grades: Vec<GradeCount>,
     /// The goals, by id.
     pub goals: Vec<GoalStatus>,
+    /// Promises tied to no goal, made on or before the date (of the organisation asked
+    /// about; none when the view is limited to a body or a goal).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub promises: Vec<PromiseView>,
 }
 
 /// A count of goal assessments with one grade.
@@ -387,11 +391,28 @@ pub fn status(state: &State, at: NaiveDate, filter: &StatusFilter) -> StatusView
             activities: activities_of(state, &goal.id, at),
         });
     }
+    let promises = if filter.body.is_none() && filter.goal.is_none() {
+        state
+            .promises
+            .values()
+            .filter(|p| p.def.goals.is_empty())
+            .filter(|p| {
+                filter
+                    .org
+                    .as_deref()
+                    .is_none_or(|o| o == p.def.org.as_str())
+            })
+            .filter_map(|p| promises_of_goalless(state, p, at))
+            .collect()
+    } else {
+        Vec::new()
+    };
     StatusView {
         at,
         filter: filter.clone(),
         goal_grades: count_grades(state, &goals),
         goals,
+        promises,
     }
 }
 
@@ -477,35 +498,49 @@ fn reason(prov: &Prov) -> Option<String> {
     prov.interpretation().map(str::to_string)
 }
 
+/// A promise tied to no goal, when it was made on or before `at`.
+fn promises_of_goalless(
+    state: &State,
+    p: &crate::domain::Promise,
+    at: Date,
+) -> Option<PromiseView> {
+    (p.def.made <= at).then(|| promise_view(state, p, at))
+}
+
 /// The promises tied to `goal`, made on or before `at`, with their latest status.
 pub fn promises_of(state: &State, goal: &Id, at: Date) -> Vec<PromiseView> {
     state
         .promises
         .values()
         .filter(|p| p.def.made <= at && p.def.goals.contains(goal))
-        .map(|p| PromiseView {
-            id: p.def.promise.clone(),
-            text: p.def.text.clone(),
-            made: p.def.made,
-            source: p.def.source.clone(),
-            status: p.status_at(at).map(|s| PromiseStatusView {
-                as_of: s.def.as_of,
-                status: s.def.status.clone(),
-                grade: s.def.grade.as_ref().and_then(|g| {
-                    state
-                        .scales
-                        .get(&g.scale)
-                        .and_then(|sc| sc.grade(&g.code))
-                        .cloned()
-                }),
-                body: s.def.body.clone(),
-                prov: s.prov.clone(),
-                interpretation: reason(&s.prov),
-            }),
-            prov: p.prov.clone(),
-            interpretation: reason(&p.prov),
-        })
+        .map(|p| promise_view(state, p, at))
         .collect()
+}
+
+/// A promise with its latest status as of `at`.
+fn promise_view(state: &State, p: &crate::domain::Promise, at: Date) -> PromiseView {
+    PromiseView {
+        id: p.def.promise.clone(),
+        text: p.def.text.clone(),
+        made: p.def.made,
+        source: p.def.source.clone(),
+        status: p.status_at(at).map(|s| PromiseStatusView {
+            as_of: s.def.as_of,
+            status: s.def.status.clone(),
+            grade: s.def.grade.as_ref().and_then(|g| {
+                state
+                    .scales
+                    .get(&g.scale)
+                    .and_then(|sc| sc.grade(&g.code))
+                    .cloned()
+            }),
+            body: s.def.body.clone(),
+            prov: s.prov.clone(),
+            interpretation: reason(&s.prov),
+        }),
+        prov: p.prov.clone(),
+        interpretation: reason(&p.prov),
+    }
 }
 
 /// The activities tied to `goal`, reported on or before `at`.
@@ -827,7 +862,7 @@ pub fn render_status_text(view: &StatusView) -> String {
             .collect();
         let _ = writeln!(out, "Goal assessments: {}", parts.join(", "));
     }
-    if view.goals.is_empty() {
+    if view.goals.is_empty() && view.promises.is_empty() {
         let _ = writeln!(out, "No goals match.");
     }
     for g in &view.goals {
@@ -939,6 +974,12 @@ pub fn render_status_text(view: &StatusView) -> String {
             for a in &i.assessments {
                 write_assessment(&mut out, "    ", a);
             }
+        }
+    }
+    if !view.promises.is_empty() {
+        let _ = writeln!(out, "\nPromises tied to no goal:");
+        for p in &view.promises {
+            write_promise(&mut out, p);
         }
     }
     out

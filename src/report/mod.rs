@@ -945,15 +945,21 @@ pub fn build(
             counts: count(state, &rows),
         });
     }
-    let latest_summary = state
+    let summaries = state
         .summaries
         .values()
-        .filter(|s| &s.def.follow_up == follow_up && body.is_none_or(|b| &s.def.body == b))
-        .max_by_key(|s| s.prov.seq);
+        .filter(|s| &s.def.follow_up == follow_up && body.is_none_or(|b| &s.def.body == b));
     // An interpreted summary is not what the body published: it is listed among the
-    // interpretations and never compared or shown as published.
-    let summary = latest_summary.filter(|s| s.prov.interpretation().is_none());
-    let interpretations = interpretations(&goals, follow_up, latest_summary);
+    // interpretations and never compared or shown as published; the published summary is the
+    // latest one that is not an interpretation.
+    let summary = summaries
+        .clone()
+        .filter(|s| s.prov.interpretation().is_none())
+        .max_by_key(|s| s.prov.seq);
+    let interpreted_summary = summaries
+        .filter(|s| s.prov.interpretation().is_some())
+        .max_by_key(|s| s.prov.seq);
+    let interpretations = interpretations(&goals, follow_up, interpreted_summary);
     let published_summary = summary.map(|s| PublishedSummary {
         text: s.def.text.clone(),
         index: s.def.index.map(|i| i.to_string()),

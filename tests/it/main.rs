@@ -18,6 +18,7 @@ mod kolada;
 mod people;
 mod proofs;
 mod props;
+mod provenance;
 mod readme;
 mod reliability;
 mod report;

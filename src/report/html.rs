@@ -241,6 +241,14 @@ pub fn render(r: &Report) -> String {
                     None => legend.push_str(" (ursprungligen ej mätbart)."),
                 }
             }
+            for p in ind.readings.iter().filter(|p| p.interpretation.is_some()) {
+                let _ = write!(
+                    legend,
+                    " Värdet {} för perioden till {} är en tolkning (se Tolkningar).",
+                    esc(&value_with_unit(&p.value, ind.unit)),
+                    p.period_to
+                );
+            }
             let _ = writeln!(out, "<p>{legend}</p>\n</figure>");
         }
     }
@@ -762,6 +770,7 @@ mod tests {
             corrected: false,
             original: None,
             source: None,
+            interpretation: None,
         };
         let row = IndicatorRow {
             id: crate::domain::Id::parse("x.i1").expect("id"),

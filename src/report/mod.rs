@@ -68,20 +68,28 @@ pub struct Report {
     pub source: Source,
 }
 
-/// A grade that comes from an interpretation: its event and the reason.
-#[derive(Clone, Debug, Serialize)]
+/// A grade or value that comes from an interpretation: its event and the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Interpreted {
     /// The ledger position of the interpreting event.
     pub seq: u64,
     /// Why the ledger infers it.
     pub reason: String,
+    /// The interpreting event's kind, for the list of interpretations.
+    #[serde(skip)]
+    pub kind: &'static str,
 }
 
 impl Interpreted {
     fn of(a: &Assessment) -> Option<Interpreted> {
+        Interpreted::from_prov(&a.prov, "assessment.recorded")
+    }
+
+    fn from_prov(prov: &crate::domain::Prov, kind: &'static str) -> Option<Interpreted> {
         Some(Interpreted {
-            seq: a.prov.seq,
-            reason: a.prov.interpretation()?.to_string(),
+            seq: prov.seq,
+            reason: prov.interpretation()?.to_string(),
+            kind,
         })
     }
 }
@@ -638,6 +646,9 @@ pub struct ReadingPoint {
     /// value read from Kolada (issue 13), else absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Set when the value in effect comes from an interpretation ("tolkning"), not a document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpretation: Option<Interpreted>,
 }
 
 /// The source of a reading's value in effect, when it must be named: "Kolada" when the last
@@ -1066,6 +1077,13 @@ fn interpretations(
             if let Some(i) = &ind.interpretation {
                 notes.push(note(i.seq, "assessment.recorded", &ind.id, &i.reason));
             }
+            for i in ind
+                .readings
+                .iter()
+                .filter_map(|p| p.interpretation.as_ref())
+            {
+                notes.push(note(i.seq, i.kind, &ind.id, &i.reason));
+            }
         }
         for p in &g.promises {
             if let Some(reason) = &p.interpretation {
@@ -1378,6 +1396,10 @@ fn goal_row(
                         corrected,
                         original: original.filter(|_| corrected),
                         source: named_source(r),
+                        interpretation: match r.corrections.last() {
+                            Some(c) => Interpreted::from_prov(&c.prov, "reading.corrected"),
+                            None => Interpreted::from_prov(&r.prov, "reading.recorded"),
+                        },
                     };
                     Some((r.period.to, r.prov.seq, point))
                 })

@@ -554,6 +554,7 @@ pub(super) fn results_table(r: &Report, escape: fn(&str) -> String) -> ResultsTa
                                 .find(|p| p.period_to.0.year() == y)
                                 .map_or(String::new(), |p| {
                                     escape(&value_with_unit(&p.value, ind.unit))
+                                        + tolkning(p.interpretation.as_ref())
                                 });
                             cells.push(value);
                         }
@@ -781,7 +782,7 @@ fn markdown(r: &Report) -> String {
                         value_with_unit(o, ind.unit)
                     ),
                     None => value_with_unit(&p.value, ind.unit),
-                };
+                } + tolkning(p.interpretation.as_ref());
                 let target = ind
                     .threshold
                     .as_deref()

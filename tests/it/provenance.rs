@@ -266,6 +266,12 @@ fn no_report_shows_an_interpreted_grade_or_summary_under_publicerat() {
         r#"{"body":"ekero.sn","follow_up":"ekero.delar-2021","text":"Elva mål är uppnådda.","scale":"ekero.tregradig","counts":[{"grade":"uppnatt","count":11}],"reason":"Omräknad.","provenance":{"interpretation":"Counted from the table, not stated in the report."}}"#,
     );
     append(&env, "activity.reported", ACTIVITY);
+    // An interpreted reading: a value the document gives only in prose.
+    append(
+        &env,
+        "reading.recorded",
+        r#"{"indicator":"ekero.sn.2019.m07.i1","period":{"from":"2019-01-01","to":"2019-12-31"},"value":"81","source":{"kind":"survey","description":"Brukarundersökningen 2019"},"provenance":{"interpretation":"The figure stands in the prose, not in the table."}}"#,
+    );
     let report = |format: &str| {
         env.run(&[
             "report",
@@ -307,6 +313,15 @@ fn no_report_shows_an_interpreted_grade_or_summary_under_publicerat() {
         ),
         "{md}"
     );
+    assert!(
+        md.contains("| 2019-12-31 | 81 % (tolkning) | 90 % |"),
+        "{md}"
+    );
+    assert!(md.contains("| 2020-12-31 | 87 % | 90 % |"), "{md}");
+    assert!(
+        md.contains("reading.recorded ekero.sn.2019.m07.i1: tolkning – The figure stands in the prose, not in the table."),
+        "{md}"
+    );
     assert!(md.contains("\n## Löften och aktiviteter\n"), "{md}");
     assert!(
         md.contains("  - Aktivitet: Rapport om etableringslån (2021-05-10). Kapacitet: 40 deltagare. Bemanning: 2 handläggare. Beslut: Att lägga rapporten till handlingarna (SN 2021-05-10 § 12)."),
@@ -340,7 +355,14 @@ fn no_report_shows_an_interpreted_grade_or_summary_under_publicerat() {
         .iter()
         .map(|n| n["kind"].as_str().expect("kind"))
         .collect();
-    assert_eq!(kinds, ["assessment.recorded", "summary.recorded"]);
+    assert_eq!(
+        kinds,
+        [
+            "assessment.recorded",
+            "summary.recorded",
+            "reading.recorded"
+        ]
+    );
 
     let csv = report("csv");
     let header = csv.lines().next().expect("header");

@@ -56,8 +56,10 @@ fn an_edited_export_appends_exactly_the_corrections_made() {
     let env = ekero();
     let csv = env.run(&["readings", "--org", "ekero", "--format", "csv"]);
     let expected = "\u{feff}indicator;from;to;value;not_measurable;source_kind;source_description;comment;seq;decision;reason\r\n\
-        ekero.sn.2019.m07.i1;2020-01-01;2020-12-31;87;;survey;Socialstyrelsens brukarundersökning 2020, hemtjänst;87% av brukarna med hemtjänstinsatser upplevde att de hade fått välja utförare i Socialstyrelsens brukarundersökning 2020.;77;;\r\n\
-        ekero.sn.2019.m07.i1;2021-01-01;2021-08-31;-3,5;;internal;\"'=HYPERLINK(\"\"http://x\"\")\";'@SUM(A1);121;;\r\n";
+        ekero.sn.2019.m07.i1;2020-01-01;2020-12-31;87;;survey;Socialstyrelsens brukarundersökning 2020, hemtjänst;87% av brukarna med hemtjänstinsatser upplevde att de hade fått välja utförare i Socialstyrelsens brukarundersökning 2020.;78;;\r\n\
+        ekero.sn.2019.m07.i1;2021-01-01;2021-08-31;-3,5;;internal;\"'=HYPERLINK(\"\"http://x\"\")\";'@SUM(A1);124;;\r\n\
+        ekero.sn.2019.m07.i2;2020-01-01;2020-12-31;92;;survey;Socialstyrelsens brukarundersökning 2020, hemtjänst;92% positiva svar för hemtjänst i Socialstyrelsens brukarundersökning 2020 och 81% positiva svar för särskilt boende i undersökningen för 2019 (2020 var svarsfrekvensen för låg inom särskilt boende för att slutsatser ska kunna dras).;79;;\r\n\
+        ekero.sn.2019.m07.i3;2020-01-01;2020-12-31;98;;survey;Socialstyrelsens brukarundersökning 2020, hemtjänst;98% positiva svar för hemtjänst i Socialstyrelsens brukarundersökning 2020 och 96% positiva svar för särskilt boende i undersökningen för 2019 (2020 var svarsfrekvensen för låg inom särskilt boende för att slutsatser ska kunna dras).;80;;\r\n";
     assert_eq!(csv, expected);
 
     // Unchanged, it appends nothing.
@@ -87,7 +89,7 @@ fn an_edited_export_appends_exactly_the_corrections_made() {
     assert_eq!(appended[0]["kind"], "reading.corrected");
     assert_eq!(
         appended[0]["payload"],
-        serde_json::json!({"corrects": 77, "indicator": "ekero.sn.2019.m07.i1", "value": "85.5",
+        serde_json::json!({"corrects": 78, "indicator": "ekero.sn.2019.m07.i1", "value": "85.5",
                            "reason": "Rättad i edited.csv."})
     );
     // And again: nothing.

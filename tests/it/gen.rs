@@ -122,9 +122,9 @@ fn corrections_name_the_reading_at_the_position_the_file_lands_on() {
         .expect("seq")
         .parse()
         .expect("n");
-    assert_eq!(after, 120);
+    assert_eq!(after, 123);
 
-    let path = generate(&env, "gen.jsonl", "3", "120");
+    let path = generate(&env, "gen.jsonl", "3", "123");
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&path)
         .expect("read")
         .lines()

@@ -213,9 +213,9 @@ fn the_html_report_renders_in_headless_chromium_with_its_text_escaped() {
         "{dom}"
     );
     assert!(!dom.to_lowercase().contains("<script"), "{dom}");
-    // A chart per indicator with readings: the fixture's 87 % and the new indicator, whose
-    // corrected reading has its own marker naming the original value.
-    assert_eq!(dom.matches("<svg").count(), 2, "{dom}");
+    // A chart per indicator with readings: the fixture's 87 %, 92 % and 98 % and the new
+    // indicator, whose corrected reading has its own marker naming the original value.
+    assert_eq!(dom.matches("<svg").count(), 4, "{dom}");
     assert!(dom.contains(">Mål 80,5</text>"), "{dom}");
     assert!(
         dom.contains("<title>2020-12-31: rättat värde 81, ursprungligen 78</title>"),

@@ -26,6 +26,7 @@ mod provenance;
 mod readme;
 mod reliability;
 mod report;
+mod seeds;
 mod shape;
 mod tamper;
 mod trend;

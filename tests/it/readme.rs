@@ -57,11 +57,11 @@ fn the_readme_examples_run_as_written_in_order() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
     // What the README's comments promise.
-    assert!(stdout.contains("sealed as 121\n"), "{stdout}");
+    assert!(stdout.contains("sealed as 124\n"), "{stdout}");
     assert!(!stdout.contains("No goals match"), "{stdout}");
     assert!(stdout.contains("id: ekero.sn.2019.m07.i4\n"), "{stdout}");
     assert!(
-        stdout.contains("reading[77].value: 87 → 85"),
+        stdout.contains("reading[78].value: 87 → 85"),
         "diff lists the correction:\n{stdout}"
     );
     assert!(env.path("upplands-bro.setup.jsonl").exists());

@@ -540,7 +540,7 @@ fn storage_that_lost_committed_events_is_named_not_passed() {
         "verify passed a ledger that lost events"
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("recorded head is at 120"), "{err}");
+    assert!(err.contains("recorded head is at 123"), "{err}");
     let out = env
         .malbok()
         .args(["status", "--org", "ekero", "--at", "2021-08-31"])

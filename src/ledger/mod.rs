@@ -72,7 +72,10 @@ impl LedgerError {
             || text.contains("No space left on device")
             || text.contains("StorageFull")
         {
-            return LedgerError::NoSpace(path.display().to_string());
+            let error = LedgerError::NoSpace(path.display().to_string());
+            // Remembered for `Ledger`'s drop: closing sled on a full disk can wait forever.
+            let _ = store::NO_SPACE.set(error.to_string());
+            return error;
         }
         LedgerError::Storage {
             path: path.display().to_string(),

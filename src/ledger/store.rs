@@ -80,6 +80,26 @@ fn read_head_file(dir: &Path) -> Result<Option<(Seq, Hash)>, String> {
 pub type DerivedEntry = (Vec<u8>, Vec<u8>);
 
 /// A block read for `events_at`: its first position and its entries.
+/// Set (with the message) once a write met a full disk. sled's handles then wait forever for
+/// a flush that cannot happen when they are closed (`Tree::drop` in `iobuf::make_stable`), so
+/// [`Ledger`]'s drop, when this process appended to it, ends the process with the message and exit
+/// code 3 instead of closing them: nothing was committed (the head record is written last), and the next open recovers
+/// from sled's log as after a crash.
+pub(crate) static NO_SPACE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+impl Drop for Ledger {
+    fn drop(&mut self) {
+        // Only a ledger this process appended to: creating one (`init`, `restore`) cleans up
+        // after itself when the disk is full, and its sled closes.
+        if self.appended
+            && let Some(message) = NO_SPACE.get()
+        {
+            eprintln!("malbok: {message}");
+            std::process::exit(3);
+        }
+    }
+}
+
 /// A block read by `events_at`: its first position, its bytes as sled holds them (not
 /// copied), and where each entry's hash and bytes are.
 type CachedBlock = (u64, sled::IVec, Vec<(Hash, std::ops::Range<usize>)>);
@@ -120,6 +140,8 @@ pub struct Ledger {
     /// While an append is staged in parts ([`Ledger::stage`]): the committed head, and the run
     /// id and ledger time every part shares.
     staging: Option<Staging>,
+    /// Whether this process staged an append here (see [`NO_SPACE`]).
+    appended: bool,
     /// The last commit as recorded outside sled, in [`HEAD_FILE`]: what `verify` checks the
     /// chain against when no head is given, so that storage that loses or rewrites committed
     /// events (sled opening an older state of damaged files) cannot pass for a shorter ledger.
@@ -230,6 +252,7 @@ impl Ledger {
             ledger_id,
             head,
             staging: None,
+            appended: false,
         })
     }
 
@@ -325,6 +348,7 @@ impl Ledger {
                 time: last.time,
             }),
             staging: None,
+            appended: false,
             recorded: None,
         };
         ledger.sync()?;
@@ -399,6 +423,7 @@ impl Ledger {
                 .map_err(|why| LedgerError::Invalid { index, why })?;
         }
         let head = self.head()?;
+        self.appended = true;
         let staging = *self.staging.get_or_insert(Staging {
             committed: head,
             run: Seq(head.seq.0 + 1),

@@ -438,7 +438,7 @@ fn the_method_and_forecast_tables_show_texts_and_the_scales_labels_in_every_form
     let csv = run("csv");
     let header = csv.lines().next().expect("header");
     assert!(
-        header.ends_with(",målets_grad_text,beräknad_grad_text,grad_text,beräknad_indikatorgrad"),
+        header.contains(",målets_grad_text,beräknad_grad_text,grad_text,beräknad_indikatorgrad"),
         "{header}"
     );
     assert!(
@@ -449,7 +449,7 @@ fn the_method_and_forecast_tables_show_texts_and_the_scales_labels_in_every_form
     // The indicator's computed attainment: 87 % against "minst 90 %".
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("ekero.sn.2019.m07,") && l.ends_with(",○ Ej uppnått")),
+            .any(|l| l.starts_with("ekero.sn.2019.m07,") && l.contains(",,○ Ej uppnått")),
         "{csv}"
     );
 }

@@ -92,46 +92,12 @@ pub fn readings(
 ) -> Result<Vec<super::jsonl::Line>, InputError> {
     // CRLF as LF: the reader then reports where each record starts in lines we can count.
     let content = decode(bytes).replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .flexible(false)
-        .from_reader(content.as_bytes());
     let refuse = |line: u64, column: &str, why: String| {
         InputError::new(name, Some(line as usize), Some(column), why)
     };
-    let headers = reader
-        .headers()
-        .map_err(|e| refuse(1, "header", e.to_string()))?
-        .clone();
-    let mut at: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        let h = h.trim();
-        let Some(known) = COLUMNS.iter().find(|c| **c == h) else {
-            return Err(refuse(
-                1,
-                h,
-                format!(
-                    "unknown column; the columns are {} (semicolons between them)",
-                    COLUMNS.join(";")
-                ),
-            ));
-        };
-        if at.insert(known, i).is_some() {
-            return Err(refuse(1, h, "the column is named twice".into()));
-        }
-    }
-    for required in ["indicator", "from", "to"] {
-        if !at.contains_key(required) {
-            return Err(refuse(
-                1,
-                required,
-                format!(
-                    "the column is missing; the first row names the columns, e.g. {}",
-                    COLUMNS[..4].join(";")
-                ),
-            ));
-        }
-    }
+    let required = ["indicator", "from", "to"];
+    let (mut reader, names) = open_sheet(name, &content, COLUMNS, &required, &COLUMNS[..4])?;
+    let at: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
 
     let mut events = Vec::new();
     let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
@@ -151,7 +117,7 @@ pub fn readings(
             let why = match e.kind() {
                 csv::ErrorKind::UnequalLengths { len, .. } => format!(
                     "the row has {len} cells, the header {}; cells are separated by semicolons",
-                    headers.len()
+                    names.len()
                 ),
                 _ => e.to_string(),
             };
@@ -471,6 +437,56 @@ impl Row {
     }
 }
 
+/// A reader over `content` past its first row, and the columns that row names in order: each
+/// one of `columns`, none twice, every one of `required` present (else a refusal naming the
+/// column, with `example` as the first row to write).
+fn open_sheet<'a>(
+    name: &str,
+    content: &'a str,
+    columns: &'static [&'static str],
+    required: &[&str],
+    example: &[&str],
+) -> Result<(csv::Reader<&'a [u8]>, Vec<&'static str>), InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(false)
+        .from_reader(content.as_bytes());
+    let refuse = |column: &str, why: String| InputError::new(name, Some(1), Some(column), why);
+    let headers = reader
+        .headers()
+        .map_err(|e| refuse("header", e.to_string()))?
+        .clone();
+    let mut at: Vec<&'static str> = Vec::new();
+    for h in headers.iter() {
+        let h = h.trim();
+        let Some(known) = columns.iter().find(|c| **c == h) else {
+            return Err(refuse(
+                h,
+                format!(
+                    "unknown column; the columns are {} (semicolons between them)",
+                    columns.join(";")
+                ),
+            ));
+        };
+        if at.contains(known) {
+            return Err(refuse(h, "the column is named twice".into()));
+        }
+        at.push(known);
+    }
+    for column in required {
+        if !at.contains(column) {
+            return Err(refuse(
+                column,
+                format!(
+                    "the column is missing; the first row names the columns, e.g. {}",
+                    example.join(";")
+                ),
+            ));
+        }
+    }
+    Ok((reader, at))
+}
+
 /// The rows of a CSV file whose first row names `columns` (in any order; `required` must be
 /// there), blank rows skipped; refusals name the file, the line and the column.
 fn sheet(
@@ -480,47 +496,10 @@ fn sheet(
     required: &[&str],
 ) -> Result<Vec<Row>, InputError> {
     let content = decode(bytes).replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .flexible(false)
-        .from_reader(content.as_bytes());
     let refuse = |line: u64, column: &str, why: String| {
         InputError::new(name, Some(line as usize), Some(column), why)
     };
-    let headers = reader
-        .headers()
-        .map_err(|e| refuse(1, "header", e.to_string()))?
-        .clone();
-    let mut at: Vec<&'static str> = Vec::new();
-    for h in headers.iter() {
-        let h = h.trim();
-        let Some(known) = columns.iter().find(|c| **c == h) else {
-            return Err(refuse(
-                1,
-                h,
-                format!(
-                    "unknown column; the columns are {} (semicolons between them)",
-                    columns.join(";")
-                ),
-            ));
-        };
-        if at.contains(known) {
-            return Err(refuse(1, h, "the column is named twice".into()));
-        }
-        at.push(known);
-    }
-    for column in required {
-        if !at.contains(column) {
-            return Err(refuse(
-                1,
-                column,
-                format!(
-                    "the column is missing; the first row names the columns, e.g. {}",
-                    required.join(";")
-                ),
-            ));
-        }
-    }
+    let (mut reader, at) = open_sheet(name, &content, columns, required, required)?;
     let line_at = |byte: u64| {
         let byte = usize::try_from(byte)
             .unwrap_or(usize::MAX)
@@ -537,7 +516,7 @@ fn sheet(
             let why = match e.kind() {
                 csv::ErrorKind::UnequalLengths { len, .. } => format!(
                     "the row has {len} cells, the header {}; cells are separated by semicolons",
-                    headers.len()
+                    at.len()
                 ),
                 _ => e.to_string(),
             };

@@ -54,6 +54,15 @@ fn decode_head_record(record: &[u8]) -> Option<Head> {
 /// a position sled was not told to keep.
 pub const HEAD_FILE: &str = "malbok.head";
 
+/// Where [`Ledger::create`] builds a ledger before renaming it into `path`: `.NAME.creating`
+/// beside it.
+fn creating_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "ledger".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.creating"))
+}
+
 fn write_head_file(dir: &Path, seq: Seq, hash: Hash) -> std::io::Result<()> {
     use std::io::Write as _;
     let tmp = dir.join("malbok.head.tmp");
@@ -278,6 +287,11 @@ impl Ledger {
     /// Writes a ledger from a verified chain (a new genesis, or an export) into a new or empty
     /// directory: the events and the metadata in one transaction. The events must have passed
     /// `Chain`, which also yields `ledger_id`.
+    ///
+    /// The ledger is built in a directory beside `path` (`.NAME.creating`) and renamed into
+    /// place once sled holds it: a failure, a full disk or a kill part-way leaves `path` as it
+    /// was (absent or empty), so `init` or `restore` can simply be run again; a leftover
+    /// `.NAME.creating` is removed by the next attempt.
     pub fn create(path: &Path, ledger_id: &str, events: &[Sealed]) -> Result<Ledger, LedgerError> {
         let Some(last) = events.last() else {
             return Err(LedgerError::Damaged {
@@ -291,26 +305,56 @@ impl Ledger {
                 return Err(LedgerError::NotEmpty(path.display().to_string()));
             }
         }
+        // A path without a name of its own (`.`) is named by its absolute form.
+        let absolute;
+        let path = match path.file_name() {
+            Some(_) => path,
+            None => {
+                absolute =
+                    std::fs::canonicalize(path).map_err(|e| LedgerError::storage(path, e))?;
+                absolute.as_path()
+            }
+        };
         let existed = path.exists();
-        let made = Ledger::create_in(path, ledger_id, events, last);
-        if made.is_err() {
-            // Leave no half-made directory that would then block `init` or `restore`.
+        let building = creating_path(path);
+        let _ = std::fs::remove_dir_all(&building);
+        match Ledger::create_in(&building, ledger_id, events, last) {
+            // Closed before it moves: sled flushes on close.
+            Ok(ledger) => drop(ledger),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&building);
+                return Err(e);
+            }
+        }
+        // An empty directory at `path` is replaced by the rename; then the parent directory
+        // is fsynced so that the rename survives a power loss.
+        let moved = std::fs::rename(&building, path).and_then(|()| {
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::File::open(parent)?.sync_all()
+        });
+        if let Err(e) = moved {
+            let _ = std::fs::remove_dir_all(&building);
+            return Err(LedgerError::storage(path, e));
+        }
+        // Opening writes too (a full disk can refuse it): then the new ledger is taken back,
+        // leaving `path` as it was.
+        Ledger::open(path).inspect_err(|_| {
             if existed {
-                if let Ok(entries) = std::fs::read_dir(path) {
-                    for entry in entries.flatten() {
-                        let p = entry.path();
-                        let _ = if p.is_dir() {
-                            std::fs::remove_dir_all(&p)
-                        } else {
-                            std::fs::remove_file(&p)
-                        };
-                    }
+                for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+                    let p = entry.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
                 }
             } else {
                 let _ = std::fs::remove_dir_all(path);
             }
-        }
-        made
+        })
     }
 
     fn create_in(

@@ -23,7 +23,7 @@ pub struct OrganisationRegistered {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `body.registered`: a political body of an organisation (kommunfullmäktige, a nämnd).
@@ -41,7 +41,7 @@ pub struct BodyRegistered {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `plan.adopted`: a programme of goals adopted by a body for a period.
@@ -63,7 +63,7 @@ pub struct PlanAdopted {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `plan.revised`: a decision that changes a plan's title or period, or revises it as a whole.
@@ -88,7 +88,7 @@ pub struct PlanRevised {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `goal.defined`: a goal of a plan.
@@ -126,7 +126,7 @@ pub struct GoalDefined {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `goal.revised`: a new version of a goal from a date; only the given fields change.
@@ -160,7 +160,7 @@ pub struct GoalRevised {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `goal.retired`, `indicator.retired` and `target.retired`: the subject no longer applies
@@ -179,7 +179,7 @@ pub struct Retired {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// Where an indicator's values come from.
@@ -239,7 +239,7 @@ pub struct IndicatorDefined {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `indicator.revised`: a new version of an indicator from a date; only given fields change.
@@ -276,7 +276,7 @@ pub struct IndicatorRevised {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// One level of a target, e.g. "På rätt väg" or "Uppnått 2023".
@@ -319,7 +319,7 @@ pub struct TargetSet {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `target.revised`: a new version of a target in force from `effective`.
@@ -347,7 +347,7 @@ pub struct TargetRevised {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// Where a reading comes from, with enough provenance to fetch it again.
@@ -392,7 +392,7 @@ pub struct ReadingRecorded {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `reading.corrected`: a new value for an earlier reading; the original stays in the ledger.
@@ -416,7 +416,7 @@ pub struct ReadingCorrected {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `reading.not_measurable`: the indicator could not be measured for a period, and why.
@@ -434,7 +434,7 @@ pub struct ReadingNotMeasurable {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// One grade of a scale.
@@ -481,7 +481,7 @@ pub struct ScaleDefined {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// How a scale draws each trend, e.g. "↑", "→", "↓", "–".
@@ -527,7 +527,7 @@ pub struct FollowUpDefined {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `assessment.recorded`: a body's grade and analysis of a goal or an indicator at a follow-up.
@@ -561,7 +561,7 @@ pub struct AssessmentRecorded {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 impl FromJson for OrganisationRegistered {
@@ -1207,7 +1207,7 @@ pub struct MethodDefined {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// A grade's score in a method.
@@ -1335,7 +1335,7 @@ pub struct SummaryRecorded {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// One column of a template's results table.
@@ -1385,7 +1385,7 @@ pub struct TemplateDefined {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// `report.sealed`: a report was published: which report, the ledger head it was made from and
@@ -1414,7 +1414,7 @@ pub struct ReportSealed {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 impl FromJson for GradeScore {
@@ -1744,7 +1744,7 @@ pub struct KeyRegistered {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 impl FromJson for KeyRegistered {
@@ -1781,7 +1781,7 @@ pub struct KeyRevoked {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 fn key_hash_ok(s: &str) -> bool {
@@ -1831,7 +1831,7 @@ pub struct SignatureAdded {
     /// Where the event's facts come from, or that they are an interpretation (optional on
     /// every kind; read once by [`DomainEvent::parse`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 impl FromJson for SignatureAdded {
@@ -1896,7 +1896,7 @@ macro_rules! events {
                 let payload: &Value = &rest;
                 match kind {
                     $($kind => events!(@read $payload, payload $(, $field)?).map(|mut p| {
-                        p.provenance = provenance;
+                        p.provenance = provenance.map(Box::new);
                         DomainEvent::$variant(p)
                     }),)+
                     other => Err(fe("kind", format!("`{other}` is not a known kind"))),
@@ -1906,7 +1906,7 @@ macro_rules! events {
             /// Where the event's facts come from, when it says so.
             pub fn provenance(&self) -> Option<&Provenance> {
                 match self {
-                    $(DomainEvent::$variant(p) => p.provenance.as_ref(),)+
+                    $(DomainEvent::$variant(p) => p.provenance.as_deref(),)+
                 }
             }
 

@@ -29,7 +29,7 @@ pub struct PromiseMade {
     pub source: Option<String>,
     /// Where the event's facts come from (read by `DomainEvent::parse`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// A grade on a scale, named by the scale and the grade's code.
@@ -58,7 +58,7 @@ pub struct PromiseStatusRecorded {
     pub body: Option<Id>,
     /// Where the event's facts come from (read by `DomainEvent::parse`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// One fact of an activity, e.g. `Kapacitet`: `40 deltagare`.
@@ -110,7 +110,7 @@ pub struct ActivityReported {
     pub decision: Option<ActivityDecision>,
     /// Where the event's facts come from (read by `DomainEvent::parse`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// Refuses a goal listed twice.

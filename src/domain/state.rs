@@ -29,14 +29,14 @@ pub struct Prov {
     pub actor: String,
     /// What the event cites as its source, or the reasoning when it is an interpretation.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<Provenance>,
+    pub provenance: Option<Box<Provenance>>,
 }
 
 impl Prov {
     /// The reason, when the fact is an interpretation rather than a cited one.
     pub fn interpretation(&self) -> Option<&str> {
         self.provenance
-            .as_ref()
+            .as_deref()
             .and_then(Provenance::interpretation)
     }
 }
@@ -653,7 +653,7 @@ impl State {
     /// always applies; a reference that does not resolve is skipped rather than panicking.
     pub fn apply(&mut self, meta: &Meta, ev: &DomainEvent) {
         let mut prov = Prov::from(meta);
-        prov.provenance = ev.provenance().cloned();
+        prov.provenance = ev.provenance().cloned().map(Box::new);
         let journal = !self.lean;
         self.kinds.insert(meta.seq, ev.kind());
         let mut entry = JournalEntry {

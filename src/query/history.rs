@@ -147,7 +147,7 @@ pub fn history_of(state: &State, id: &str, scope: Scope) -> Option<HistoryView> 
                 .filter(|c| !c.field.starts_with("provenance."))
                 .cloned()
                 .collect(),
-            provenance: e.prov.provenance.clone(),
+            provenance: e.prov.provenance.as_deref().cloned(),
             interpretation: e.prov.interpretation().map(str::to_string),
         })
         .collect();

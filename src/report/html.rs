@@ -6,8 +6,9 @@
 
 use super::render::{
     attainment_rows, change_line, comparison_text, counts_sentence, decimal_comma, forecast_rows,
-    goal_links, index_words, interpretation_lines, interpreted_counts, legend_line, method_rows,
-    method_terms, results_table, source_sentence, trend_rows, value_with_unit, verdicts,
+    goal_links, index_sentence, index_words, interpretation_lines, interpreted_counts, legend_line,
+    method_rows, method_terms, results_table, source_sentence, trend_rows, value_with_unit,
+    verdicts,
 };
 use super::{GradeView, IndicatorRow, Report};
 use crate::domain::{ColumnKind, Section};
@@ -295,16 +296,8 @@ pub fn render(r: &Report) -> String {
             let _ = write!(summary, " {}", esc(&note));
         }
         let _ = writeln!(out, "<p>{summary}</p>");
-        if let Some(c) = &r.computed
-            && let Some(index) = &c.index
-            && let Some(rule) = &c.method.index
-        {
-            let basis = index_words(rule).basis;
-            let _ = writeln!(
-                out,
-                "<p>Det sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.</p>",
-                num(&index.value)
-            );
+        if let Some(sentence) = index_sentence(r) {
+            let _ = writeln!(out, "<p>{}</p>", esc(&sentence));
         }
     }
 

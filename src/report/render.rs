@@ -790,6 +790,19 @@ pub(super) fn index_words(rule: &crate::domain::IndexRule) -> IndexWords {
     }
 }
 
+/// "Det sammanlagda indexet för måluppfyllelse per 2021-08-31 är 0,87, …": the computed index
+/// in words, when the method computes one.
+pub(super) fn index_sentence(r: &Report) -> Option<String> {
+    let c = r.computed.as_ref()?;
+    let index = c.index.as_ref()?;
+    let basis = index_words(c.method.index.as_ref()?).basis;
+    Some(format!(
+        "Det sammanlagda indexet för måluppfyllelse per {} är {}, {basis}.",
+        r.follow_up.cut_off,
+        decimal_comma(&index.value)
+    ))
+}
+
 /// The first letter in upper case: "ett av tre" → "Ett av tre".
 pub fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
@@ -1007,16 +1020,8 @@ fn markdown(r: &Report) -> String {
             let _ = write!(out, " {note}");
         }
         let _ = writeln!(out);
-        if let Some(c) = &r.computed
-            && let Some(index) = &c.index
-            && let Some(rule) = &c.method.index
-        {
-            let basis = index_words(rule).basis;
-            let _ = writeln!(
-                out,
-                "\nDet sammanlagda indexet för måluppfyllelse per {cut_off} är {}, {basis}.",
-                decimal_comma(&index.value)
-            );
+        if let Some(sentence) = index_sentence(r) {
+            let _ = writeln!(out, "\n{}", md(&sentence));
         }
     }
 

@@ -161,7 +161,16 @@ fn decode_info(value: &[u8]) -> Option<IdInfo> {
 }
 
 /// Where `id` is defined, from the stored derived data.
+/// Only ids defined up to the ledger's head: an id that an import has staged but not yet
+/// committed is not there for a reader let in while the import paused.
 pub fn id_info(ledger: &Ledger, id: &str) -> Result<Option<IdInfo>, LedgerError> {
+    let head = ledger.head()?.seq.0;
+    Ok(stored_info(ledger, id)?.filter(|info| info.seq <= head))
+}
+
+/// The stored entry of `id`, whatever position defined it (staged events included: checks,
+/// indexing and roll-back need those).
+fn stored_info(ledger: &Ledger, id: &str) -> Result<Option<IdInfo>, LedgerError> {
     let Some(value) = ledger.derived_get(&id_key(id))? else {
         return Ok(None);
     };
@@ -308,7 +317,7 @@ impl Pending {
     fn lookup(&self, ledger: Option<&Ledger>, id: &Id) -> Result<Option<IdInfo>, LedgerError> {
         match (self.0.get(id), ledger) {
             (Some(info), _) => Ok(Some(info.clone())),
-            (None, Some(ledger)) => id_info(ledger, id.as_str()),
+            (None, Some(ledger)) => stored_info(ledger, id.as_str()),
             (None, None) => Ok(None),
         }
     }
@@ -405,6 +414,18 @@ fn index_from(ledger: &Ledger, from: Seq) -> Result<u64, LedgerError> {
 /// The derived head returns to the committed head.
 fn roll_back(ledger: &Ledger, staged: &[Event]) -> Result<(), LedgerError> {
     let head = ledger.committed_head()?;
+    let (remove, insert) = roll_back_plan(ledger, staged)?;
+    ledger.rewrite_derived(remove, insert, (head.seq, head.hash))
+}
+
+/// What [`roll_back`] removes and rewrites.
+type Plan = (Vec<Vec<u8>>, Vec<DerivedEntry>);
+
+/// The derived entries to remove and rewrite to take back what `staged` added (see
+/// [`roll_back`]); also what a reader let in during an import leaves out to compare the
+/// derived data with the committed events ([`verify_derived`]).
+fn roll_back_plan(ledger: &Ledger, staged: &[Event]) -> Result<Plan, LedgerError> {
+    let head = ledger.committed_head()?;
     let mut build = Build::default();
     let pending = Pending::default();
     for event in staged.iter().filter(|e| e.kind != GENESIS_KIND) {
@@ -417,7 +438,7 @@ fn roll_back(ledger: &Ledger, staged: &[Event]) -> Result<(), LedgerError> {
     let mut insert = Vec::new();
     for (key, _) in build.ids {
         let id = String::from_utf8_lossy(&key[1..]).into_owned();
-        if id_info(ledger, &id)?.is_some_and(|info| info.seq > head.seq.0) {
+        if stored_info(ledger, &id)?.is_some_and(|info| info.seq > head.seq.0) {
             remove.push(key);
         }
     }
@@ -439,7 +460,7 @@ fn roll_back(ledger: &Ledger, staged: &[Event]) -> Result<(), LedgerError> {
     let (tree_remove, tree_insert) = crate::tree_store::truncate(ledger, head.seq.0)?;
     remove.extend(tree_remove);
     insert.extend(tree_insert);
-    ledger.rewrite_derived(remove, insert, (head.seq, head.hash))
+    Ok((remove, insert))
 }
 
 /// Rebuilds all derived data from the events; returns how many events were read.
@@ -461,6 +482,11 @@ pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
 
 /// Brings the derived data up to the ledger's head (see [`open`]).
 pub fn catch_up(ledger: &Ledger) -> Result<(), LedgerError> {
+    // Opened while an import paused for readers: the derived data beyond the head is the
+    // import's staged part, not a crash's leftover, and this process only reads.
+    if ledger.guest_of().is_some() {
+        return Ok(());
+    }
     let head = ledger.head()?;
     match ledger.derived_head()? {
         Some(at) if at == (head.seq, head.hash) => {}
@@ -497,8 +523,15 @@ fn stored_hash(ledger: &Ledger, seq: Seq) -> Result<Option<Hash>, LedgerError> {
 /// of entries, or the first difference.
 pub fn verify_derived(ledger: &Ledger) -> Result<u64, String> {
     let head = ledger.head().map_err(|e| e.to_string())?;
+    // Opened while an import paused: the stored data also holds the entries of its staged
+    // events; what it holds for the committed events is what is left after taking those back.
+    let mut staged: Option<Plan> = None;
     match ledger.derived_head().map_err(|e| e.to_string())? {
         Some(at) if at == (head.seq, head.hash) => {}
+        Some((seq, _)) if ledger.guest_of().is_some() && seq > head.seq => {
+            let events = ledger.uncommitted().map_err(|e| e.to_string())?;
+            staged = Some(roll_back_plan(ledger, &events).map_err(|e| e.to_string())?);
+        }
         Some((seq, _)) => {
             return Err(format!(
                 "the derived data reflects position {seq}, the ledger's head is {}",
@@ -527,9 +560,18 @@ pub fn verify_derived(ledger: &Ledger) -> Result<u64, String> {
     let mut expected = build.into_entries(None).map_err(|e| e.to_string())?;
     expected.extend(crate::tree_store::rebuilt(ledger).map_err(|e| e.to_string())?);
     expected.sort();
+    let (remove, rewrite) = staged.unwrap_or_default();
+    let remove: std::collections::BTreeSet<Vec<u8>> = remove.into_iter().collect();
+    let rewrite: BTreeMap<Vec<u8>, Vec<u8>> = rewrite.into_iter().collect();
     let mut stored = ledger
         .derived_scan(b"")
-        .filter(|item| !matches!(item, Ok((k, _)) if k == DERIVED_HEAD));
+        .filter(|item| !matches!(item, Ok((k, _)) if k == DERIVED_HEAD || remove.contains(k)))
+        .map(|item| {
+            item.map(|(k, v)| match rewrite.get(&k) {
+                Some(kept) => (k, kept.clone()),
+                None => (k, v),
+            })
+        });
     for (key, value) in &expected {
         match stored.next().transpose().map_err(|e| e.to_string())? {
             Some((k, v)) if &k == key && &v == value => {}
@@ -569,15 +611,20 @@ fn shown(key: &[u8]) -> String {
     }
 }
 
-/// The positions stored under `tag ‖ name ‖ 0x00`, ascending.
+/// The positions stored under `tag ‖ name ‖ 0x00`, ascending, up to the ledger's head (a
+/// reader let in while an import paused does not see the import's staged positions).
 fn positions(ledger: &Ledger, tag: u8, name: &str) -> Result<Vec<Seq>, LedgerError> {
     let prefix = seq_prefix(tag, name);
+    let head = ledger.head()?.seq.0;
     let mut seqs = Vec::new();
     for item in ledger.derived_scan(&prefix) {
         let (key, value) = item?;
         let first = key_first(&prefix, &key)?;
+        if first > head {
+            break;
+        }
         let block = decode_postings(first, &value).ok_or_else(unreadable)?;
-        seqs.extend(block.into_iter().map(Seq));
+        seqs.extend(block.into_iter().take_while(|s| *s <= head).map(Seq));
     }
     Ok(seqs)
 }
@@ -874,6 +921,7 @@ pub fn import_stream(
     lines: impl Iterator<Item = Result<Line, InputError>>,
     part: usize,
 ) -> Result<Imported, Error> {
+    ledger.writable()?;
     catch_up(ledger)?;
     let committed = ledger.head()?;
     match stage_all(ledger, actor, now, source, lines, part.max(1)) {
@@ -887,12 +935,15 @@ pub fn import_stream(
             })
         }
         Ok(_) => Err(crate::import::jsonl::empty(source).into()),
-        Err(e) => {
+        // Unless sled could not be opened again after readers were let in: then the next
+        // open takes back what was staged, as after a crash.
+        Err(e) if ledger.is_open() => {
             let staged = ledger.uncommitted()?;
             roll_back(ledger, &staged)?;
             ledger.abort()?;
             Err(e)
         }
+        Err(e) => Err(e),
     }
 }
 
@@ -947,6 +998,7 @@ fn stage_all(
         ledger.stage(&events, actor, now, Some(derived))?;
         count += events.len() as u64;
         checker.staged();
+        ledger.let_readers_in()?;
     }
 }
 
@@ -960,6 +1012,7 @@ pub fn append_checked(
     source: &str,
     lines: Vec<Line>,
 ) -> Result<Vec<Sealed>, Error> {
+    ledger.writable()?;
     catch_up(ledger)?;
     let head = ledger.head()?;
     // The time the ledger will record: the clock, or the head's time if the clock is behind.

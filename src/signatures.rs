@@ -83,8 +83,7 @@ pub fn check(ledger: &Ledger) -> Result<Report, Fault> {
     // not by a second pass over every event. A stale or unreadable index is not trusted (that
     // is `verify --deep`'s to report): then every event is read.
     let none_signed = || -> Result<bool, crate::ledger::LedgerError> {
-        let head = ledger.head()?;
-        if ledger.derived_head()? != Some((head.seq, head.hash)) {
+        if !ledger.derived_current()? {
             return Ok(false);
         }
         for event in ledger.events_at(crate::projection::org_positions(ledger, None)?) {

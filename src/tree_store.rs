@@ -212,7 +212,7 @@ pub struct Reader<'a> {
 /// The reader of `ledger`'s tree (see [`Reader`]).
 pub fn reader(ledger: &Ledger) -> Result<Reader<'_>, LedgerError> {
     let head = ledger.head()?;
-    let current = ledger.derived_head()? == Some((head.seq, head.hash));
+    let current = ledger.derived_current()?;
     let stored = if current && present(ledger)? {
         head.seq.0
     } else {

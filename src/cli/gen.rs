@@ -19,8 +19,8 @@ use std::io::Write;
 /// Example: malbok init && malbok gen --size small --seed 1 --out small.jsonl && malbok import small.jsonl
 ///
 /// A second set into the same ledger (different seeds give disjoint ids); `malbok head`
-/// prints `head    SEQ:HASH` on its first line, and --after takes SEQ or SEQ:HASH:
-///   malbok gen --size small --seed 2 --after "$(malbok head | awk '/^head/ {print $2}')" --out more.jsonl
+/// prints `SEQ:HASH`, and --after takes SEQ or SEQ:HASH:
+///   malbok gen --size small --seed 2 --after "$(malbok head)" --out more.jsonl
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

@@ -26,6 +26,13 @@ pub enum LedgerError {
     /// Another process holds the ledger open.
     #[error("ledger in use: {0} is opened by another malbok process; wait for it to finish")]
     InUse(String),
+    /// An import paused to let readers in; a command that writes waits for it to end.
+    #[error(
+        "{path} is being imported into by process {pid}, which let this command read the ledger \
+         as it was before the import; a command that writes must wait for the import to end: \
+         run it again then"
+    )]
+    Importing { path: String, pid: u32 },
     /// The directory holds no ledger.
     #[error("no ledger at {0}; create one with `malbok init` or choose another with --ledger")]
     Missing(String),

@@ -131,12 +131,15 @@ impl std::fmt::Display for Head {
 /// An open ledger. Holding it holds sled's exclusive lock on the directory.
 pub struct Ledger {
     path: PathBuf,
-    db: sled::Db,
-    events: sled::Tree,
-    meta: sled::Tree,
-    /// Derived data (indexes, projections) written by the layer above: opaque keys and values
-    /// computed from the events, with the head they reflect under [`DERIVED_HEAD`].
-    derived: sled::Tree,
+    /// sled's handles: `None` only while [`Ledger::let_readers_in`] has closed it.
+    sled: Option<Sled>,
+    /// Set when this process opened the ledger while an import paused for readers
+    /// ([`Ledger::let_readers_in`]): the importing process. Such a ledger is read only, up to
+    /// the committed head; stored data beyond it (the import's staged events and their derived
+    /// entries) is the importer's and is neither read nor repaired.
+    guest_of: Option<u32>,
+    /// This process's request to be let in ([`WAIT_PREFIX`]), removed when the ledger closes.
+    _want: Option<Want>,
     /// The newest blob file (by sled's log position) known to be fsynced.
     synced_blobs: std::sync::atomic::AtomicU64,
     /// How many derived entries of staged events one sled batch writes.
@@ -165,6 +168,13 @@ struct Staging {
 }
 
 impl Ledger {
+    /// sled's handles (closed only inside [`Ledger::let_readers_in`], which holds `&mut self`).
+    fn s(&self) -> &Sled {
+        self.sled
+            .as_ref()
+            .expect("sled is closed only inside let_readers_in")
+    }
+
     /// Opens an existing ledger.
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display().to_string();
@@ -186,8 +196,8 @@ impl Ledger {
                 why: "its files db and conf are not a sled database; nothing was changed".into(),
             });
         }
-        set_aside_incomplete_snapshots(path);
-        let (db, events, meta, derived) = open_sled(path, true)?;
+        let ((db, events, meta, derived), want) = open_sled(path, true, lock_patience())?;
+        let guest_of = paused_importer(path);
         let not_a_ledger = |why: &str| LedgerError::NotALedger {
             path: shown.clone(),
             why: why.into(),
@@ -251,10 +261,12 @@ impl Ledger {
         };
         Ok(Ledger {
             path: path.to_path_buf(),
-            db,
-            events,
-            meta,
-            derived,
+            sled: Some(Sled {
+                db,
+                events,
+                meta,
+                derived,
+            }),
             recorded,
             synced_blobs: newest_blob(path).into(),
             derived_batch: DERIVED_BATCH,
@@ -262,6 +274,8 @@ impl Ledger {
             head,
             staging: None,
             appended: false,
+            guest_of,
+            _want: want,
         })
     }
 
@@ -363,7 +377,7 @@ impl Ledger {
         events: &[Sealed],
         last: &Sealed,
     ) -> Result<Ledger, LedgerError> {
-        let (db, events_tree, meta, derived) = open_sled(path, false)?;
+        let ((db, events_tree, meta, derived), want) = open_sled(path, false, lock_patience())?;
         let mut batch = sled::Batch::default();
         for (key, block) in pack(None, events) {
             batch.insert(&key.to_be_bytes(), block);
@@ -379,10 +393,12 @@ impl Ledger {
             .map_err(|e| LedgerError::storage(path, std::io::Error::other(format!("{e:?}"))))?;
         let ledger = Ledger {
             path: path.to_path_buf(),
-            db,
-            events: events_tree,
-            meta,
-            derived,
+            sled: Some(Sled {
+                db,
+                events: events_tree,
+                meta,
+                derived,
+            }),
             synced_blobs: 0.into(),
             derived_batch: DERIVED_BATCH,
             ledger_id: ledger_id.to_string(),
@@ -394,10 +410,84 @@ impl Ledger {
             staging: None,
             appended: false,
             recorded: None,
+            guest_of: None,
+            _want: want,
         };
         ledger.sync()?;
         write_head_file(path, last.seq, last.hash).map_err(|e| LedgerError::storage(path, e))?;
         Ok(ledger)
+    }
+
+    /// The importing process, when this ledger was opened while an import paused to let
+    /// readers in (see [`Ledger::guest_of`] on the struct): reads only, up to the committed head.
+    pub fn guest_of(&self) -> Option<u32> {
+        self.guest_of
+    }
+
+    /// Refuses a write to a ledger opened while an import paused for readers (a command that
+    /// writes calls it before it checks anything, so that the refusal is the first word).
+    pub fn writable(&self) -> Result<(), LedgerError> {
+        match self.guest_of {
+            Some(pid) => Err(LedgerError::Importing {
+                path: self.path.display().to_string(),
+                pid,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the stored derived data answers for the ledger up to its head: it reflects the
+    /// head, or (opened while an import paused) the import's staged events after it, whose
+    /// entries the readers of derived data leave out (`projection` keeps to the head).
+    pub fn derived_current(&self) -> Result<bool, LedgerError> {
+        let head = self.head()?;
+        Ok(match self.derived_head()? {
+            Some(at) if at == (head.seq, head.hash) => true,
+            Some((seq, _)) => self.guest_of.is_some() && seq > head.seq,
+            None => false,
+        })
+    }
+
+    /// Between the parts of a long import: when readers are waiting for the ledger (each has
+    /// left a [`WAIT_PREFIX`] file), flushes what is staged, closes sled so that they can open
+    /// it, and opens it again once they are done (a reader that does not come in within
+    /// [`READERS_PATIENCE`] is not waited for). What the readers see is the ledger up to the
+    /// committed head: the staged events are not committed, and [`PAUSED_FILE`] tells their
+    /// `open` to leave the staged data alone. Nothing in memory changes: the staging goes on.
+    pub fn let_readers_in(&mut self) -> Result<(), LedgerError> {
+        if waiting_readers(&self.path) == 0 {
+            return Ok(());
+        }
+        self.s()
+            .db
+            .flush()
+            .map_err(|e| storage_error(&self.path, e))?;
+        let paused = self.path.join(PAUSED_FILE);
+        std::fs::write(&paused, std::process::id().to_string())
+            .map_err(|e| LedgerError::storage(&self.path, e))?;
+        // Closing sled lets go of its lock (its flusher thread a moment after the handles).
+        self.sled = None;
+        let started = std::time::Instant::now();
+        while waiting_readers(&self.path) > 0 && started.elapsed() < READERS_PATIENCE {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // Readers still inside hold the lock: opening waits for them.
+        let reopened = open_sled(&self.path, true, std::time::Duration::from_secs(600));
+        let _ = std::fs::remove_file(&paused);
+        let ((db, events, meta, derived), _) = reopened?;
+        self.sled = Some(Sled {
+            db,
+            events,
+            meta,
+            derived,
+        });
+        Ok(())
+    }
+
+    /// Whether sled is open (it is, except after [`Ledger::let_readers_in`] failed to open it
+    /// again; then nothing staged can be rolled back here, and the next open does it).
+    pub fn is_open(&self) -> bool {
+        self.sled.is_some()
     }
 
     /// The ledger id from the metadata.
@@ -461,6 +551,7 @@ impl Ledger {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
+        self.writable()?;
         envelope::check_actor(actor).map_err(|why| LedgerError::Invalid { index: 0, why })?;
         for (index, new) in batch.iter().enumerate() {
             new.check()
@@ -486,7 +577,7 @@ impl Ledger {
         for (key, block) in pack(open_block, &sealed) {
             writes.insert(&key.to_be_bytes(), block);
         }
-        self.events
+        self.s().events
             .apply_batch(writes)
             .map_err(|e| storage_error(&self.path, e))?;
         let last = sealed.last().expect("batch is not empty");
@@ -514,8 +605,8 @@ impl Ledger {
             return Ok(());
         }
         let head = self.head()?;
-        self.db.flush().map_err(|e| storage_error(&self.path, e))?;
-        self.meta
+        self.s().db.flush().map_err(|e| storage_error(&self.path, e))?;
+        self.s().meta
             .insert(HEAD_RECORD, head_record(head.seq, head.hash, head.time))
             .map_err(|e| storage_error(&self.path, e))?;
         self.sync()?;
@@ -538,11 +629,11 @@ impl Ledger {
         if let Some((first, block, _)) = self.cut_after(staging.committed.seq, &mut writes)? {
             writes.insert(&first.to_be_bytes(), block);
         }
-        self.events
+        self.s().events
             .apply_batch(writes)
             .map_err(|e| storage_error(&self.path, e))?;
         self.head = Ok(staging.committed);
-        self.db.flush().map_err(|e| storage_error(&self.path, e))?;
+        self.s().db.flush().map_err(|e| storage_error(&self.path, e))?;
         Ok(())
     }
 
@@ -559,7 +650,7 @@ impl Ledger {
     pub fn uncommitted(&self) -> Result<Vec<Event>, LedgerError> {
         let head = self.committed_head()?;
         let mut out = Vec::new();
-        for item in self.events.range((head.seq.0 + 1).to_be_bytes()..) {
+        for item in self.s().events.range((head.seq.0 + 1).to_be_bytes()..) {
             let Ok((key, block)) = item else { break };
             let first = key_seq(&key);
             let Ok(entries) = split_block(&block) else {
@@ -576,7 +667,7 @@ impl Ledger {
             }
         }
         // The block holding the committed head may also hold staged events.
-        if let Some(Ok((key, block))) = self.events.range(..=head.seq.0.to_be_bytes()).next_back() {
+        if let Some(Ok((key, block))) = self.s().events.range(..=head.seq.0.to_be_bytes()).next_back() {
             let first = key_seq(&key);
             if let Ok(entries) = split_block(&block) {
                 let mut tail = Vec::new();
@@ -612,6 +703,7 @@ impl Ledger {
         from: Seq,
     ) -> impl Iterator<Item = Result<(Seq, Hash, Vec<u8>), LedgerError>> + '_ {
         let start = self
+            .s()
             .events
             .range(..=from.0.to_be_bytes())
             .next_back()
@@ -620,7 +712,7 @@ impl Ledger {
         let path = self.path.clone();
         // Only the ledger up to its head: events stored beyond it were never committed.
         let last = self.head.as_ref().map_or(Seq(u64::MAX), |h| h.seq);
-        self.events
+        self.s().events
             .range(start.to_be_bytes()..)
             .flat_map(move |item| {
                 let entries = item
@@ -656,7 +748,7 @@ impl Ledger {
         // The head this ledger claims: events stored beyond it were never committed.
         let claimed = self.head.as_ref().ok().copied();
         let last = claimed.map_or(u64::MAX, |h| h.seq.0);
-        for item in self.events.range(..=last.to_be_bytes()) {
+        for item in self.s().events.range(..=last.to_be_bytes()) {
             let at = chain.next_seq();
             let (key, block) = item.map_err(|e| Fault {
                 seq: at,
@@ -757,11 +849,12 @@ impl Ledger {
         head: Seq,
         writes: &mut sled::Batch,
     ) -> Result<Option<(u64, Vec<u8>, usize)>, LedgerError> {
-        for item in self.events.range((head.0 + 1).to_be_bytes()..) {
+        for item in self.s().events.range((head.0 + 1).to_be_bytes()..) {
             let (key, _) = item.map_err(|e| storage_error(&self.path, e))?;
             writes.remove(key);
         }
         let Some((key, block)) = self
+            .s()
             .events
             .range(..=head.0.to_be_bytes())
             .next_back()
@@ -786,7 +879,7 @@ impl Ledger {
 
     /// `flush`, then fsync every file and directory of the database.
     fn sync(&self) -> Result<(), LedgerError> {
-        self.db.flush().map_err(|e| storage_error(&self.path, e))?;
+        self.s().db.flush().map_err(|e| storage_error(&self.path, e))?;
         let synced = self.synced_blobs.load(std::sync::atomic::Ordering::Relaxed);
         let newest =
             fsync_new(&self.path, synced).map_err(|e| LedgerError::storage(&self.path, e))?;
@@ -798,6 +891,7 @@ impl Ledger {
     /// The head (position and hash) the stored derived data reflects, if any is stored.
     pub fn derived_head(&self) -> Result<Option<(Seq, Hash)>, LedgerError> {
         let Some(value) = self
+            .s()
             .derived
             .get(DERIVED_HEAD)
             .map_err(|e| storage_error(&self.path, e))?
@@ -840,12 +934,12 @@ impl Ledger {
         for (i, (key, value)) in entries.into_iter().enumerate() {
             batch.insert(key, value);
             if (i + 1) % self.derived_batch == 0 {
-                self.derived
+                self.s().derived
                     .apply_batch(std::mem::take(&mut batch))
                     .map_err(|e| storage_error(&self.path, e))?;
             }
         }
-        self.derived
+        self.s().derived
             .apply_batch(batch)
             .map_err(|e| storage_error(&self.path, e))
     }
@@ -864,6 +958,7 @@ impl Ledger {
         insert: Vec<DerivedEntry>,
         through: (Seq, Hash),
     ) -> Result<(), LedgerError> {
+        self.writable()?;
         let mut batch = sled::Batch::default();
         for key in remove {
             batch.remove(key);
@@ -872,14 +967,15 @@ impl Ledger {
             batch.insert(key, value);
         }
         batch.insert(DERIVED_HEAD, derived_head_value(through));
-        self.derived
+        self.s().derived
             .apply_batch(batch)
             .map_err(|e| storage_error(&self.path, e))
     }
 
     /// Removes all derived data (before rebuilding it).
     pub fn clear_derived(&self) -> Result<(), LedgerError> {
-        self.derived
+        self.writable()?;
+        self.s().derived
             .clear()
             .map_err(|e| storage_error(&self.path, e))
     }
@@ -894,7 +990,7 @@ impl Ledger {
     pub fn derived_last(&self, prefix: &[u8]) -> Result<Option<DerivedEntry>, LedgerError> {
         let mut end = prefix.to_vec();
         end.extend_from_slice(&[0xff; 8]);
-        self.derived
+        self.s().derived
             .range(prefix.to_vec()..=end)
             .next_back()
             .transpose()
@@ -904,7 +1000,7 @@ impl Ledger {
 
     /// One derived value.
     pub fn derived_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, LedgerError> {
-        self.derived
+        self.s().derived
             .get(key)
             .map(|v| v.map(|v| v.to_vec()))
             .map_err(|e| storage_error(&self.path, e))
@@ -915,7 +1011,7 @@ impl Ledger {
         &self,
         prefix: &[u8],
     ) -> impl Iterator<Item = Result<DerivedEntry, LedgerError>> + '_ {
-        self.derived.scan_prefix(prefix).map(|item| {
+        self.s().derived.scan_prefix(prefix).map(|item| {
             item.map(|(k, v)| (k.to_vec(), v.to_vec()))
                 .map_err(|e| storage_error(&self.path, e))
         })
@@ -923,7 +1019,7 @@ impl Ledger {
 
     /// How many derived entries are stored, the derived head included.
     pub fn derived_len(&self) -> usize {
-        self.derived.len()
+        self.s().derived.len()
     }
 
     /// The events at the given positions (ascending), decoded, reading each block once for
@@ -950,6 +1046,7 @@ impl Ledger {
             });
             if !cached {
                 let (key, value) = self
+                    .s()
                     .events
                     .range(..=seq.0.to_be_bytes())
                     .next_back()
@@ -994,13 +1091,13 @@ impl Ledger {
     /// For tests that play the attacker: the raw tree of derived data.
     #[doc(hidden)]
     pub fn raw_derived(&self) -> &sled::Tree {
-        &self.derived
+        &self.s().derived
     }
 
     /// For tests that play the attacker: the raw trees.
     #[doc(hidden)]
     pub fn raw_trees(&self) -> (&sled::Tree, &sled::Tree) {
-        (&self.events, &self.meta)
+        (&self.s().events, &self.s().meta)
     }
 }
 
@@ -1152,16 +1249,28 @@ fn derived_head_value(through: (Seq, Hash)) -> Vec<u8> {
     value
 }
 
+/// An open sled database and its trees.
+struct Sled {
+    db: sled::Db,
+    events: sled::Tree,
+    meta: sled::Tree,
+    /// Derived data (indexes, projections) written by the layer above: opaque keys and values
+    /// computed from the events, with the head they reflect under [`DERIVED_HEAD`].
+    derived: sled::Tree,
+}
+
 type Trees = (sled::Db, sled::Tree, sled::Tree, sled::Tree);
 
 /// Moves sled's incomplete snapshot files (`snap.<N>.generating`, left by a kill or a full disk
 /// while sled wrote a snapshot; sled then refuses to open) into `<ledger>/quarantine/`, never
-/// deleting them, and says so on stderr. Done only where the directory is writable; on
-/// read-only media nothing is moved.
-fn set_aside_incomplete_snapshots(path: &Path) {
+/// deleting them, and says so on stderr; returns whether it moved any. Done only where the
+/// directory is writable; on read-only media nothing is moved. Only after sled refused to open
+/// (it held the lock then): a process that holds the ledger may be writing such a file.
+fn set_aside_incomplete_snapshots(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else {
-        return;
+        return false;
     };
+    let mut moved_any = false;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !(name.starts_with("snap.") && name.ends_with(".generating")) {
@@ -1176,6 +1285,7 @@ fn set_aside_incomplete_snapshots(path: &Path) {
         }
         let moved = std::fs::create_dir_all(&quarantine)
             .and_then(|()| std::fs::rename(entry.path(), &target));
+        moved_any |= moved.is_ok();
         match moved {
             Ok(()) => eprintln!(
                 "malbok: set aside an incomplete sled snapshot: {} -> {} (left by a kill or a \
@@ -1189,10 +1299,82 @@ fn set_aside_incomplete_snapshots(path: &Path) {
             ),
         }
     }
+    moved_any
 }
 
-fn open_sled(path: &Path, existing: bool) -> Result<Trees, LedgerError> {
+/// A file `malbok.wait.PID` in the ledger directory: process PID is waiting to open the ledger
+/// (an import lets it in between its parts: [`Ledger::let_readers_in`]).
+pub const WAIT_PREFIX: &str = "malbok.wait.";
+
+/// A file holding the pid of an import that has closed sled for waiting readers.
+pub const PAUSED_FILE: &str = "malbok.paused";
+
+/// How long an import that paused waits for the readers that asked to come in.
+const READERS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// This process's [`WAIT_PREFIX`] file, removed when dropped.
+struct Want(PathBuf);
+
+impl Drop for Want {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Whether process `pid` is alive (Linux: `/proc`; elsewhere every pid is taken as alive).
+fn alive(pid: u32) -> bool {
+    !Path::new("/proc/self").exists() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// How many live processes wait to open the ledger at `dir` (files of dead ones are removed).
+fn waiting_readers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut live = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(WAIT_PREFIX))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if alive(pid) {
+            live += 1;
+        } else {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    live
+}
+
+/// The import that paused for readers, if one did and is still alive.
+fn paused_importer(dir: &Path) -> Option<u32> {
+    let pid = std::fs::read_to_string(dir.join(PAUSED_FILE))
+        .ok()?
+        .trim()
+        .parse::<u32>()
+        .ok()?;
+    (pid != std::process::id() && alive(pid)).then_some(pid)
+}
+
+fn lock_patience() -> std::time::Duration {
+    std::time::Duration::from_millis(LOCK_PATIENCE_MS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Opens sled, waiting up to `patience` for another process to let go of it. While waiting,
+/// a [`WAIT_PREFIX`] file asks an import to let this process in; it is returned, to be kept
+/// while the ledger is open.
+fn open_sled(
+    path: &Path,
+    existing: bool,
+    patience: std::time::Duration,
+) -> Result<(Trees, Option<Want>), LedgerError> {
     let started = std::time::Instant::now();
+    let mut want = None;
+    let mut set_aside = false;
     let db = loop {
         match sled::Config::new()
             .path(path)
@@ -1200,10 +1382,14 @@ fn open_sled(path: &Path, existing: bool) -> Result<Trees, LedgerError> {
             .open()
             .map_err(|e| storage_error(path, e))
         {
-            Err(LedgerError::InUse(_))
-                if started.elapsed().as_millis()
-                    < u128::from(LOCK_PATIENCE_MS.load(std::sync::atomic::Ordering::Relaxed)) =>
-            {
+            Err(LedgerError::InUse(_)) if started.elapsed() < patience => {
+                if want.is_none() && existing {
+                    let file = path.join(format!("{WAIT_PREFIX}{}", std::process::id()));
+                    // On read-only media no file can be left; the wait is then only a wait.
+                    if std::fs::write(&file, b"").is_ok() {
+                        want = Some(Want(file));
+                    }
+                }
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(LedgerError::InUse(shown)) => {
@@ -1215,6 +1401,13 @@ fn open_sled(path: &Path, existing: bool) -> Result<Trees, LedgerError> {
                 return Err(LedgerError::InUse(format!(
                     "{shown}{holder}; waited {waited:.1} s (--wait SECS waits longer)"
                 )));
+            }
+            // sled refuses a directory holding an incomplete snapshot: set it aside, then
+            // open again.
+            Err(LedgerError::NotALedger { .. })
+                if existing && !set_aside && set_aside_incomplete_snapshots(path) =>
+            {
+                set_aside = true;
             }
             other => break other?,
         }
@@ -1231,7 +1424,7 @@ fn open_sled(path: &Path, existing: bool) -> Result<Trees, LedgerError> {
     let derived = db
         .open_tree("derived")
         .map_err(|e| storage_error(path, e))?;
-    Ok((db, events, meta, derived))
+    Ok(((db, events, meta, derived), want))
 }
 
 fn storage_error(path: &Path, e: sled::Error) -> LedgerError {

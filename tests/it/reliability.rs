@@ -758,3 +758,79 @@ fn init_on_a_full_disk_leaves_nothing_behind() {
     }
     println!("{failed} of 3 inits failed for want of space, each leaving nothing behind");
 }
+
+/// Defect 5 (readers are writers): a reader during an import waits only until the import's next
+/// part, which lets it in; it sees the ledger as committed before the import (or after it), never
+/// a mix, and never exits 3. A command that writes and is let in is refused before it writes.
+#[test]
+fn readers_are_let_in_while_an_import_runs() {
+    let env = TestEnv::new();
+    env.init();
+    env.run(&["gen", "--size", "6000", "--seed", "1", "--out", "a.jsonl"]);
+    env.run(&["import", "a.jsonl"]);
+    let before = env.run(&["head"]).trim().to_string();
+    let size = 20_000u64;
+    env.run(&[
+        "gen", "--size", &size.to_string(), "--seed", "2", "--after", &before, "--out", "b.jsonl",
+    ]);
+    let mut import = env
+        .process()
+        .env("MALBOK_IMPORT_PART", "500")
+        .args(["import", "b.jsonl"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the import");
+    let reads: [&[&str]; 3] = [
+        &["head"],
+        &["verify", "--deep"],
+        &["status", "--org", "k0001s1", "--at", "2021-08-31"],
+    ];
+    let (mut during, mut writers_refused) = (0, 0);
+    let mut heads = std::collections::BTreeSet::new();
+    while import.try_wait().expect("poll").is_none() {
+        for args in reads {
+            let out = env.malbok().args(args).output().expect("run a reader");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{args:?} during the import: {stderr}");
+            if args == ["head"] {
+                heads.insert(String::from_utf8_lossy(&out.stdout).trim().to_string());
+            }
+        }
+        // A writer that would be refused anyway (the organisation exists): let in during the
+        // import it is refused as a writer (exit 3) before it checks anything; before or after
+        // the import, by the check (exit 2). Either way nothing is written.
+        let write = env
+            .malbok()
+            .args(["organisation", "add", "--id", "k0001s1", "--name", "Again"])
+            .output()
+            .expect("run a writer");
+        let stderr = String::from_utf8_lossy(&write.stderr);
+        match write.status.code() {
+            Some(3) => {
+                assert!(stderr.contains("being imported into by process"), "{stderr}");
+                writers_refused += 1;
+            }
+            code => assert_eq!(code, Some(2), "a writer during the import: {stderr}"),
+        }
+        if import.try_wait().expect("poll").is_none() {
+            during += 1;
+        }
+    }
+    let done = import.wait_with_output().expect("import ends");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(during >= 2, "only {during} rounds of readers ran during the import");
+    assert!(writers_refused >= 1, "no writer was let in during the import");
+    let after = env.run(&["head"]).trim().to_string();
+    let first_seq: u64 = before.split(':').next().unwrap().parse().unwrap();
+    let last_seq: u64 = after.split(':').next().unwrap().parse().unwrap();
+    assert_eq!(last_seq, first_seq + size, "the import is whole");
+    heads.retain(|h| *h != before && *h != after);
+    assert!(heads.is_empty(), "heads neither before nor after: {heads:?}");
+    env.run(&["verify", "--deep"]);
+    eprintln!("{during} rounds of readers during the import, {writers_refused} writers refused");
+}

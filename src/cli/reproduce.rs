@@ -68,7 +68,7 @@ pub fn seal_state(
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let ledger = super::state::open(&ctx.ledger)?;
+    let mut ledger = super::state::open(&ctx.ledger)?;
     let seal = find_seal(&ledger, args.seal)?.def;
     let head_hash = Hash::from_hex(&seal.head_hash).ok_or_else(|| {
         CliError::VerifyFailed(Fault {
@@ -78,7 +78,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     })?;
     // The history the report was made from must be intact and unchanged.
     ledger
-        .verify(Some((Seq(seal.head_seq), head_hash)))
+        .verify_letting_readers_in(Some((Seq(seal.head_seq), head_hash)))
         .map_err(CliError::VerifyFailed)?;
     // The seal ties the report to the tree of the events it was made from: a checkpoint of
     // that size or later proves the seal's place. A rewritten and re-hashed history has

@@ -73,8 +73,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliErro
     let result = match &args.file {
         Some(file) => export::verify_export(&super::read_input(file)?, head, |_| progress.inc(1)),
         None => {
-            let ledger = Ledger::open(&ctx.ledger)?;
-            let result = ledger.verify(head);
+            let mut ledger = Ledger::open(&ctx.ledger)?;
+            // Tests look for waiting readers after every block or few.
+            if let Some(blocks) = std::env::var("MALBOK_READERS_CHECK")
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                ledger.set_readers_check(blocks);
+            }
+            let result = ledger.verify_letting_readers_in(head);
             let result = match (result, args.deep) {
                 (Ok(verified), true) => match crate::projection::verify_derived(&ledger) {
                     Ok(entries) => {

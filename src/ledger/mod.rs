@@ -26,11 +26,12 @@ pub enum LedgerError {
     /// Another process holds the ledger open.
     #[error("ledger in use: {0} is opened by another malbok process; wait for it to finish")]
     InUse(String),
-    /// An import paused to let readers in; a command that writes waits for it to end.
+    /// A process holding the ledger (an import, a verify, a seal) paused to let readers in; a
+    /// command that writes waits for it to end.
     #[error(
-        "{path} is being imported into by process {pid}, which let this command read the ledger \
-         as it was before the import; a command that writes must wait for the import to end: \
-         run it again then"
+        "{path} is held by process {pid} (an import, verify or seal), which paused to let this \
+         command read the ledger as last committed; a command that writes must wait until that \
+         process ends: run it again then"
     )]
     Importing { path: String, pid: u32 },
     /// The directory holds no ledger.

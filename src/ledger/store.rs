@@ -144,6 +144,8 @@ pub struct Ledger {
     synced_blobs: std::sync::atomic::AtomicU64,
     /// How many derived entries of staged events one sled batch writes.
     derived_batch: usize,
+    /// How many blocks `verify_letting_readers_in` reads between two looks for waiting readers.
+    readers_check: usize,
     ledger_id: String,
     /// The last event this process sees (committed, or staged by this process), or why it
     /// cannot be read; kept as an error rather than refusing to open, so that `verify` can still
@@ -270,6 +272,7 @@ impl Ledger {
             recorded,
             synced_blobs: newest_blob(path).into(),
             derived_batch: DERIVED_BATCH,
+            readers_check: READERS_CHECK,
             ledger_id,
             head,
             staging: None,
@@ -401,6 +404,7 @@ impl Ledger {
             }),
             synced_blobs: 0.into(),
             derived_batch: DERIVED_BATCH,
+            readers_check: READERS_CHECK,
             ledger_id: ledger_id.to_string(),
             head: Ok(Head {
                 seq: last.seq,
@@ -471,7 +475,9 @@ impl Ledger {
         while waiting_readers(&self.path) > 0 && started.elapsed() < READERS_PATIENCE {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        // Readers still inside hold the lock: opening waits for them.
+        // Readers still inside hold the lock: opening waits for them. Readers that come now
+        // wait until this process is back in (see `open_sled`), then ask again.
+        let _ = std::fs::write(&paused, format!("{} {RESUMING}", std::process::id()));
         let reopened = open_sled(&self.path, true, std::time::Duration::from_secs(600));
         let _ = std::fs::remove_file(&paused);
         let ((db, events, meta, derived), _) = reopened?;
@@ -577,7 +583,8 @@ impl Ledger {
         for (key, block) in pack(open_block, &sealed) {
             writes.insert(&key.to_be_bytes(), block);
         }
-        self.s().events
+        self.s()
+            .events
             .apply_batch(writes)
             .map_err(|e| storage_error(&self.path, e))?;
         let last = sealed.last().expect("batch is not empty");
@@ -605,8 +612,12 @@ impl Ledger {
             return Ok(());
         }
         let head = self.head()?;
-        self.s().db.flush().map_err(|e| storage_error(&self.path, e))?;
-        self.s().meta
+        self.s()
+            .db
+            .flush()
+            .map_err(|e| storage_error(&self.path, e))?;
+        self.s()
+            .meta
             .insert(HEAD_RECORD, head_record(head.seq, head.hash, head.time))
             .map_err(|e| storage_error(&self.path, e))?;
         self.sync()?;
@@ -629,11 +640,15 @@ impl Ledger {
         if let Some((first, block, _)) = self.cut_after(staging.committed.seq, &mut writes)? {
             writes.insert(&first.to_be_bytes(), block);
         }
-        self.s().events
+        self.s()
+            .events
             .apply_batch(writes)
             .map_err(|e| storage_error(&self.path, e))?;
         self.head = Ok(staging.committed);
-        self.s().db.flush().map_err(|e| storage_error(&self.path, e))?;
+        self.s()
+            .db
+            .flush()
+            .map_err(|e| storage_error(&self.path, e))?;
         Ok(())
     }
 
@@ -667,7 +682,12 @@ impl Ledger {
             }
         }
         // The block holding the committed head may also hold staged events.
-        if let Some(Ok((key, block))) = self.s().events.range(..=head.seq.0.to_be_bytes()).next_back() {
+        if let Some(Ok((key, block))) = self
+            .s()
+            .events
+            .range(..=head.seq.0.to_be_bytes())
+            .next_back()
+        {
             let first = key_seq(&key);
             if let Ok(entries) = split_block(&block) {
                 let mut tail = Vec::new();
@@ -712,7 +732,8 @@ impl Ledger {
         let path = self.path.clone();
         // Only the ledger up to its head: events stored beyond it were never committed.
         let last = self.head.as_ref().map_or(Seq(u64::MAX), |h| h.seq);
-        self.s().events
+        self.s()
+            .events
             .range(start.to_be_bytes()..)
             .flat_map(move |item| {
                 let entries = item
@@ -743,12 +764,56 @@ impl Ledger {
     /// Recomputes the whole chain from the stored bytes and checks it against the metadata and,
     /// if given, a head written down earlier. Returns the first fault.
     pub fn verify(&self, expected_head: Option<(Seq, Hash)>) -> Result<Verified, Fault> {
+        let mut chain = Chain::new(expected_head.or(self.recorded));
+        let claimed = self.head.as_ref().ok().copied();
+        let last = claimed.map_or(u64::MAX, |h| h.seq.0);
+        self.verify_from(&mut chain, 0, last, false)?;
+        self.verified(chain, claimed)
+    }
+
+    /// [`Ledger::verify`], letting readers that wait for the ledger in every [`READERS_CHECK`]
+    /// blocks ([`Ledger::let_readers_in`]), so that the long verify of `verify`, `seal` and
+    /// `reproduce` does not lock them out.
+    pub fn verify_letting_readers_in(
+        &mut self,
+        expected_head: Option<(Seq, Hash)>,
+    ) -> Result<Verified, Fault> {
         // Without a head written down elsewhere, the last commit recorded outside sled.
         let mut chain = Chain::new(expected_head.or(self.recorded));
         // The head this ledger claims: events stored beyond it were never committed.
         let claimed = self.head.as_ref().ok().copied();
         let last = claimed.map_or(u64::MAX, |h| h.seq.0);
-        for item in self.s().events.range(..=last.to_be_bytes()) {
+        let mut from = 0u64;
+        loop {
+            let paused = self.verify_from(&mut chain, from, last, true)?;
+            if !paused {
+                break;
+            }
+            from = chain.next_seq();
+            self.let_readers_in().map_err(|e| Fault {
+                seq: from,
+                what: e.to_string(),
+            })?;
+        }
+        self.verified(chain, claimed)
+    }
+
+    /// The blocks from key `from` up to position `last`, pushed onto `chain`; returns `true`
+    /// when it stopped early because readers wait (only if `pause`; `chain` then goes on at its
+    /// next position).
+    fn verify_from(
+        &self,
+        chain: &mut Chain,
+        from: u64,
+        last: u64,
+        pause: bool,
+    ) -> Result<bool, Fault> {
+        for (n, item) in self
+            .s()
+            .events
+            .range(from.to_be_bytes()..=last.to_be_bytes())
+            .enumerate()
+        {
             let at = chain.next_seq();
             let (key, block) = item.map_err(|e| Fault {
                 seq: at,
@@ -804,7 +869,19 @@ impl Ledger {
                     what,
                 });
             }
+            if pause
+                && (n + 1) % self.readers_check == 0
+                && chain.next_seq() <= last
+                && waiting_readers(&self.path) > 0
+            {
+                return Ok(true);
+            }
         }
+        Ok(false)
+    }
+
+    /// The end of [`Ledger::verify`]: the chain reached the claimed head and names this ledger.
+    fn verified(&self, chain: Chain, claimed: Option<Head>) -> Result<Verified, Fault> {
         if let Some(head) = claimed
             && chain.next_seq() <= head.seq.0
         {
@@ -879,7 +956,10 @@ impl Ledger {
 
     /// `flush`, then fsync every file and directory of the database.
     fn sync(&self) -> Result<(), LedgerError> {
-        self.s().db.flush().map_err(|e| storage_error(&self.path, e))?;
+        self.s()
+            .db
+            .flush()
+            .map_err(|e| storage_error(&self.path, e))?;
         let synced = self.synced_blobs.load(std::sync::atomic::Ordering::Relaxed);
         let newest =
             fsync_new(&self.path, synced).map_err(|e| LedgerError::storage(&self.path, e))?;
@@ -934,14 +1014,22 @@ impl Ledger {
         for (i, (key, value)) in entries.into_iter().enumerate() {
             batch.insert(key, value);
             if (i + 1) % self.derived_batch == 0 {
-                self.s().derived
+                self.s()
+                    .derived
                     .apply_batch(std::mem::take(&mut batch))
                     .map_err(|e| storage_error(&self.path, e))?;
             }
         }
-        self.s().derived
+        self.s()
+            .derived
             .apply_batch(batch)
             .map_err(|e| storage_error(&self.path, e))
+    }
+
+    /// Sets how many blocks a verify reads between two looks for waiting readers (at least
+    /// one); tests make it small.
+    pub fn set_readers_check(&mut self, blocks: usize) {
+        self.readers_check = blocks.max(1);
     }
 
     /// Sets how many derived entries of staged events one sled batch writes (at least one); the
@@ -967,7 +1055,8 @@ impl Ledger {
             batch.insert(key, value);
         }
         batch.insert(DERIVED_HEAD, derived_head_value(through));
-        self.s().derived
+        self.s()
+            .derived
             .apply_batch(batch)
             .map_err(|e| storage_error(&self.path, e))
     }
@@ -975,7 +1064,8 @@ impl Ledger {
     /// Removes all derived data (before rebuilding it).
     pub fn clear_derived(&self) -> Result<(), LedgerError> {
         self.writable()?;
-        self.s().derived
+        self.s()
+            .derived
             .clear()
             .map_err(|e| storage_error(&self.path, e))
     }
@@ -990,7 +1080,8 @@ impl Ledger {
     pub fn derived_last(&self, prefix: &[u8]) -> Result<Option<DerivedEntry>, LedgerError> {
         let mut end = prefix.to_vec();
         end.extend_from_slice(&[0xff; 8]);
-        self.s().derived
+        self.s()
+            .derived
             .range(prefix.to_vec()..=end)
             .next_back()
             .transpose()
@@ -1000,7 +1091,8 @@ impl Ledger {
 
     /// One derived value.
     pub fn derived_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, LedgerError> {
-        self.s().derived
+        self.s()
+            .derived
             .get(key)
             .map(|v| v.map(|v| v.to_vec()))
             .map_err(|e| storage_error(&self.path, e))
@@ -1309,6 +1401,9 @@ pub const WAIT_PREFIX: &str = "malbok.wait.";
 /// A file holding the pid of an import that has closed sled for waiting readers.
 pub const PAUSED_FILE: &str = "malbok.paused";
 
+/// How many blocks `verify` reads between two looks for waiting readers.
+const READERS_CHECK: usize = 64;
+
 /// How long an import that paused waits for the readers that asked to come in.
 const READERS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -1350,14 +1445,29 @@ fn waiting_readers(dir: &Path) -> usize {
     live
 }
 
-/// The import that paused for readers, if one did and is still alive.
+/// Written after the pid in [`PAUSED_FILE`] once the paused process wants the ledger back.
+const RESUMING: &str = "resuming";
+
+/// The process that paused for readers, if one did and is still alive, and whether it is
+/// taking the ledger back.
+fn paused_holder(dir: &Path) -> Option<(u32, bool)> {
+    let text = std::fs::read_to_string(dir.join(PAUSED_FILE)).ok()?;
+    let mut words = text.split_whitespace();
+    let pid = words.next()?.parse::<u32>().ok()?;
+    let resuming = words.next() == Some(RESUMING);
+    (pid != std::process::id() && alive(pid)).then_some((pid, resuming))
+}
+
+/// The process that paused for readers (see [`paused_holder`]).
 fn paused_importer(dir: &Path) -> Option<u32> {
-    let pid = std::fs::read_to_string(dir.join(PAUSED_FILE))
-        .ok()?
-        .trim()
-        .parse::<u32>()
-        .ok()?;
-    (pid != std::process::id() && alive(pid)).then_some(pid)
+    paused_holder(dir).map(|(pid, _)| pid)
+}
+
+/// Leaves this process's [`WAIT_PREFIX`] file (none on read-only media: there the wait is
+/// only a wait).
+fn ask_to_be_let_in(path: &Path) -> Option<Want> {
+    let file = path.join(format!("{WAIT_PREFIX}{}", std::process::id()));
+    std::fs::write(&file, b"").ok().map(|()| Want(file))
 }
 
 fn lock_patience() -> std::time::Duration {
@@ -1376,6 +1486,18 @@ fn open_sled(
     let mut want = None;
     let mut set_aside = false;
     let db = loop {
+        // A process that paused for readers and is taking the ledger back goes first (a stream
+        // of readers would otherwise keep it out): wait until it is back in, then ask it.
+        if existing
+            && started.elapsed() < patience
+            && paused_holder(path).is_some_and(|(_, resuming)| resuming)
+        {
+            if want.is_none() {
+                want = ask_to_be_let_in(path);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            continue;
+        }
         match sled::Config::new()
             .path(path)
             .cache_capacity(SLED_CACHE)
@@ -1384,11 +1506,7 @@ fn open_sled(
         {
             Err(LedgerError::InUse(_)) if started.elapsed() < patience => {
                 if want.is_none() && existing {
-                    let file = path.join(format!("{WAIT_PREFIX}{}", std::process::id()));
-                    // On read-only media no file can be left; the wait is then only a wait.
-                    if std::fs::write(&file, b"").is_ok() {
-                        want = Some(Want(file));
-                    }
+                    want = ask_to_be_let_in(path);
                 }
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }

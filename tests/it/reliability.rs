@@ -771,7 +771,15 @@ fn readers_are_let_in_while_an_import_runs() {
     let before = env.run(&["head"]).trim().to_string();
     let size = 20_000u64;
     env.run(&[
-        "gen", "--size", &size.to_string(), "--seed", "2", "--after", &before, "--out", "b.jsonl",
+        "gen",
+        "--size",
+        &size.to_string(),
+        "--seed",
+        "2",
+        "--after",
+        &before,
+        "--out",
+        "b.jsonl",
     ]);
     let mut import = env
         .process()
@@ -808,7 +816,10 @@ fn readers_are_let_in_while_an_import_runs() {
         let stderr = String::from_utf8_lossy(&write.stderr);
         match write.status.code() {
             Some(3) => {
-                assert!(stderr.contains("being imported into by process"), "{stderr}");
+                assert!(
+                    stderr.contains("which paused to let this command read"),
+                    "{stderr}"
+                );
                 writers_refused += 1;
             }
             code => assert_eq!(code, Some(2), "a writer during the import: {stderr}"),
@@ -823,14 +834,65 @@ fn readers_are_let_in_while_an_import_runs() {
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    assert!(during >= 2, "only {during} rounds of readers ran during the import");
-    assert!(writers_refused >= 1, "no writer was let in during the import");
+    assert!(
+        during >= 2,
+        "only {during} rounds of readers ran during the import"
+    );
+    assert!(
+        writers_refused >= 1,
+        "no writer was let in during the import"
+    );
     let after = env.run(&["head"]).trim().to_string();
     let first_seq: u64 = before.split(':').next().unwrap().parse().unwrap();
     let last_seq: u64 = after.split(':').next().unwrap().parse().unwrap();
     assert_eq!(last_seq, first_seq + size, "the import is whole");
     heads.retain(|h| *h != before && *h != after);
-    assert!(heads.is_empty(), "heads neither before nor after: {heads:?}");
+    assert!(
+        heads.is_empty(),
+        "heads neither before nor after: {heads:?}"
+    );
     env.run(&["verify", "--deep"]);
     eprintln!("{during} rounds of readers during the import, {writers_refused} writers refused");
+}
+
+/// A long `verify` (also `seal`'s and `reproduce`'s) lets waiting readers in between its
+/// blocks and goes on where it stopped: the readers succeed and the verify still checks every
+/// event. `MALBOK_READERS_CHECK=1` makes it look for readers after every block.
+#[test]
+fn a_verify_lets_readers_in_and_still_checks_every_event() {
+    let env = TestEnv::new();
+    env.init();
+    env.run(&["gen", "--size", "4000", "--seed", "1", "--out", "a.jsonl"]);
+    env.run(&["import", "a.jsonl"]);
+    let head = env.run(&["head"]).trim().to_string();
+    let mut rounds = 0;
+    let mut during = 0;
+    for _ in 0..2 {
+        let mut verify = env
+            .process()
+            .env("MALBOK_READERS_CHECK", "1")
+            .arg("verify")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start verify");
+        while verify.try_wait().expect("poll").is_none() {
+            let out = env.run(&["head"]);
+            assert_eq!(out.trim(), head);
+            rounds += 1;
+            if verify.try_wait().expect("poll").is_none() {
+                during += 1;
+            }
+        }
+        let done = verify.wait_with_output().expect("verify ends");
+        let stdout = String::from_utf8_lossy(&done.stdout);
+        assert!(
+            done.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(stdout.contains(&format!("head {head}")), "{stdout}");
+    }
+    eprintln!("{rounds} readers while a verify ran, {during} of them finished before it");
+    assert!(rounds >= 1, "no reader ran while a verify ran");
 }

@@ -485,9 +485,9 @@ pub struct State {
     /// Follow-ups by id.
     pub follow_ups: BTreeMap<Id, FollowUp>,
     /// Readings by the ledger position of the original event.
-    pub readings: BTreeMap<u64, Reading>,
+    pub readings: BTreeMap<u64, Box<Reading>>,
     /// Assessments by ledger position.
-    pub assessments: BTreeMap<u64, Assessment>,
+    pub assessments: BTreeMap<u64, Box<Assessment>>,
     /// Grading methods by id.
     pub methods: BTreeMap<Id, Method>,
     /// Published summaries by ledger position.
@@ -932,7 +932,7 @@ impl State {
                 }
                 self.readings.insert(
                     meta.seq,
-                    Reading {
+                    Box::new(Reading {
                         indicator: p.indicator.clone(),
                         period: p.period,
                         outcome: Outcome::Value {
@@ -942,7 +942,7 @@ impl State {
                         comment: p.comment.clone(),
                         prov,
                         corrections: Vec::new(),
-                    },
+                    }),
                 );
             }
             DomainEvent::ReadingNotMeasurable(p) => {
@@ -953,7 +953,7 @@ impl State {
                 }
                 self.readings.insert(
                     meta.seq,
-                    Reading {
+                    Box::new(Reading {
                         indicator: p.indicator.clone(),
                         period: p.period,
                         outcome: Outcome::NotMeasurable {
@@ -962,7 +962,7 @@ impl State {
                         comment: p.comment.clone(),
                         prov,
                         corrections: Vec::new(),
-                    },
+                    }),
                 );
             }
             DomainEvent::ReadingCorrected(p) => {
@@ -1033,10 +1033,10 @@ impl State {
                 }
                 self.assessments.insert(
                     meta.seq,
-                    Assessment {
+                    Box::new(Assessment {
                         def: p.clone(),
                         prov,
-                    },
+                    }),
                 );
             }
             DomainEvent::MethodDefined(p) => {
@@ -1152,7 +1152,7 @@ impl State {
         };
         seqs.iter()
             .rev()
-            .filter_map(|s| self.assessments.get(s))
+            .filter_map(|s| self.assessments.get(s).map(|a| &**a))
             .find(|a| a.def.body == p.body && a.def.follow_up == p.follow_up)
     }
 }

@@ -126,7 +126,7 @@ impl<'a> Reader<'a> {
     fn readings(&self, ind: &Indicator) -> Vec<&'a Reading> {
         ind.readings
             .iter()
-            .filter_map(|seq| self.state.readings.get(seq))
+            .filter_map(|seq| self.state.readings.get(seq).map(|r| &**r))
             .filter(|r| r.period.to <= self.at)
             .collect()
     }

@@ -582,7 +582,7 @@ fn latest<'a>(
 ) -> Option<&'a Assessment> {
     seqs.iter()
         .rev()
-        .filter_map(|s| state.assessments.get(s))
+        .filter_map(|s| state.assessments.get(s).map(|a| &**a))
         .find(|a| &a.def.follow_up == follow_up && body.is_none_or(|b| &a.def.body == b))
 }
 

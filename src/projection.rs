@@ -927,6 +927,8 @@ pub fn import_stream(
     match stage_all(ledger, actor, now, source, lines, part.max(1)) {
         Ok(count) if count > 0 => {
             ledger.commit()?;
+            // The next command then opens without replaying what this import wrote.
+            ledger.settle()?;
             Ok(Imported {
                 count,
                 first: Seq(committed.seq.0 + 1),

@@ -18,10 +18,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<(), CliError> {
-    let ledger = Ledger::open(&ctx.ledger)?;
+    let mut ledger = Ledger::open(&ctx.ledger)?;
     let progress =
         super::progress::Progress::new(ctx.quiet, "reindexing", super::progress::Count::Nothing);
     let events = crate::projection::reindex(&ledger)?;
+    // Rewriting every derived entry is a large write: see `Ledger::settle`.
+    ledger.settle()?;
     progress.finish();
     let head = ledger.head()?;
     match args.format {

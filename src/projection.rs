@@ -939,7 +939,8 @@ pub fn import_stream(
         Ok(_) => Err(crate::import::jsonl::empty(source).into()),
         // Unless sled could not be opened again after readers were let in: then the next
         // open takes back what was staged, as after a crash.
-        Err(e) if ledger.is_open() => {
+        // Nor on a full disk: sled waits forever for the space a roll-back would write.
+        Err(e) if ledger.is_open() && !ledger.out_of_space() => {
             let staged = ledger.uncommitted()?;
             roll_back(ledger, &staged)?;
             ledger.abort()?;

@@ -103,7 +103,16 @@ impl Drop for Ledger {
         if self.appended
             && let Some(message) = NO_SPACE.get()
         {
-            eprintln!("malbok: {message}");
+            if self.committing {
+                eprintln!(
+                    "malbok: no space left on the device holding {} while committing: sled may \
+                     or may not have written the commit, never a part of it; once there is \
+                     room, `malbok head` shows whether this command's events are there",
+                    self.path.display()
+                );
+            } else {
+                eprintln!("malbok: {message}");
+            }
             std::process::exit(3);
         }
     }
@@ -156,6 +165,10 @@ pub struct Ledger {
     staging: Option<Staging>,
     /// Whether this process staged an append here (see [`NO_SPACE`]).
     appended: bool,
+    /// Set while a commit writes its head record: a failure then may or may not have committed.
+    committing: bool,
+    /// Set when the file beside sled could not be written after a commit (a full disk).
+    disk_full: bool,
     /// The last commit as recorded outside sled, in [`HEAD_FILE`]: what `verify` checks the
     /// chain against when no head is given, so that storage that loses or rewrites committed
     /// events (sled opening an older state of damaged files) cannot pass for a shorter ledger.
@@ -277,6 +290,8 @@ impl Ledger {
             head,
             staging: None,
             appended: false,
+            committing: false,
+            disk_full: false,
             guest_of,
             _want: want,
         })
@@ -413,6 +428,8 @@ impl Ledger {
             }),
             staging: None,
             appended: false,
+            committing: false,
+            disk_full: false,
             recorded: None,
             guest_of: None,
             _want: want,
@@ -501,13 +518,21 @@ impl Ledger {
     /// one only when it opens, after replaying the log written since the last one, so the
     /// first command after a large import replayed all of it (4 s after ten million events,
     /// against 80 ms for the next). After a large write the writer pays that once instead.
+    /// Best effort: on a disk that refused a write (the commit stands; closing sled could wait
+    /// forever for space) it does nothing.
     pub fn settle(&mut self) -> Result<(), LedgerError> {
-        self.s()
-            .db
-            .flush()
-            .map_err(|e| storage_error(&self.path, e))?;
+        if self.disk_full || NO_SPACE.get().is_some() || self.s().db.flush().is_err() {
+            return Ok(());
+        }
         self.sled = None;
         self.open_again()
+    }
+
+    /// Whether a write of this process met a full disk: then nothing more is written (sled waits
+    /// forever for space that does not come, even to roll back), and the staged events are left
+    /// beyond the committed head for the next open to set aside.
+    pub fn out_of_space(&self) -> bool {
+        NO_SPACE.get().is_some()
     }
 
     /// Whether sled is open (it is, except after [`Ledger::let_readers_in`] failed to open it
@@ -636,16 +661,28 @@ impl Ledger {
             .db
             .flush()
             .map_err(|e| storage_error(&self.path, e))?;
+        // From the head record on, a failure cannot say that nothing was committed: sled may
+        // have written the record before it failed (see `Drop`).
+        self.committing = true;
         self.s()
             .meta
             .insert(HEAD_RECORD, head_record(head.seq, head.hash, head.time))
             .map_err(|e| storage_error(&self.path, e))?;
         self.sync()?;
+        self.committing = false;
         // Only after sled holds the commit durably: the file may lag sled after a crash, never
-        // lead it.
-        write_head_file(&self.path, head.seq, head.hash)
-            .map_err(|e| LedgerError::storage(&self.path, e))?;
-        self.recorded = Some((head.seq, head.hash));
+        // lead it. The commit stands if the file cannot be written (a full disk): open and
+        // verify accept a file that lags.
+        match write_head_file(&self.path, head.seq, head.hash) {
+            Ok(()) => self.recorded = Some((head.seq, head.hash)),
+            Err(e) => {
+                self.disk_full = true;
+                eprintln!(
+                    "malbok: committed, but {HEAD_FILE} beside the ledger still names an earlier \
+                     head ({e}); the next commit updates it"
+                );
+            }
+        }
         Ok(())
     }
 

@@ -915,3 +915,192 @@ fn a_verify_lets_readers_in_and_still_checks_every_event() {
     eprintln!("{rounds} readers while a verify ran, {during} of them finished before it");
     assert!(rounds >= 1, "no reader ran while a verify ran");
 }
+
+/// "Every write path has a bounded failure on a full disk": the Ekerö ledger on a tmpfs that is
+/// then filled to the last byte; each write command (an append through a command for people, a
+/// reading, a seal, a reindex, a restore into a new directory, an import) must end within 60 s
+/// with exit 3 and "no space left", or succeed; once space is back the ledger opens, its head
+/// is the one before or the one the command reported, and it verifies, derived data included.
+/// Needs root for the mount; skipped with the reason elsewhere.
+#[test]
+fn every_write_path_ends_on_a_full_disk_and_the_ledger_verifies_after() {
+    let env = TestEnv::new();
+    let mnt = env.path("full");
+    std::fs::create_dir(&mnt).expect("mkdir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=32m", "tmpfs"])
+        .arg(&mnt)
+        .output();
+    match mounted {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            println!(
+                "skipped: cannot mount a tmpfs: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            println!("skipped: cannot run mount: {e}");
+            return;
+        }
+    }
+    let _guard = Mounted(mnt.clone());
+    let ledger = mnt.join("l.db");
+    let ledger_arg = ledger.to_str().expect("path").to_string();
+    let with = |args: &[&str]| {
+        let mut cmd = env.process();
+        cmd.arg("--ledger").arg(&ledger_arg).args(args);
+        cmd
+    };
+    let limit = std::time::Duration::from_secs(60);
+    let run = |args: &[&str]| bounded(with(args), limit).unwrap_or_else(|| panic!("{args:?} hung"));
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    ok(&["init"]);
+    let fixture = common::root().join("fixtures/ekero/events.jsonl");
+    ok(&["import", fixture.to_str().expect("path")]);
+    let export = env.path("ekero.export.jsonl");
+    let exported = with(&["export"])
+        .stdout(std::fs::File::create(&export).expect("export file"))
+        .status()
+        .expect("export");
+    assert!(exported.success());
+    let big = env.path("big.jsonl");
+    let lines: String = (0..3000)
+        .map(|i| common::org_line(&format!("fyll.{i}")))
+        .collect();
+    std::fs::write(&big, lines).expect("write input");
+    let restored = mnt.join("restored.db");
+    let writes: Vec<Vec<String>> = vec![
+        vec![
+            "organisation",
+            "add",
+            "--id",
+            "sent",
+            "--name",
+            "Sent kommun",
+        ],
+        vec![
+            "reading",
+            "add",
+            "--indicator",
+            "ekero.sn.2019.m01.i1",
+            "--from",
+            "2022-01-01",
+            "--to",
+            "2022-12-31",
+            "--value",
+            "1",
+            "--source-kind",
+            "internal",
+            "--source-description",
+            "Test",
+        ],
+        vec![
+            "seal",
+            "--follow-up",
+            "Delår 2021",
+            "--org",
+            "ekero",
+            "--body",
+            "ekero.sn",
+            "--report-format",
+            "md",
+        ],
+        vec!["reindex"],
+        vec!["restore", export.to_str().expect("path")],
+        vec!["import", big.to_str().expect("path")],
+    ]
+    .into_iter()
+    .map(|w| w.into_iter().map(String::from).collect())
+    .collect();
+    let mut refused = 0;
+    for write in &writes {
+        let args: Vec<&str> = write.iter().map(String::as_str).collect();
+        let before = ok(&["head"]).trim().to_string();
+        // Fill the disk to its last byte.
+        let filler = mnt.join("filler");
+        {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&filler).expect("filler");
+            let chunk = vec![0u8; 64 * 1024];
+            while file.write_all(&chunk).is_ok() {}
+            for size in [4096, 512, 1] {
+                while file.write_all(&vec![0u8; size]).is_ok() {}
+            }
+        }
+        // A restore makes a new ledger beside this one.
+        let cmd = if args[0] == "restore" {
+            let mut cmd = env.process();
+            cmd.arg("--ledger").arg(&restored).args(&args);
+            cmd
+        } else {
+            with(&args)
+        };
+        eprintln!("on a full disk: {args:?}");
+        let out = bounded(cmd, limit).unwrap_or_else(|| panic!("{args:?} hung on a full disk"));
+        eprintln!("  exit {:?}", out.status.code());
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        std::fs::remove_file(&filler).expect("free the space");
+        match out.status.code() {
+            Some(0) => {}
+            Some(3) => {
+                assert!(stderr.contains("no space left"), "{args:?}: {stderr}");
+                refused += 1;
+            }
+            code => panic!("{args:?} on a full disk exited {code:?}: {stderr}"),
+        }
+        // Space back: the ledger opens at the head before, or at the one the command
+        // reported, verifies, and (once a command has opened it for use) so does its derived
+        // data.
+        let after = ok(&["head"]).trim().to_string();
+        if out.status.success() && args[0] != "reindex" && args[0] != "restore" {
+            assert_ne!(
+                after, before,
+                "{args:?} succeeded without appending: {stdout}"
+            );
+        } else {
+            assert_eq!(
+                after, before,
+                "{args:?} refused but the head moved: {stderr}"
+            );
+        }
+        ok(&["verify"]);
+        ok(&["log", "--subject", "ekero"]);
+        ok(&["verify", "--deep"]);
+        if args[0] == "restore" {
+            if out.status.success() {
+                let verified = bounded(
+                    {
+                        let mut cmd = env.process();
+                        cmd.arg("--ledger").arg(&restored).arg("verify");
+                        cmd
+                    },
+                    limit,
+                )
+                .expect("verify hung");
+                assert!(verified.status.success());
+                std::fs::remove_dir_all(&restored).expect("remove restored");
+            } else {
+                assert!(!restored.exists(), "a refused restore left {restored:?}");
+            }
+        }
+    }
+    println!(
+        "{refused} of {} write commands refused for space",
+        writes.len()
+    );
+    assert!(
+        refused >= 3,
+        "the disk was not full enough to refuse most writes"
+    );
+}
